@@ -1,0 +1,89 @@
+"""Extraction as a chain of small stages.
+
+Each stage is a pure function `(doc: PipelineDoc, ctx: Context) -> PipelineDoc`, registered under a
+versioned name (`dates.v1`) with the `PipelineDoc` fields it requires and assigns. A `Pipeline`
+refuses an order in which a stage requires a field that no earlier stage assigns. Stages never
+read the clock or the network: the publication date is on the document, the gazetteer and the
+lexicons are in the context.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from kwatch.errors import Bug, PipelineError
+from kwatch.pipeline.model import PipelineDoc
+
+StageFn = Callable[[PipelineDoc, "Context"], PipelineDoc]
+
+#: Fields every document has before any stage runs.
+BASE_FIELDS = frozenset({"id", "text", "published", "language", "title"})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What stages may consult besides the document: injected, never global state."""
+
+    gazetteer: Any  # kwatch.gazetteer.Gazetteer
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    fn: StageFn
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    doc: str
+
+
+REGISTRY: dict[str, Stage] = {}
+
+
+def stage(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str]) -> Callable[[StageFn], StageFn]:
+    """Register a stage function under a versioned name such as 'dates.v1'."""
+    fields = {f.name for f in dataclasses.fields(PipelineDoc)}
+
+    def register(fn: StageFn) -> StageFn:
+        if name in REGISTRY:
+            raise Bug(f"stage {name!r} registered twice")
+        unknown = (set(requires) | set(assigns)) - fields
+        if unknown:
+            raise Bug(f"stage {name!r} names unknown PipelineDoc fields {sorted(unknown)}")
+        REGISTRY[name] = Stage(name, fn, tuple(requires), tuple(assigns), (fn.__doc__ or "").strip().split("\n")[0])
+        return fn
+
+    return register
+
+
+class Pipeline:
+    """An ordered list of registered stages, checked once when built."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.stages: list[Stage] = []
+        for name in names:
+            if name not in REGISTRY:
+                raise PipelineError(f"Unknown stage {name!r}.", hint=f"known stages: {', '.join(sorted(REGISTRY))}")
+            self.stages.append(REGISTRY[name])
+        available = set(BASE_FIELDS)
+        for st in self.stages:
+            missing = [f for f in st.requires if f not in available]
+            if missing:
+                raise PipelineError(
+                    f"Stage {st.name!r} requires {', '.join(missing)}, which no earlier stage assigns.",
+                    hint="reorder the stages",
+                )
+            available.update(st.assigns)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(st.name for st in self.stages)
+
+    def run(self, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+        for st in self.stages:
+            if doc.skipped:
+                break
+            doc = st.fn(doc, ctx)
+        return doc

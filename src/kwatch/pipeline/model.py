@@ -1,0 +1,137 @@
+"""What extraction stages read and write: a document and the mentions found in it.
+
+Offsets (`start`, `end`) are character offsets into `PipelineDoc.text`, so every mention and every
+piece of evidence can be found verbatim in the stored document. `sentence` is the index of the
+sentence holding the mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    sentence: int
+    value: str  # 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD'
+    basis: str  # 'absolute' | 'relative' (resolved against the publication date) | 'inferred' (year guessed from the document)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    sentence: int
+    country: str | None  # ISO 3166-1 alpha-2
+    admin1: str | None  # canonical province / region name
+    admin2: str | None  # canonical district name
+    place: str | None  # town, neighbourhood or site as named
+    precision: str  # 'site' | 'town' | 'district' | 'province' | 'country'
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    sentence: int
+    actor: str  # canonical short name: 'ISKP', 'IS', 'Taliban', 'TTP' ...
+
+
+@dataclass(frozen=True, slots=True)
+class CasualtyMention:
+    start: int
+    end: int
+    text: str
+    sentence: int
+    kind: str  # 'killed' | 'injured'
+    value: int | None  # None for vague amounts ("dozens")
+    qualifier: str  # 'exact' | 'at_least' | 'more_than' | 'about' | 'vague'
+    category: str | None  # 'civilians' | 'security' | 'foreigners' | 'attackers' | None
+    claimed: bool  # the figure is the group's claim, not a reported toll
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A lexicon match: a trigger word or phrase that says something about an event."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    kind: str  # 'event_type' | 'method' | 'target' | 'medium' | 'outlet' | 'language' | 'claim' | 'no_claim' | ...
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    start: int
+    end: int
+    quote: str  # == text[start:end]
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedEvent:
+    """One event as extraction found it in one document (the FORMAT.md fields, plus detail)."""
+
+    type: str
+    date: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    place: str | None = None
+    geo_precision: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    actor: str | None = None
+    claimed: bool | None = None
+    method: str | None = None
+    target: str | None = None
+    killed: int | None = None
+    injured: int | None = None
+    killed_claimed: int | None = None
+    injured_claimed: int | None = None
+    casualties: tuple[CasualtyMention, ...] = ()  # every figure with its category and qualifier
+    medium: str | None = None
+    languages: tuple[str, ...] | None = None
+    outlet: str | None = None
+    length: Mapping[str, int] = field(default_factory=dict)  # {'pages': 83} / {'minutes': 25}
+    evidence: tuple[Evidence, ...] = ()
+    provenance: Mapping[str, Any] = field(default_factory=dict)  # stage names, inferences with reasons
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineDoc:
+    """A document going through extraction. A stage returns a copy with its fields assigned."""
+
+    id: str
+    text: str
+    published: str | None = None  # 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD' | None
+    language: str | None = None
+    title: str | None = None
+    sentences: tuple[Sentence, ...] | None = None
+    dates: tuple[DateMention, ...] | None = None
+    places: tuple[PlaceMention, ...] | None = None
+    actors: tuple[ActorMention, ...] | None = None
+    casualties: tuple[CasualtyMention, ...] | None = None
+    cues: tuple[Cue, ...] | None = None
+    events: tuple[ExtractedEvent, ...] | None = None
+    skipped: str | None = None  # why extraction produced nothing on purpose (unsupported language …)
+    notes: tuple[str, ...] = ()  # document-level inferences ("year inferred from latest explicit date")
