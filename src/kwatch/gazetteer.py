@@ -1,0 +1,219 @@
+"""Places the extractor can recognise: Afghan provinces, districts and towns, and places abroad.
+
+`load_gazetteer()` reads the package data that `scripts/build_gazetteer.py` generates
+(`kwatch/data/gazetteer/gazetteer.json.gz`). `Gazetteer.find(text)` returns every
+non-overlapping longest match of a known name on word boundaries, case-insensitively.
+
+Ambiguity is handled with data, not code: names in the `blocked` list never match ("Taliban",
+"Khorasan"); one-word names that are also common English words (`common_words`: "Police",
+"Tank") match only when capitalised right after a locative preposition ("in Tank"); variants
+written in capitals in the data ("US", "UAE") match only in capitals.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Sequence
+
+from kwatch import lexicon
+from kwatch.errors import Bug
+
+#: Candidate order when nothing else decides: a country before a region before a town.
+KIND_RANK = {"country": 5, "admin1": 4, "town": 3, "admin2": 2, "site": 1}
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One known place. `admin1`/`admin2` are the canonical names of the region and district
+    that contain it (for an admin1 entry, its own name)."""
+
+    kind: str  # 'country' | 'admin1' | 'admin2' | 'town' | 'site'
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    admin2: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    population: int | None = None
+    iso: str | None = None  # ISO 3166-2 code of a province
+    name_fa: str | None = None
+    name_ps: str | None = None
+    variants: tuple[str, ...] = ()
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return KIND_RANK[self.kind], self.population or 0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A span of text that names one or more known places, best default reading first."""
+
+    start: int
+    end: int
+    text: str
+    candidates: tuple[Entry, ...]
+    token_start: int  # index of the first token of the match in `Gazetteer.tokens(text)`
+    token_end: int
+
+
+@lru_cache(maxsize=65536)
+def normalise_token(token: str) -> str:
+    """Case- and accent-blind form of one word: 'Herāt' -> 'herat'."""
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a name: its normalised words joined by one space ('Pul-e Khumri' ->
+    'pul e khumri')."""
+    return " ".join(normalise_token(t) for t in _TOKEN.findall(name))
+
+
+def _is_capitals(token: str) -> bool:
+    return len(token) >= 2 and token.isupper()
+
+
+class Gazetteer:
+    """A name index over `Entry` records, built once."""
+
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        *,
+        blocked: Iterable[str] = (),
+        common_words: Iterable[str] = (),
+        locatives: Iterable[str] = (),
+    ) -> None:
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self.blocked = frozenset(name_key(b) for b in blocked)
+        self.common_words = frozenset(name_key(w) for w in common_words)
+        self.locatives = frozenset(name_key(w) for w in locatives)
+        folded: dict[str, list[Entry]] = {}
+        exact: dict[tuple[str, ...], list[Entry]] = {}
+        for entry in self.entries:
+            for surface in (entry.name, *entry.variants, entry.name_fa, entry.name_ps):
+                if not surface:
+                    continue
+                tokens = tuple(_TOKEN.findall(surface))
+                k = name_key(surface)
+                if not k or k in self.blocked:
+                    continue
+                # "US", "UAE", "KP province": an abbreviation matches only as written.
+                target = exact.setdefault(tokens, []) if any(_is_capitals(t) for t in tokens) else folded.setdefault(k, [])
+                if entry not in target:
+                    target.append(entry)
+        self._folded = {k: tuple(sorted(v, key=lambda e: e.rank, reverse=True)) for k, v in folded.items()}
+        self._exact = {k: tuple(sorted(v, key=lambda e: e.rank, reverse=True)) for k, v in exact.items()}
+        self._prefixes = {" ".join(k.split(" ")[:n]) for k in self._folded for n in range(1, k.count(" ") + 2)}
+        self._exact_prefixes = {k[:n] for k in self._exact for n in range(1, len(k) + 1)}
+        self._max_tokens = max([k.count(" ") + 1 for k in self._folded] + [len(k) for k in self._exact] + [1])
+        self._provinces = {name_key(s): e for e in self.entries if e.kind == "admin1" and e.country == "AF"
+                           for s in (e.name, *e.variants)}
+        self._countries = {e.country: e for e in self.entries if e.kind == "country"}
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def candidates(self, name: str) -> tuple[Entry, ...]:
+        """Every entry a name can denote, best default reading first."""
+        tokens = tuple(_TOKEN.findall(name))
+        return self._exact.get(tokens) or self._folded.get(name_key(name), ())
+
+    def province(self, name: str) -> Entry | None:
+        """The Afghan province a name or spelling variant denotes ('Bamiyan' -> Bamyan)."""
+        return self._provinces.get(name_key(name))
+
+    def country(self, code: str) -> Entry | None:
+        """The country entry of an ISO 3166-1 alpha-2 code."""
+        return self._countries.get(code.upper())
+
+    def country_of(self, name: str) -> str | None:
+        """The ISO alpha-2 code of the country a place name lies in (or is): 'Peshawar' -> 'PK'."""
+        found = self.candidates(name)
+        return found[0].country if found else None
+
+    def towns_named(self, name: str, admin1: str) -> tuple[Entry, ...]:
+        """Towns of `admin1` called `name` (the capital that shares a province's name)."""
+        return tuple(e for e in self.candidates(name) if e.kind == "town" and e.admin1 == admin1)
+
+    # -- matching -----------------------------------------------------------------------------
+
+    @staticmethod
+    def tokens(text: str) -> list[re.Match[str]]:
+        return list(_TOKEN.finditer(text))
+
+    def matches(self, text: str, tokens: Sequence[re.Match[str]] | None = None) -> list[Match]:
+        """Non-overlapping longest matches, left to right, with every candidate reading."""
+        tokens = self.tokens(text) if tokens is None else tokens
+        words = [t.group() for t in tokens]
+        keys = [normalise_token(w) for w in words]
+        out: list[Match] = []
+        i = 0
+        while i < len(tokens):
+            found = self._longest(words, keys, i)
+            if found is None:
+                i += 1
+                continue
+            length, entries = found
+            start, end = tokens[i].start(), tokens[i + length - 1].end()
+            out.append(Match(start, end, text[start:end], entries, i, i + length))
+            i += length
+        return out
+
+    def find(self, text: str) -> list[tuple[int, int, Entry]]:
+        """All non-overlapping longest matches as (start, end, best reading)."""
+        return [(m.start, m.end, m.candidates[0]) for m in self.matches(text)]
+
+    def _longest(self, words: list[str], keys: list[str], i: int) -> tuple[int, tuple[Entry, ...]] | None:
+        best: tuple[int, tuple[Entry, ...]] | None = None
+        key = ""
+        for n in range(1, min(self._max_tokens, len(keys) - i) + 1):
+            key = keys[i] if n == 1 else f"{key} {keys[i + n - 1]}"
+            exact = tuple(words[i:i + n])
+            in_folded = key in self._prefixes
+            in_exact = exact in self._exact_prefixes
+            if not in_folded and not in_exact:
+                break
+            entries = self._exact.get(exact) if in_exact else None
+            if not entries and in_folded:
+                entries = self._folded.get(key)
+                if entries and n == 1 and key in self.common_words and not self._allowed_common(words, keys, i):
+                    entries = None
+                # A lower-case single word is an English word, not a town ("cars", "van").
+                if entries and n == 1 and words[i].islower() and all(e.kind != "country" for e in entries):
+                    entries = None
+            if entries:
+                best = (n, entries)
+        return best
+
+    def _allowed_common(self, words: list[str], keys: list[str], i: int) -> bool:
+        # A place name that is also an English word counts only as "in Tank", "near Police".
+        return words[i][:1].isupper() and not words[i].isupper() and i > 0 and keys[i - 1] in self.locatives
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The package gazetteer (built by scripts/build_gazetteer.py), loaded once."""
+    path = resources.files("kwatch") / "data" / "gazetteer" / "gazetteer.json.gz"
+    if not path.is_file():
+        raise Bug(f"gazetteer data {path} is missing from the package: run scripts/build_gazetteer.py")
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    fields = data["fields"]
+    entries = []
+    for row in data["entries"]:
+        record = dict(zip(fields, row))
+        record.pop("geonameid", None)
+        record["variants"] = tuple(record["variants"] or ())
+        entries.append(Entry(**record))
+    cues = lexicon.load("places", "en")
+    return Gazetteer(entries, blocked=data["blocked"], common_words=data["common_words"],
+                     locatives=cues["locative_prepositions"])

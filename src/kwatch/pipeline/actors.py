@@ -1,0 +1,117 @@
+"""actors.v1: find named armed groups and forces and normalise them to a canonical short name.
+
+The aliases (in every language the project reads) are data in `lexicons/actors.yaml`. Short
+all-capitals aliases ("IS", "ISK") match case-sensitively, so the verb "is" never becomes the
+Islamic State; longer aliases ignore case. At one position the longest alias wins.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from functools import lru_cache
+
+from kwatch import lexicon
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.model import ActorMention, PipelineDoc, Sentence
+
+#: Letters of an alias that is matched case-sensitively when written in capitals.
+_SHORT_CAPITALS = 5
+_SEPARATOR = r"[\s\-‐–—]*"
+# No letter or digit may touch an alias; an apostrophe-s after it ("IS-KP's") is fine.
+_BEFORE = r"(?<![\w])"
+_AFTER = r"(?![^\W_])"
+
+
+def phrase_regex(phrase: str) -> str:
+    """A regex for a phrase in which spaces and hyphens match any run of spaces or hyphens."""
+    parts = [re.escape(part) for part in re.split(r"[\s\-‐–—]+", phrase.strip()) if part]
+    return _SEPARATOR.join(parts)
+
+
+def is_case_sensitive(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    return 0 < len(letters) <= _SHORT_CAPITALS and all(c.isupper() for c in letters)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ActorMatcher:
+    exact: re.Pattern[str] | None
+    folded: re.Pattern[str] | None
+    canonical: dict[str, str]  # alias key (see `_key`) -> canonical actor
+    families: dict[str, str]  # canonical actor -> family ('islamic_state' or '')
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start, end, actor) matches, longest first at each position."""
+        found: list[tuple[int, int, str]] = []
+        for pattern in (self.exact, self.folded):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                actor = self.canonical.get(_key(match.group(0)))
+                if actor is not None:
+                    found.append((match.start(), match.end(), actor))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        kept: list[tuple[int, int, str]] = []
+        for start, end, actor in found:
+            if kept and start < kept[-1][1]:
+                continue
+            kept.append((start, end, actor))
+        return kept
+
+
+def _key(alias: str) -> str:
+    return re.sub(r"[\s\-‐–—]+", "", alias).casefold()
+
+
+def _alternation(aliases: list[str]) -> str:
+    ordered = sorted(set(aliases), key=len, reverse=True)
+    return "|".join(phrase_regex(a) for a in ordered)
+
+
+@lru_cache(maxsize=None)
+def matcher() -> ActorMatcher:
+    data = lexicon.load("actors")["actors"]
+    exact: list[str] = []
+    folded: list[str] = []
+    canonical: dict[str, str] = {}
+    families: dict[str, str] = {}
+    for actor, entry in data.items():
+        families[actor] = entry.get("family", "")
+        for aliases in entry["aliases"].values():
+            for alias in aliases:
+                (exact if is_case_sensitive(alias) else folded).append(alias)
+                canonical.setdefault(_key(alias), actor)
+    return ActorMatcher(
+        exact=re.compile(f"{_BEFORE}(?:{_alternation(exact)}){_AFTER}") if exact else None,
+        folded=re.compile(f"{_BEFORE}(?:{_alternation(folded)}){_AFTER}", re.IGNORECASE) if folded else None,
+        canonical=canonical,
+        families=families,
+    )
+
+
+def is_islamic_state(actor: str | None) -> bool:
+    """ISKP and IS proper: the groups this project monitors."""
+    return actor is not None and matcher().families.get(actor) == "islamic_state"
+
+
+def sentence_of(sentences: tuple[Sentence, ...], offset: int) -> int:
+    """Index of the sentence holding `offset` (the nearest earlier one between sentences)."""
+    starts = [s.start for s in sentences]
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
+
+
+def find_actors(text: str, sentences: tuple[Sentence, ...]) -> tuple[ActorMention, ...]:
+    if not sentences:
+        return ()
+    return tuple(
+        ActorMention(start, end, text[start:end], sentences[sentence_of(sentences, start)].index, actor)
+        for start, end, actor in matcher().find(text)
+    )
+
+
+@stage("actors.v1", requires=("sentences",), assigns=("actors",))
+def actors(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+    """Find group and force names and normalise them to canonical actors (lexicons/actors.yaml)."""
+    return dataclasses.replace(doc, actors=find_actors(doc.text, doc.sentences or ()))

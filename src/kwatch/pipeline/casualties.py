@@ -1,0 +1,295 @@
+"""casualties.v1: killed and injured figures, with category, qualifier and whether the group claimed them.
+
+Per sentence: find the casualty verbs of `lexicons/<lang>/casualties.yaml`; an active verb takes
+the victims after it ("killing seven worshippers"), a passive one the victims before it ("seven
+people were killed"). Victims are a list of groups joined by "and", commas, "along with": a
+quantity with its description ("13 US soldiers") or one person ("his driver", "him", a named
+person). Groups after "including" are part of a figure already given and are not repeated.
+Sentences that report aggregates over many incidents ("in 73 incidents since August 2021") give
+no figures. Figures after a claim by the group ("IS-KP claimed that … killed 50") are claimed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from kwatch import lexicon
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
+from kwatch.pipeline.numbers import quantity_regex, read_quantity
+
+#: How far before a passive verb the victims may start (characters): keeps the backward search short.
+_LOOKBACK = 220
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in ordered)
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    kind: str  # 'killed' | 'injured' | 'ambiguous'
+    active: bool
+    passive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    language: str
+    anchors: dict[str, _Anchor]
+    anchor_re: re.Pattern[str]
+    anchor_cue: re.Pattern[str]
+    list_after: re.Pattern[str]
+    list_before: re.Pattern[str]
+    continuation: re.Pattern[str]
+    item_re: re.Pattern[str]
+    quantity_re: re.Pattern[str]
+    zero_re: re.Pattern[str]
+    trailing_aux: re.Pattern[str]
+    leading_aux_passive: re.Pattern[str]
+    trailing_aside: re.Pattern[str]
+    categories: dict[str, str]
+    category_re: re.Pattern[str]
+    claim_re: re.Pattern[str]
+    aggregate_re: re.Pattern[str]
+    months: str
+
+
+@lru_cache(maxsize=None)
+def _patterns(language: str) -> _Patterns:
+    data = lexicon.load("casualties", language)
+    anchors: dict[str, _Anchor] = {}
+    for kind in ("killed", "injured"):
+        for role in ("active", "passive"):
+            for phrase in data[kind][role]:
+                key = _norm(phrase)
+                old = anchors.get(key, _Anchor(kind, False, False))
+                anchors[key] = dataclasses.replace(old, **{role: True})
+    for phrase in data["ambiguous"]:
+        anchors[_norm(phrase)] = _Anchor("ambiguous", True, True)
+    anchor_alt = _alternation(anchors)
+    # A verb (or the first word of a verb phrase) ends a description; "of" in "claimed the
+    # lives of" must not.
+    anchor_words = {phrase.split()[0] for phrase in anchors}
+
+    quantity = quantity_regex(language)
+    stops = _alternation(set(data["description_stops"]) | anchor_words | set(data["auxiliaries"]))
+    # A description word: not a stop, not the start of another quantity, not a participle
+    # ("a civilian accusing him"), no sentence-final period.
+    word = rf"(?!(?:{stops})\b)(?!{quantity})(?![\w'’-]*ing\b)[A-Za-z](?:[\w'’-]|\.(?=\w))*"
+    described = rf"{quantity}(?:\s+{word}){{1,6}}"
+    bare = rf"{quantity}"
+    person_noun = _alternation(data["singular_persons"])
+    determiner = _alternation(data["person_determiners"])
+    indefinite = _alternation(data["indefinite_determiners"])
+    # "his driver" needs a person noun; "a colonel", "an American volunteer" take any description.
+    named_person = rf"\b(?:{determiner}|{indefinite})\s+(?:[\w'’-]+\s+){{0,3}}?(?:{person_noun})\b(?!['’]s)"
+    some_one = rf"\b(?:{indefinite})\s+{word}(?:\s+{word}){{0,3}}"
+    one_person = rf"(?:{named_person}|{some_one})"
+    pronoun_object = rf"\b(?:{_alternation(data['person_pronouns_object'])})\b"
+    pronoun_subject = rf"\b(?:{_alternation(data['person_pronouns_subject'])})\b"
+    # A named person, case-sensitive inside the case-blind pattern.
+    proper = r"(?-i:\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’-]*){0,4})"
+    connector_alt = _alternation(c for c in data["connectors"] if c != ",")
+    and_join = rf"(?:\s*,?\s+(?:{connector_alt})\s+)"
+    any_join = rf"(?:\s*,\s*(?:(?:{connector_alt})\s+)?|{and_join})"
+    # Bare numbers join only with "and" ("14, 2023, seven people" is a date then a count); a
+    # quantity is tried before an indefinite person so "a dozen" is 12.
+    # "a colonel" (any noun) joins only with "and": after a comma it is too often a place.
+    grouped_after = rf"(?:(?:{described}|{pronoun_object}|{named_person}){any_join}|(?:{bare}|{some_one}){and_join})"
+    last_after = rf"(?:{described}|{bare}|{pronoun_object}|{one_person})"
+    grouped_before = (
+        rf"(?:(?:{described}|{pronoun_subject}|{named_person}|{proper}){any_join}|(?:{bare}|{some_one}){and_join})"
+    )
+    last_before = rf"(?:{described}|{bare}|{pronoun_subject}|{one_person})"
+    auxiliaries = _alternation(data["auxiliaries"])
+    item = rf"(?:{described}|{bare}|{pronoun_object}|{pronoun_subject}|{one_person}|{proper})"
+
+    continuation = _alternation(c for c in data["connectors"] if c.strip(", ") not in ("", "and"))
+    categories = {_norm(noun): category for category, nouns in data["categories"].items() for noun in nouns}
+    subset = _alternation(data["subset_markers"])
+
+    claimants = _alternation(data["claimants"])
+    claim_verbs = _alternation(data["claim_verbs"])
+    claim_openers = _alternation(data["claim_openers"])
+    saying = _alternation(data["claim_responsibility_saying"])
+    claim = (
+        rf"(?-i:\b(?:{claimants}))(?:['’]s)?(?:\s+[\w-]+){{0,3}}?\s+(?:{claim_verbs})\b"
+        rf"|\b(?:{claim_openers})\s+(?:the\s+)?(?-i:(?:{claimants}))\b"
+        rf"|\b(?:{saying})\b[^.;]*?\bsaying\b"
+    )
+
+    months = _alternation(lexicon.load("dates", language)["months"])
+    aggregate = "|".join(
+        "(?:" + p.replace("{number}", quantity).replace("{month}", f"(?:{months})") + ")"
+        for p in data["aggregate_patterns"]
+    )
+    return _Patterns(
+        language=language,
+        anchors=anchors,
+        anchor_re=re.compile(rf"\b(?:{anchor_alt})\b", re.I),
+        # The longest word of every verb phrase: a quick test before the full alternation.
+        anchor_cue=re.compile(_alternation({max(p.split(), key=len) for p in anchors}), re.I),
+        list_after=re.compile(rf"\s*[\"“‘']?(?:{grouped_after})*{last_after}", re.I),
+        continuation=re.compile(rf"\s*,?\s*(?:{continuation})\s+(?:{grouped_after})*{last_after}", re.I),
+        list_before=re.compile(rf"(?:{grouped_before})*(?:{last_before}|{proper})$", re.I),
+        item_re=re.compile(item, re.I),
+        quantity_re=re.compile(quantity, re.I),
+        zero_re=re.compile(rf"(?:{_alternation(data['zero'])})", re.I),
+        trailing_aux=re.compile(rf"(?:\s+(?:{auxiliaries})\b)*\s*$", re.I),
+        leading_aux_passive=re.compile(rf"(?:\s+(?:{auxiliaries})\b)*\s+(?:{anchor_alt})\b", re.I),
+        trailing_aside=re.compile(rf"\s*(?:,?\s*\b(?:{subset})\b[^,;]*,?|\([^()]*\)|\[[^\[\]]*\])\s*$", re.I),
+        categories=categories,
+        category_re=re.compile(rf"\b(?:{_alternation(categories)})\b", re.I),
+        claim_re=re.compile(claim, re.I),
+        aggregate_re=re.compile(aggregate, re.I),
+        months=months,
+    )
+
+
+def _category(description: str, patterns: _Patterns) -> str | None:
+    found = [m.group(0) for m in patterns.category_re.finditer(description)]
+    if not found:
+        return None
+    return patterns.categories[_norm(max(found, key=len))]
+
+
+def _read_item(
+    text: str, start: int, sentence: Sentence, kind: str, claimed: bool, patterns: _Patterns, *, lead: str = ""
+) -> CasualtyMention | None:
+    """One victim group (`text` at document offset `start`) as a mention; `lead` is verb text
+    kept in front of it ("death toll rose to ")."""
+    quantity = patterns.quantity_re.match(text)
+    if quantity:
+        figure = read_quantity(quantity.group(0), start, patterns.language)
+        description = text[quantity.end() :]
+        if figure.value is not None and 1900 <= figure.value <= 2100 and not description.strip():
+            return None  # a year, not a count
+        value, qualifier = figure.value, figure.qualifier
+    else:
+        description = text
+        value, qualifier = 1, "exact"
+    return CasualtyMention(
+        start=start - len(lead),
+        end=start + len(text),
+        text=lead + text,
+        sentence=sentence.index,
+        kind=kind,
+        value=value,
+        qualifier=qualifier,
+        category=_category(description, patterns),
+        claimed=claimed,
+    )
+
+
+def _items(list_text: str, offset: int, patterns: _Patterns) -> list[tuple[int, int]]:
+    """Spans (document offsets) of the victim groups inside a matched list."""
+    return [(offset + m.start(), offset + m.end()) for m in patterns.item_re.finditer(list_text)]
+
+
+def sentence_casualties(sentence: Sentence, language: str = "en") -> list[CasualtyMention]:
+    """The casualty figures one sentence reports, left to right."""
+    patterns = _patterns(language)
+    text = sentence.text
+    if not patterns.anchor_cue.search(text):
+        return []
+    anchors = list(patterns.anchor_re.finditer(text))
+    if not anchors or patterns.aggregate_re.search(text):
+        return []
+    claim_starts = [m.end() for m in patterns.claim_re.finditer(text)]
+    claim_from = min(claim_starts) if claim_starts else len(text) + 1
+    consumed_until = 0  # groups before this offset already belong to an earlier verb
+    found: list[tuple[int, int, str, int | None]] = []
+    for anchor_match in anchors:
+        anchor = patterns.anchors[_norm(anchor_match.group(0))]
+        spans: list[tuple[int, int]] = []
+        if anchor.active:
+            after = patterns.list_after.match(text, anchor_match.end())
+            if after:
+                spans = _items(after.group(0), after.start(), patterns)
+                # A last group followed by a passive verb is the subject of the next clause.
+                if spans and patterns.leading_aux_passive.match(text, spans[-1][1]):
+                    spans = spans[:-1]
+        if not spans and anchor.passive:
+            window_start = max(consumed_until, anchor_match.start() - _LOOKBACK)
+            before = text[window_start : anchor_match.start()]
+            before = before[: patterns.trailing_aux.search(before).start()]
+            aside = patterns.trailing_aside.search(before)
+            while aside and aside.start() < len(before):
+                before = before[: aside.start()]
+                aside = patterns.trailing_aside.search(before)
+            victims = patterns.list_before.search(before)
+            if victims:
+                spans = _items(victims.group(0), window_start + victims.start(), patterns)
+                more = patterns.continuation.match(text, anchor_match.end())
+                if more:  # "… were killed, along with 11 Taliban"
+                    extra = _items(more.group(0), more.start(), patterns)
+                    if extra and patterns.leading_aux_passive.match(text, extra[-1][1]):
+                        extra = extra[:-1]
+                    spans += extra
+                # A lone named person counts only with a singular verb ("Ahmadi was killed").
+                if len(spans) == 1 and not patterns.quantity_re.match(text, spans[0][0]):
+                    head = text[spans[0][0] : spans[0][1]]
+                    verb_zone = text[spans[0][1] : anchor_match.start()].lower()
+                    if head[:1].isupper() and not re.search(r"\bwas\b", verb_zone) and not patterns.item_re.fullmatch(head.lower()):
+                        spans = []
+        if spans:
+            consumed_until = max(consumed_until, spans[-1][1], anchor_match.end())
+        if anchor.kind == "ambiguous":
+            # "no casualties": nobody killed and nobody injured; any other figure is neither.
+            if spans and all(patterns.zero_re.fullmatch(text[s:e]) for s, e in spans):
+                found.extend((s, e, kind, None) for s, e in spans for kind in ("killed", "injured"))
+            continue
+        # "death toll rose to 145": a running total; the phrase stays in the mention for total().
+        lead_start = anchor_match.start() if "toll" in anchor_match.group(0).lower() else None
+        found.extend((s, e, anchor.kind, lead_start if i == 0 else None) for i, (s, e) in enumerate(spans))
+    mentions = []
+    for start, end, kind, lead_start in found:
+        lead = text[lead_start:start] if lead_start is not None else ""
+        mention = _read_item(
+            text[start:end], sentence.start + start, sentence, kind, start >= claim_from, patterns, lead=lead
+        )
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def find_casualties(sentences: Iterable[Sentence], language: str = "en") -> tuple[CasualtyMention, ...]:
+    return tuple(m for s in sentences for m in sentence_casualties(s, language))
+
+
+@stage("casualties.v1", requires=("sentences",), assigns=("casualties",))
+def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+    """Killed and injured figures with category, qualifier and claimed flag."""
+    return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en"))
+
+
+def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False) -> int | None:
+    """The toll of one event from its mentions: summed within a sentence ("170 civilians and 13
+    US soldiers"), the largest over sentences (a repeated or updated toll). Attackers, vague
+    amounts and (by default) claimed figures are left out; a "death toll" figure in a sentence is
+    already a total, so the sentence counts the larger of it and the sum of the rest."""
+    sums: dict[int, int] = defaultdict(int)
+    tolls: dict[int, int] = defaultdict(int)
+    seen = False
+    for m in mentions:
+        if m.kind != kind or m.claimed != claimed or m.value is None or m.category == "attackers":
+            continue
+        seen = True
+        if "toll" in m.text.lower():
+            tolls[m.sentence] = max(tolls[m.sentence], m.value)
+        else:
+            sums[m.sentence] += m.value
+    if not seen:
+        return None
+    return max(max(sums[i], tolls[i]) for i in set(sums) | set(tolls))

@@ -1,0 +1,308 @@
+"""dates.v1: date expressions resolved to 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' at the precision the text gives.
+
+Candidates come from regexes built from `lexicons/<lang>/dates.yaml` (month and weekday names,
+relative phrases); only phrases like "three days ago" go to dateparser, with `RELATIVE_BASE` set
+to the publication date, so the stage never reads the clock. Dates without a year ("March 4",
+"in May this year", "last year", "on Tuesday") are resolved against `doc.published` (basis
+'relative'); without a publication date, against the latest explicit year in the document or its
+title (basis 'inferred', with a note on the document); with no year anywhere they are dropped.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+import dateparser
+
+from kwatch import lexicon
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.model import DateMention, PipelineDoc, Sentence
+
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d|,\d|\s*[-–]\s*\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+
+
+#: Rules whose year may come from a full date in the same sentence rather than the publication date.
+_LOCAL_RULES = frozenset({"month_day", "day_month", "month_alone"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """What partial dates resolve against: a day, a month or a year."""
+
+    year: int
+    month: int | None
+    day: int | None
+    basis: str  # 'relative' | 'inferred'
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+    needs: str  # the cheap cue a sentence must have before this rule is tried: 'month' | 'year' | 'word'
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    rules: tuple[_Rule, ...]
+    cues: dict[str, re.Pattern[str]]  # cheap checks that let a sentence skip whole groups of rules
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_days: dict[str, int | None]
+    relative_months: dict[str, int]
+    relative_years: dict[str, int | None]
+    relative_weeks: dict[str, int]
+    this_year: frozenset[str]
+    last_year: frozenset[str]
+    year_anywhere: re.Pattern[str]
+
+
+def _alternation(phrases: list[str]) -> str:
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
+
+
+@lru_cache(maxsize=None)
+def _patterns(language: str) -> _Patterns:
+    data = lexicon.load("dates", language)
+    months = {k.lower(): v for k, v in data["month_numbers"].items()}
+    month = rf"(?P<month>{_alternation(list(months))})\.?"
+    weekday = rf"(?P<weekday>{_alternation(list(data['weekdays']))})"
+    this_year = [p.lower() for p in data["this_year_suffixes"]]
+    last_year = [p.lower() for p in data["last_year_suffixes"]]
+    suffix = rf"(?P<suffix>{_alternation(this_year + last_year)})"
+    preposition = f"(?:{_alternation(data['prepositions'])})"
+    specs: list[tuple[str, str]] = [
+        ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month_num>[01]\d)-(?P<day>[0-3]\d)\b"),
+        ("month_day_year", rf"\b{month}\s+{_DAY},?\s+{_YEAR}\b"),
+        ("day_month_year", rf"\b{_DAY}\s+(?:of\s+)?{month},?\s+{_YEAR}\b"),
+        ("month_suffix", rf"\b{month}\s+(?:of\s+)?{suffix}\b"),
+        ("month_year", rf"\b{month},?\s+(?:of\s+)?{_YEAR}\b"),
+        ("weekday_paren", rf"\b{weekday}\s*\(\s*(?P<inner>[^()]{{3,20}})\)"),
+        ("month_day", rf"\b{month}\s+{_DAY}\b(?![:\d])"),
+        ("day_month", rf"\b{_DAY}\s+(?:of\s+)?{month}\b"),
+        # After a preposition (so ages, counts and page numbers are never years); the span kept
+        # is the `target` group.
+        ("month_alone", rf"\b{preposition}\s+(?P<target>{month})\b"),
+        ("year_alone", rf"\b{preposition}\s+(?P<target>{_YEAR})\b"),
+        ("relative_day", rf"\b(?P<rel>{_alternation(list(data['relative_days']))})\b"),
+        ("relative_month", rf"\b(?P<rel>{_alternation(list(data['relative_months']))})\b"),
+        ("relative_year", rf"\b(?P<rel>{_alternation(list(data['relative_years']))})\b"),
+        ("relative_week", rf"\b(?P<rel>{_alternation(list(data['relative_weeks']))})\b"),
+        ("ago", r"\b(?P<rel>(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?)\s+ago)\b"),
+        ("weekday", rf"\b(?:on|last|this|since)\s+{weekday}\b"),
+    ]
+    flags = re.I
+    needs = {"iso": "year", "month_day_year": "month", "day_month_year": "month", "month_suffix": "month",
+             "month_year": "month", "weekday_paren": "weekday", "month_day": "month", "day_month": "month",
+             "month_alone": "month", "year_alone": "year"}
+    rules = tuple(_Rule(name, re.compile(regex, flags), needs.get(name, "word")) for name, regex in specs)
+    cues = {
+        "month": re.compile(rf"\b(?:{_alternation(list(months))})\b", re.I),
+        "weekday": re.compile(rf"\b(?:{_alternation(list(data['weekdays']))})\b", re.I),
+        "year": re.compile(r"(?:19|20)\d\d"),
+        "word": re.compile(
+            rf"\b(?:{_alternation(list(data['relative_days']) + ['year', 'month', 'week', 'ago'] + list(data['weekdays']))})",
+            re.I,
+        ),
+    }
+    return _Patterns(
+        rules=rules,
+        cues=cues,
+        months=months,
+        weekdays={k.lower(): v for k, v in data["weekdays"].items()},
+        relative_days={k.lower(): v for k, v in data["relative_days"].items()},
+        relative_months={k.lower(): v for k, v in data["relative_months"].items()},
+        relative_years={k.lower(): v for k, v in data["relative_years"].items()},
+        relative_weeks={k.lower(): v for k, v in data["relative_weeks"].items()},
+        this_year=frozenset(this_year),
+        last_year=frozenset(last_year),
+        year_anywhere=re.compile(r"(?<![\d\[,.])(?:19|20)\d\d(?![\d\]])"),
+    )
+
+
+def _valid(year: int, month: int, day: int | None = None) -> bool:
+    if not (1900 <= year <= 2100 and 1 <= month <= 12):
+        return False
+    return day is None or 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _fmt(year: int, month: int | None = None, day: int | None = None) -> str:
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _month_of(match: re.Match[str], patterns: _Patterns) -> int:
+    return patterns.months[" ".join(match.group("month").lower().rstrip(".").split())]
+
+
+def _latest_year(month: int, day: int | None, ref: _Reference) -> int:
+    """The year of the latest `month`/`day` not after the reference date."""
+    if ref.month is None:
+        return ref.year
+    if month > ref.month or (month == ref.month and day is not None and ref.day is not None and day > ref.day):
+        return ref.year - 1
+    return ref.year
+
+
+def _reference_date(ref: _Reference) -> date | None:
+    return date(ref.year, ref.month, ref.day) if ref.month and ref.day else None
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_day(phrase: str, base: date) -> date | None:
+    parsed = dateparser.parse(
+        phrase,
+        languages=["en"],
+        settings={"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "past"},
+    )
+    return parsed.date() if parsed else None
+
+
+def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Patterns) -> tuple[str, str] | None:
+    """(value, basis) of one candidate, or None when it is not a date or cannot be resolved."""
+    if rule == "iso":
+        year, month, day = int(m.group("year")), int(m.group("month_num")), int(m.group("day"))
+        return (_fmt(year, month, day), "absolute") if _valid(year, month, day) else None
+    if rule in ("month_day_year", "day_month_year"):
+        year, month, day = int(m.group("year")), _month_of(m, patterns), int(m.group("day"))
+        return (_fmt(year, month, day), "absolute") if _valid(year, month, day) else None
+    if rule == "month_year":
+        year, month = int(m.group("year")), _month_of(m, patterns)
+        return (_fmt(year, month), "absolute") if _valid(year, month) else None
+    if rule == "year_alone":
+        return _fmt(int(m.group("year"))), "absolute"
+    if ref is None:
+        return None
+    if rule == "month_suffix":
+        offset = 0 if " ".join(m.group("suffix").lower().split()) in patterns.this_year else -1
+        return _fmt(ref.year + offset, _month_of(m, patterns)), ref.basis
+    if rule in ("month_day", "day_month"):
+        month, day = _month_of(m, patterns), int(m.group("day"))
+        year = _latest_year(month, day, ref)
+        return (_fmt(year, month, day), ref.basis) if _valid(year, month, day) else None
+    if rule == "month_alone":
+        month = _month_of(m, patterns)
+        return _fmt(_latest_year(month, None, ref), month), ref.basis
+    rel = " ".join(m.group("rel").lower().split()) if "rel" in m.groupdict() and m.group("rel") else ""
+    if rule == "relative_year":
+        offset = patterns.relative_years.get(rel)
+        return (_fmt(ref.year + offset), ref.basis) if offset is not None else None
+    base = _reference_date(ref)
+    if rule == "relative_month":
+        if ref.month is None:
+            return None
+        year, month = divmod(ref.year * 12 + ref.month - 1 + patterns.relative_months[rel], 12)
+        return _fmt(year, month + 1), ref.basis
+    if base is None:
+        return None  # day-level phrases need a day-level reference
+    if rule == "relative_day":
+        offset = patterns.relative_days.get(rel)
+        if offset is None:
+            return None
+        day = base + timedelta(days=offset)
+        return _fmt(day.year, day.month, day.day), ref.basis
+    if rule == "relative_week":
+        earliest = base + timedelta(days=patterns.relative_weeks[rel])
+        latest = earliest + timedelta(days=6) if earliest < base else base
+        latest = min(latest, base)
+        if (earliest.year, earliest.month) != (latest.year, latest.month):
+            return None  # the week straddles two months: no certain month
+        return _fmt(earliest.year, earliest.month), ref.basis
+    if rule == "ago":
+        day = _dateparser_day(rel, base)
+        return (_fmt(day.year, day.month, day.day), ref.basis) if day else None
+    if rule == "weekday":
+        back = (base.weekday() - patterns.weekdays[m.group("weekday").lower()]) % 7
+        day = base - timedelta(days=back)
+        return _fmt(day.year, day.month, day.day), ref.basis
+    return None
+
+
+def _find(sentence: Sentence, ref: _Reference | None, patterns: _Patterns) -> list[DateMention]:
+    taken: list[tuple[int, int]] = []
+    mentions: list[DateMention] = []
+    text = sentence.text
+    local_ref = ref
+    present = {cue for cue, pattern in patterns.cues.items() if pattern.search(text)}
+    for rule in patterns.rules:
+        if rule.name == "weekday_paren":
+            # Partial dates in a sentence that also gives a full date take their year from it
+            # ("On July 11, 2023, … a letter delivered on July 9").
+            full = [d for d in mentions if d.basis == "absolute" and len(d.value) >= 7]
+            if full:
+                y, mo, *dd = (int(x) for x in max(full, key=lambda d: d.value).value.split("-"))
+                local_ref = _Reference(y, mo, dd[0] if dd else None, "relative")
+        if rule.needs not in present:
+            continue
+        for m in rule.pattern.finditer(text):
+            start, end = m.span("target") if m.groupdict().get("target") else m.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            if rule.name == "weekday_paren":
+                # "Saturday (Oct 16)": the date inside the brackets is the date; the weekday only
+                # marks its span.
+                inner = m.group("inner")
+                inner_offset = m.start("inner")
+                sub = Sentence(sentence.index, sentence.start + inner_offset, sentence.start + m.end("inner"), inner, sentence.paragraph)
+                found = _find_in(sub, ref, patterns, exclude=("weekday_paren",))
+                if found:
+                    taken.append((start, end))
+                    mentions.extend(found)
+                continue
+            if m.groupdict().get("month") and not m.group("month")[0].isupper():
+                continue  # "may", "march" as verbs: month names are capitalised in English text
+            resolved = _resolve(rule.name, m, local_ref if rule.name in _LOCAL_RULES else ref, patterns)
+            if resolved is None:
+                continue
+            taken.append((start, end))
+            mentions.append(
+                DateMention(sentence.start + start, sentence.start + end, text[start:end], sentence.index, *resolved)
+            )
+    return sorted(mentions, key=lambda d: d.start)
+
+
+def _find_in(sentence: Sentence, ref: _Reference | None, patterns: _Patterns, *, exclude: tuple[str, ...]) -> list[DateMention]:
+    narrowed = dataclasses.replace(patterns, rules=tuple(r for r in patterns.rules if r.name not in exclude))
+    return _find(sentence, ref, narrowed)
+
+
+def _published_reference(published: str) -> _Reference:
+    parts = [int(p) for p in published.split("-")]
+    return _Reference(parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None, "relative")
+
+
+def find_dates(
+    sentences: tuple[Sentence, ...], *, published: str | None, title: str | None = None, language: str = "en"
+) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
+    """Date mentions of every sentence, and the notes about what was inferred."""
+    patterns = _patterns(language)
+    if published:
+        ref: _Reference | None = _published_reference(published)
+        notes: tuple[str, ...] = ()
+    else:
+        explicit = [d for s in sentences for d in _find(s, None, patterns)]
+        years = [int(d.value[:4]) for d in explicit]
+        years += [int(y) for y in patterns.year_anywhere.findall(title or "")]
+        if not years:
+            return tuple(explicit), ()
+        year = max(years)
+        ref = _Reference(year, None, None, "inferred")
+        notes = (f"no publication date: year {year} inferred from the latest explicit date",)
+    mentions = tuple(d for s in sentences for d in _find(s, ref, patterns))
+    return mentions, notes
+
+
+@stage("dates.v1", requires=("sentences",), assigns=("dates",))
+def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+    """Date expressions resolved against the publication date (or a year inferred from the text)."""
+    mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en")
+    return dataclasses.replace(doc, dates=mentions, notes=doc.notes + notes)

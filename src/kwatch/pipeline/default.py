@@ -1,0 +1,25 @@
+"""The default extraction pipeline: the stage names, in order, and a builder."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kwatch.pipeline import Pipeline
+
+# Importing a stage module registers its stages.
+from kwatch.pipeline import actors, casualties, cues, dates, events, places, sentences  # noqa: F401
+
+DEFAULT_STAGES: tuple[str, ...] = (
+    "sentences.v1",
+    "dates.v1",
+    "places.v1",
+    "actors.v1",
+    "casualties.v1",
+    "cues.v1",
+    "events.v1",
+)
+
+
+def build_pipeline(names: Iterable[str] = DEFAULT_STAGES) -> Pipeline:
+    """A checked pipeline of registered stages (the default chain unless names are given)."""
+    return Pipeline(names)

@@ -1,0 +1,659 @@
+"""events.v1: assemble events from the mentions and cues of earlier stages.
+
+How a document becomes events (docs/pipeline.md tells the same story with examples):
+
+1. Sentences in a caption paragraph, sentences over `MAX_SENTENCE` characters, aggregate
+   statistics ("a total of 429 ... in 73 incidents") and, except for media releases, hedged or
+   generic sentences ("could", "vows to", "plans to") open no event.
+2. In a sentence, event-type triggers close together (and of compatible kinds) form a cluster; a
+   sentence may hold several clusters ("launched a magazine after the attack ..., which killed 145").
+   Every date, place, figure, actor and cue of the sentence goes to the nearest cluster in its own
+   clause. A cluster's type: propaganda; else raid; attack when people were killed; plot; plot
+   when intent meets an arrest; arrest; attack.
+3. A cluster opens a candidate when it is anchored (a date, a place, a figure, or a named actor
+   with a method or claim). A candidate merges into an earlier event of the same type when it
+   refers back to it ("the attack"), adds nothing new (no date and no place, same paragraph) or
+   agrees with it on date and place.
+4. Sentences without a trigger in the paragraph of the last event, or that refer back to an event
+   ("The 30-page statement ..."), add fields to it: claim, figures, method, target, a more
+   specific place in the same province, and the release's medium, languages and length.
+5. Fields are picked by rule (see `_finish`); any inference is written into provenance.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+from kwatch import lexicon
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.actors import is_islamic_state
+from kwatch.pipeline.model import (
+    ActorMention,
+    CasualtyMention,
+    Cue,
+    DateMention,
+    Evidence,
+    ExtractedEvent,
+    PipelineDoc,
+    PlaceMention,
+    Sentence,
+)
+
+#: Sentences longer than this (characters) are not read: no sentence of news is this long.
+MAX_SENTENCE = 2000
+#: How many paragraphs back a reference ("the attack") may reach.
+REFERENCE_REACH = 12
+
+VIOLENT = ("attack", "plot", "arrest", "raid")
+_PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
+# Clause breaks inside a sentence: a mention is assigned to a cluster in its own clause.
+_CLAUSE_BREAK = re.compile(r",\s+as\s+well\s+as\s|;\s|\s[–—]\s|,\s+while\s|,\s+whereas\s|,\s+but\s|\.\s")
+_ANCHOR_KINDS = ("date", "place", "casualty")
+# Countries where the Islamic State operates as its Khorasan province (ISKP's area of operations).
+_KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
+
+
+@lru_cache(maxsize=None)
+def _priorities(language: str) -> dict[str, list[str]]:
+    return {
+        "method": lexicon.load("methods", language)["priority"],
+        "target": lexicon.load("targets", language)["priority"],
+        "medium": lexicon.load("propaganda", language)["priority"],
+    }
+
+
+@lru_cache(maxsize=None)
+def _outlet_actors() -> dict[str, str]:
+    return {name: entry["actor"] for name, entry in lexicon.load("outlets")["outlets"].items()}
+
+
+@dataclass
+class _Mentions:
+    """Everything found in one sentence (or in one cluster of it)."""
+
+    dates: list[DateMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    casualties: list[CasualtyMention] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+    def cue_values(self, kind: str) -> list[str]:
+        return [c.value for c in self.cues if c.kind == kind]
+
+    def has(self, kind: str) -> bool:
+        return any(c.kind == kind for c in self.cues)
+
+
+@dataclass
+class _Cluster:
+    triggers: list[Cue]
+    clause: int
+    mentions: _Mentions = field(default_factory=_Mentions)
+
+    @property
+    def start(self) -> int:
+        return self.triggers[0].start
+
+    @property
+    def end(self) -> int:
+        return max(t.end for t in self.triggers)
+
+    @property
+    def kinds(self) -> set[str]:
+        return {t.value if t.kind == "event_type" else "intent" for t in self.triggers}
+
+    @property
+    def is_propaganda(self) -> bool:
+        return "propaganda" in self.kinds
+
+
+@dataclass
+class _Part:
+    """One sentence's share of an event."""
+
+    sentence: Sentence
+    mentions: _Mentions  # the cluster's share (or the whole sentence for a follow-up)
+    opening: bool
+    whole: _Mentions | None = None  # the whole sentence, when `mentions` is a cluster's share
+
+
+@dataclass
+class _Draft:
+    type: str
+    paragraph: int
+    parts: list[_Part]
+    trigger: Cue
+    inferences: list[str] = field(default_factory=list)
+
+    @property
+    def opening(self) -> _Part:
+        return self.parts[0]
+
+    def all(self, attr: str) -> list[Any]:
+        return [m for part in self.parts for m in getattr(part.mentions, attr)]
+
+
+def _distance(start: int, end: int, cluster: _Cluster) -> int:
+    if end <= cluster.start:
+        return cluster.start - end
+    if start >= cluster.end:
+        return start - cluster.end
+    return 0
+
+
+class _Reader:
+    """Reads one document; holds its mentions indexed by sentence."""
+
+    def __init__(self, doc: PipelineDoc) -> None:
+        self.doc = doc
+        self.language = doc.language or "en"
+        self.sentences = doc.sentences or ()
+        self.by_sentence: dict[int, _Mentions] = {}
+        for attr in ("dates", "places", "casualties", "actors", "cues"):
+            for mention in getattr(doc, attr) or ():
+                getattr(self.by_sentence.setdefault(mention.sentence, _Mentions()), attr).append(mention)
+        self.caption_paragraphs = {
+            self.sentences[c.sentence].paragraph for c in doc.cues or () if c.kind == "caption" and c.sentence < len(self.sentences)
+        }
+        counts = Counter(a.actor for a in doc.actors or () if is_islamic_state(a.actor))
+        # The group the document is about: the most named Islamic State actor (ISKP on a tie).
+        self.topic_actor = max(counts, key=lambda a: (counts[a], a == "ISKP")) if counts else None
+        self.drafts: list[_Draft] = []
+
+    def mentions(self, sentence: Sentence) -> _Mentions:
+        return self.by_sentence.get(sentence.index, _Mentions())
+
+    # -- step 1: which sentences may open events -------------------------------------------
+
+    def readable(self, sentence: Sentence) -> bool:
+        return len(sentence.text) <= MAX_SENTENCE and sentence.paragraph not in self.caption_paragraphs
+
+    @staticmethod
+    def aggregate(m: _Mentions) -> bool:
+        return m.has("aggregate") or (m.has("aggregate_weak") and m.has("plural"))
+
+    # -- step 2: clusters ------------------------------------------------------------------
+
+    def clusters(self, sentence: Sentence, m: _Mentions) -> list[_Cluster]:
+        breaks = [b.start() + sentence.start for b in _CLAUSE_BREAK.finditer(sentence.text)]
+
+        def clause(offset: int) -> int:
+            return sum(1 for b in breaks if b < offset)
+
+        triggers = sorted((c for c in m.cues if c.kind in ("event_type", "intent")), key=lambda c: c.start)
+        clusters: list[_Cluster] = []
+        for cue in triggers:
+            last = clusters[-1] if clusters else None
+            propaganda = cue.kind == "event_type" and cue.value == "propaganda"
+            # One clause reports one event of each kind: its triggers ("attacked ... killing")
+            # form one cluster however far apart they are.
+            if last is not None and clause(cue.start) == last.clause and propaganda == last.is_propaganda:
+                last.triggers.append(cue)
+            else:
+                clusters.append(_Cluster([cue], clause(cue.start)))
+        if not clusters:
+            return clusters
+        for attr in ("dates", "places", "casualties", "actors", "cues"):
+            for mention in getattr(m, attr):
+                if attr == "cues" and mention.kind in ("event_type", "intent"):
+                    continue
+                fits = [c for c in clusters if _accepts(c, attr, mention)]
+                own = [c for c in fits if c.clause == clause(mention.start)]
+                pool = own or fits
+                if not pool:
+                    continue
+                best = min(pool, key=lambda c: (_distance(mention.start, mention.end, c), c.start > mention.start))
+                getattr(best.mentions, attr).append(mention)
+        return clusters
+
+    # -- step 3: candidates and merging ----------------------------------------------------
+
+    def read(self) -> None:
+        for sentence in self.sentences:
+            if not self.readable(sentence):
+                continue
+            m = self.mentions(sentence)
+            if self.aggregate(m):
+                continue
+            clusters = self.clusters(sentence, m)
+            opened = False
+            for cluster in clusters:
+                kind = _cluster_type(cluster)
+                if kind is None:
+                    continue
+                if kind != "propaganda" and m.has("hedge"):
+                    continue
+                opened |= self.consider(sentence, cluster, kind)
+            if not opened:
+                self.follow_up(sentence, m)
+
+    def consider(self, sentence: Sentence, cluster: _Cluster, kind: str) -> bool:
+        cm = cluster.mentions
+        reference = _is_reference(cluster, kind)
+        part = _Part(sentence, cm, opening=True, whole=self.mentions(sentence))
+        if kind == "propaganda":
+            if not (cm.has("medium") or cm.has("outlet")) or not self.releases_from_group(cluster, cm):
+                return False
+        # A bare country ("attacks in Iran") does not anchor an event; a town, a date or a figure does.
+        fine_places = [p for p in cm.places if p.precision != "country"]
+        anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
+        anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
+        anchored |= kind == "propaganda"
+        target = self.merge_target(kind, cm, sentence, reference)
+        if target is not None:
+            target.parts.append(dataclasses.replace(part, opening=False))
+            return True
+        if not anchored:
+            return False
+        countries = _listed_countries(cm.places, self.doc.text) if kind != "propaganda" else []
+        if len(countries) > 1:
+            # "rockets into Tajikistan and Uzbekistan": one event in each country listed.
+            for place in countries:
+                share = dataclasses.replace(cm, places=[place])
+                self.drafts.append(_Draft(kind, sentence.paragraph, [dataclasses.replace(part, mentions=share)], cluster.triggers[0]))
+            return True
+        self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0]))
+        return True
+
+    def releases_from_group(self, cluster: _Cluster, m: _Mentions) -> bool:
+        """A release counts when an Islamic State actor or outlet is its author, not when a named
+        other actor is the subject ("the Ministry of the Islamic Emirate published a letter")."""
+        before = [a for a in m.actors if a.end <= cluster.start]
+        if before and not is_islamic_state(before[-1].actor) and not m.has("outlet"):
+            return False
+        return (
+            any(is_islamic_state(a.actor) for a in m.actors)
+            or m.has("outlet")
+            or (m.has("group_ref") and self.topic_actor is not None)
+        )
+
+    def merge_target(self, kind: str, m: _Mentions, sentence: Sentence, reference: bool) -> _Draft | None:
+        date = _best_date(m.dates, m.cues)
+        place = _best_place(m.places)
+        for draft in reversed(self.drafts):
+            if draft.type != kind:
+                continue
+            d_date = _event_date(draft)
+            d_place = _event_place(draft)
+            if reference and date is None and sentence.paragraph - draft.paragraph <= REFERENCE_REACH:
+                # "Iran's Embassy in Kabul condemned the attack": the places of a sentence that
+                # refers back are about something else.
+                return draft
+            if not _dates_agree(date, d_date) or not _places_agree(place, d_place):
+                continue
+            if kind == "propaganda" and not _media_agree(m, draft):
+                continue
+            if reference and date is None and sentence.paragraph - draft.paragraph <= REFERENCE_REACH:
+                return draft
+            if date is None and place is None and sentence.paragraph == draft.paragraph:
+                return draft
+            if kind == "propaganda" and date is None and sentence.paragraph - draft.paragraph <= 1:
+                return draft
+            if date is not None and date == d_date and (place is None or d_place is not None):
+                return draft
+            if date is None and place is not None and d_place is not None and _same_place(place, d_place):
+                return draft
+        return None
+
+    # -- step 4: follow-up sentences -------------------------------------------------------
+
+    def follow_up(self, sentence: Sentence, m: _Mentions) -> None:
+        if not self.drafts or m.has("hedge") and not m.has("reference"):
+            return
+        referenced = {c.value for c in m.cues if c.kind == "reference"}
+        for draft in reversed(self.drafts):
+            if draft.type in referenced and sentence.paragraph - draft.paragraph <= REFERENCE_REACH:
+                draft.parts.append(_Part(sentence, m, opening=False))
+                return
+        last = self.drafts[-1]
+        if last.paragraph != sentence.paragraph or last.parts[-1].sentence.index < sentence.index - 2:
+            return
+        place = _best_place(m.places)
+        if m.dates or (place is not None and not _places_agree(place, _event_place(last))):
+            return
+        last.parts.append(_Part(sentence, m, opening=False))
+
+
+_LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)\s*")
+
+
+def _listed_countries(places: Sequence[PlaceMention], text: str) -> list[PlaceMention]:
+    """Country mentions written as one list ("Tajikistan and Uzbekistan") of distinct countries,
+    when the cluster names no finer place inside them."""
+    countries = sorted((p for p in places if p.precision == "country"), key=lambda p: p.start)
+    listed: list[PlaceMention] = []
+    for place in countries:
+        if listed and not _LIST_JOINER.fullmatch(text[listed[-1].end : place.start]):
+            if len(listed) > 1:
+                break
+            listed = []
+        listed.append(place)
+    codes = {p.country for p in listed}
+    if len(listed) < 2 or len(codes) < len(listed):
+        return []
+    finer = [p for p in places if p.precision != "country" and p.country in codes]
+    return [] if finer else listed
+
+
+def _accepts(cluster: _Cluster, attr: str, mention: Any) -> bool:
+    """Releases take no places or figures; attacks take no medium, language, outlet or length."""
+    if cluster.is_propaganda:
+        if attr in ("places", "casualties"):
+            return False
+        return not (attr == "cues" and mention.kind in ("method", "target"))
+    return not (attr == "cues" and mention.kind in ("medium", "language", "outlet", "length"))
+
+
+def _cluster_type(cluster: _Cluster) -> str | None:
+    kinds = cluster.kinds
+    if "propaganda" in kinds:
+        return "propaganda"
+    killed = any(c.kind == "killed" and c.value for c in cluster.mentions.casualties)
+    if "raid" in kinds:
+        return "raid"
+    if killed and "attack" in kinds:
+        return "attack"
+    if "plot" in kinds:
+        return "plot"
+    if "intent" in kinds:
+        return "plot" if "arrest" in kinds else None
+    if "arrest" in kinds:
+        return "arrest"
+    if "attack" in kinds:
+        return "attack"
+    return None
+
+
+def _is_reference(cluster: _Cluster, kind: str) -> bool:
+    """The cluster names its event as one already told ("the attack", "The ISIS video published")."""
+    return any(c.kind == "reference" and c.value == kind for c in cluster.mentions.cues)
+
+
+# -- field choice -------------------------------------------------------------------------------
+
+
+def _best_date(dates: Sequence[DateMention], cues: Sequence[Cue], near: int | None = None) -> str | None:
+    """The date of what happened: not a date right after a reporting verb ("said on Tuesday"),
+    then the nearest to the trigger, then the most specific."""
+    if not dates:
+        return None
+    reporting = [c for c in cues if c.kind == "reporting"]
+
+    def reported(d: DateMention) -> bool:
+        return any(0 <= d.start - r.end <= 25 for r in reporting)
+
+    def rank(d: DateMention) -> tuple[bool, int, int]:
+        distance = abs(d.start - near) if near is not None else 0
+        return (reported(d), distance, -len(d.value))
+
+    return min(dates, key=rank).value
+
+
+def _best_place(places: Sequence[PlaceMention]) -> PlaceMention | None:
+    if not places:
+        return None
+    return min(places, key=lambda p: (_PRECISION_RANK.get(p.precision, 5), p.start))
+
+
+def _event_date(draft: _Draft) -> str | None:
+    m = draft.opening.mentions
+    return _best_date(m.dates, m.cues, draft.trigger.start)
+
+
+def _event_place(draft: _Draft) -> PlaceMention | None:
+    return _best_place(draft.opening.mentions.places)
+
+
+def _dates_agree(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def _places_agree(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    return not (a.admin1 and b.admin1 and a.admin1 != b.admin1)
+
+
+def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
+    return (a.country, a.admin1, a.admin2, (a.place or "").casefold()) == (
+        b.country,
+        b.admin1,
+        b.admin2,
+        (b.place or "").casefold(),
+    )
+
+
+def _media_agree(m: _Mentions, draft: _Draft) -> bool:
+    mine = set(m.cue_values("medium"))
+    theirs = {c.value for c in draft.all("cues") if c.kind == "medium"}
+    return not mine or not theirs or bool(mine & theirs)
+
+
+def _by_priority(values: Iterable[str], order: list[str]) -> str | None:
+    present = set(values)
+    return next((v for v in order if v in present), None)
+
+
+def _first_cue(draft: _Draft, kind: str, order: list[str]) -> tuple[str | None, int | None]:
+    """The cue value of the opening sentence by priority, else of the follow-ups."""
+    for part in draft.parts:
+        value = _by_priority(part.mentions.cue_values(kind), order)
+        if value is not None:
+            return value, part.sentence.index
+    return None, None
+
+
+def _pick_actor(draft: _Draft, topic: str | None) -> tuple[str | None, int | None, list[str]]:
+    notes: list[str] = []
+    for part in draft.parts:
+        actors = part.mentions.actors
+        family = [a.actor for a in actors if is_islamic_state(a.actor)]
+        if family and draft.type in ("attack", "plot", "propaganda"):
+            return ("ISKP" if "ISKP" in family else family[0]), part.sentence.index, notes
+        if draft.type in ("raid", "arrest"):
+            forces = [a for a in actors if not is_islamic_state(a.actor) and a.start < draft.trigger.start]
+            if part.opening and forces:
+                return forces[-1].actor, part.sentence.index, notes
+    whole = draft.opening.whole
+    family = [a.actor for a in whole.actors if is_islamic_state(a.actor)] if whole else []
+    if family and draft.type in ("attack", "plot", "propaganda"):
+        return ("ISKP" if "ISKP" in family else family[0]), draft.opening.sentence.index, notes
+    for part in draft.parts:
+        if draft.type in ("attack", "plot", "propaganda") and part.mentions.has("group_ref") and topic:
+            notes.append(f"actor {topic} inferred: '{_cue_text(part.mentions, 'group_ref')}' refers to the group the document is about")
+            return topic, part.sentence.index, notes
+    if draft.type == "propaganda":
+        outlets = [c.value for c in draft.all("cues") if c.kind == "outlet"]
+        if outlets:
+            actor = _outlet_actors().get(outlets[0])
+            if actor:
+                notes.append(f"actor {actor} inferred: outlet {outlets[0]} speaks for it")
+                return actor, None, notes
+    if draft.type == "attack":
+        # Another group names itself as perpetrator only as the subject before the trigger.
+        opening = draft.opening.mentions
+        before = [a for a in opening.actors if a.end <= draft.trigger.start]
+        if before and (opening.has("claim") or opening.has("method")):
+            return before[-1].actor, draft.opening.sentence.index, notes
+    return None, None, notes
+
+
+def _cue_text(m: _Mentions, kind: str) -> str:
+    return next((c.text for c in m.cues if c.kind == kind), "")
+
+
+def _total(mentions: Sequence[CasualtyMention], kind: str, claimed: bool) -> int | None:
+    from kwatch.pipeline import casualties as casualties_stage
+
+    return casualties_stage.total(mentions, kind, claimed=claimed)
+
+
+def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> ExtractedEvent:
+    doc = reader.doc
+    language = reader.language
+    priorities = _priorities(language)
+    sources: dict[int, set[str]] = {p.sentence.index: set() for p in draft.parts}
+    inferences = list(draft.inferences)
+    opening = draft.opening
+    values: dict[str, Any] = {"type": draft.type}
+
+    # date: the opening cluster's, else the paragraph's latest earlier date, else (a recent
+    # release) the publication year.
+    date = _event_date(draft)
+    if date is not None:
+        sources[opening.sentence.index].add("date")
+    else:
+        date = _paragraph_date(reader, opening.sentence)
+        if date is not None:
+            inferences.append(f"date {date} inferred: the latest date earlier in the same paragraph")
+    if date is None and draft.type == "propaganda" and opening.mentions.has("recency") and doc.published:
+        date = doc.published[:4]
+        inferences.append(f"date {date} inferred: a release called new/recent, year of publication")
+    values["date"] = date
+
+    if draft.type != "propaganda":
+        place = _event_place(draft)
+        source = opening.sentence.index if place else None
+        for part in draft.parts[1:]:
+            refined = _best_place(part.mentions.places)
+            if refined and (place is None or _refines(refined, place)):
+                place, source = refined, part.sentence.index
+        if place is not None:
+            filled = _fill_admin(place, draft.all("places"))
+            values.update(
+                country=filled.country,
+                admin1=filled.admin1,
+                admin2=filled.admin2,
+                place=place.place,
+                geo_precision=place.precision,
+                lat=place.lat,
+                lon=place.lon,
+            )
+            if source is not None:
+                sources[source].update(("country", "place"))
+
+    actor, source, notes = _pick_actor(draft, reader.topic_actor)
+    inferences.extend(notes)
+    claim_parts = [p for p in draft.parts if p.mentions.has("claim")]
+    denial_parts = [p for p in draft.parts if p.mentions.has("no_claim")]
+    claimed = True if claim_parts else (False if denial_parts else None)
+    if actor == "IS" and draft.type == "attack" and values.get("country") in _KHORASAN_COUNTRIES:
+        inferences.append(f"actor ISKP inferred: IS named for an attack in {values['country']}")
+        actor = "ISKP"
+    values["actor"] = actor
+    values["claimed"] = claimed
+    if source is not None:
+        sources[source].add("actor")
+    for part in claim_parts or denial_parts:
+        sources[part.sentence.index].add("claimed")
+
+    if draft.type != "propaganda":
+        for name in ("method", "target"):
+            value, source = _first_cue(draft, name, priorities[name])
+            values[name] = value
+            if source is not None:
+                sources[source].add(name)
+        figures = tuple(draft.all("casualties"))
+        values["casualties"] = figures
+        for key, kind, claimed_figure in (
+            ("killed", "killed", False),
+            ("injured", "injured", False),
+            ("killed_claimed", "killed", True),
+            ("injured_claimed", "injured", True),
+        ):
+            values[key] = _total(figures, kind, claimed_figure)
+            for c in figures:
+                if c.kind == kind and c.claimed == claimed_figure and values[key] is not None:
+                    sources[c.sentence].add(key)
+    else:
+        medium, source = _first_cue(draft, "medium", priorities["medium"])
+        values["medium"] = medium
+        if source is not None:
+            sources[source].add("medium")
+        languages = sorted({c.value for c in draft.all("cues") if c.kind == "language"})
+        values["languages"] = tuple(languages) or None
+        outlets = [c for c in draft.all("cues") if c.kind == "outlet"]
+        values["outlet"] = outlets[0].value if outlets else None
+        length: dict[str, int] = {}
+        for cue in draft.all("cues"):
+            if cue.kind == "length":
+                unit, number = cue.value.split(":")
+                length.setdefault(unit, int(number))
+        values["length"] = length
+        for cue in draft.all("cues"):
+            if cue.kind in ("language", "outlet", "length"):
+                sources[cue.sentence].add({"language": "languages"}.get(cue.kind, cue.kind))
+
+    evidence = tuple(
+        Evidence(p.sentence.start, p.sentence.end, doc.text[p.sentence.start : p.sentence.end], tuple(sorted(sources[p.sentence.index])))
+        for p in sorted(draft.parts, key=lambda p: p.sentence.index)
+    )
+    provenance = {"stages": list(stages), "inferences": inferences, "notes": list(doc.notes)}
+    return ExtractedEvent(**values, evidence=evidence, provenance=provenance)
+
+
+def _refines(candidate: PlaceMention, place: PlaceMention) -> bool:
+    """A follow-up place is taken when it is more specific and inside the same province."""
+    if _PRECISION_RANK.get(candidate.precision, 5) >= _PRECISION_RANK.get(place.precision, 5):
+        return False
+    if place.admin1:
+        return candidate.admin1 == place.admin1
+    return bool(place.country) and candidate.country == place.country
+
+
+def _fill_admin(place: PlaceMention, others: Sequence[PlaceMention]) -> PlaceMention:
+    """Complete province and district from the event's other mentions of the same area."""
+    admin1, admin2 = place.admin1, place.admin2
+    for other in sorted(others, key=lambda p: _PRECISION_RANK.get(p.precision, 5)):
+        if other.country != place.country:
+            continue
+        if admin1 is None and other.admin1:
+            admin1 = other.admin1
+        if admin2 is None and other.admin2 and other.admin1 == admin1:
+            admin2 = other.admin2
+    return dataclasses.replace(place, admin1=admin1, admin2=admin2)
+
+
+def _paragraph_date(reader: _Reader, sentence: Sentence) -> str | None:
+    """The latest date told earlier in the same paragraph by a sentence that opened no event."""
+    used = {p.sentence.index for d in reader.drafts for p in d.parts}
+    for earlier in reversed(reader.sentences[: sentence.index]):
+        if earlier.paragraph != sentence.paragraph:
+            break
+        if earlier.index in used:
+            continue
+        m = reader.mentions(earlier)
+        if m.dates and not reader.aggregate(m):
+            return _best_date(m.dates, m.cues)
+    return None
+
+
+def assemble(doc: PipelineDoc, stages: tuple[str, ...] = ()) -> tuple[ExtractedEvent, ...]:
+    reader = _Reader(doc)
+    reader.read()
+    return tuple(_finish(d, reader, stages) for d in reader.drafts)
+
+
+def event_key(event: ExtractedEvent, doc_id: str) -> str:
+    """A stable id: the document, the evidence offsets and the type."""
+    spans = ",".join(f"{e.start}-{e.end}" for e in event.evidence)
+    return hashlib.sha256(f"{doc_id}|{spans}|{event.type}".encode()).hexdigest()[:24]
+
+
+@stage(
+    "events.v1",
+    requires=("sentences", "dates", "places", "actors", "casualties", "cues"),
+    assigns=("events",),
+)
+def events(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+    """Assemble events from the sentence mentions: one event per real event in the document."""
+    stages = tuple(ctx.options.get("stages", ()))
+    return dataclasses.replace(doc, events=assemble(doc, stages))

@@ -1,0 +1,301 @@
+"""places.v1: the places each sentence names, resolved against the injected gazetteer.
+
+Per sentence: gazetteer names (a province, district, town or country), then named sites the
+gazetteer does not know ("Imam Zaman Mosque", "the Andisheh town of …", "Crocus City Hall"),
+which take their country and regions from the nearest known place in the same sentence.
+
+A name with several readings is resolved by, in order: a level word after it ("Kabul
+Province", "Guzra District"), a province named in the same sentence ("Fayzabad … Badakhshan"),
+the countries the document names unambiguously, then the default order of the gazetteer. A
+province read bare is its capital when a town of that name lies in it ("in Kabul").
+Not locations: names inside organisation names, demonyms (never in the gazetteer), a country
+before an institution noun ("Iran's Embassy"), and attributive compounds ("Kabul-based").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any, Sequence
+
+from kwatch import lexicon
+from kwatch.errors import PipelineError
+from kwatch.gazetteer import Entry, Gazetteer, Match
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.model import PipelineDoc, PlaceMention, Sentence
+
+PRECISION = {"country": "country", "admin1": "province", "admin2": "district", "town": "town", "site": "site"}
+_POSSESSIVE = re.compile(r"\s*['’]s?\b")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cues:
+    """places.yaml, compiled once."""
+
+    level_words: dict[str, str]
+    directions: frozenset[str]
+    institution_nouns: frozenset[str]
+    attributive: frozenset[str]
+    organisations: tuple[re.Pattern[str], ...]
+    site: re.Pattern[str]
+    site_of: tuple[re.Pattern[str], ...]
+    area_heads: frozenset[str]
+    site_stopwords: frozenset[str]
+    origin: frozenset[str]
+    demonyms: dict[str, str]
+    demonym: re.Pattern[str]  # a demonym and the word after it
+
+
+@lru_cache(maxsize=None)
+def cues(language: str = "en") -> Cues:
+    data: dict[str, Any] = lexicon.load("places", language)
+    heads = sorted(data["site_heads"], key=len, reverse=True)
+    head_pattern = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in heads)
+    name_word = r"[A-Z][\w'’\-]*"
+    # Up to six capitalised words (joined by spaces, optionally "of"/"al-") before a site head.
+    site = re.compile(rf"\b((?:{name_word}\s+(?:(?:of|al|el|e|i|and)\s+)?){{1,6}})((?i:{head_pattern}))\b")
+    kinds = "|".join(re.escape(w) for w in data["site_of_patterns"])
+    site_of = (
+        re.compile(rf"\b(?i:the\s+)({name_word}(?:\s+{name_word}){{0,3}})\s+(?i:{kinds})\s+(?i:of|in)\b"),
+        re.compile(rf"\b(?i:{kinds})\s+(?i:of|called|named)\s+({name_word}(?:[\s\-]+{name_word}){{0,3}})"),
+    )
+    return Cues(
+        level_words={k.lower(): v for k, v in data["level_words"].items()},
+        directions=frozenset(w.lower() for w in data["directions"]),
+        institution_nouns=frozenset(w.lower() for w in data["institution_nouns"]),
+        attributive=frozenset(w.lower() for w in data["attributive_suffixes"]),
+        organisations=tuple(re.compile(p) for p in data["organisation_patterns"]),
+        site=site,
+        site_of=site_of,
+        area_heads=frozenset(w.lower() for w in data["area_heads"]),
+        site_stopwords=frozenset(w.lower() for w in [*data["site_stopwords"], *data["demonyms"]]),
+        origin=frozenset(w.lower() for w in data["origin_prepositions"]),
+        demonyms={k.lower(): v for k, v in data["demonyms"].items()},
+        demonym=re.compile(rf"\b((?i:{'|'.join(map(re.escape, data['demonyms']))}))\b(?:\s+([A-Za-z]+))?"),
+    )
+
+
+def _after(text: str, end: int) -> str:
+    return text[end:end + 40]
+
+
+def _next_word(text: str, end: int) -> str:
+    found = re.match(r"[\s,]*([A-Za-z]+)", text[end:end + 30])
+    return found.group(1).lower() if found else ""
+
+
+def _excluded(match: Match, sentence: str, cue: Cues, org_spans: list[tuple[int, int]]) -> bool:
+    if any(s <= match.start and match.end <= e for s, e in org_spans):
+        return True
+    if match.text.lower() in cue.demonyms:
+        return True
+    head = sentence[max(0, match.start - 60):match.start]  # a short window keeps "$" searches cheap
+    before = re.search(r"([A-Za-z]+)\W*$", head)
+    previous = before.group(1) if before else ""
+    kinds = {c.kind for c in match.candidates}
+    if kinds == {"country"} and previous.lower() in cue.origin:
+        return True
+    if match.token_end - match.token_start == 1 and kinds <= {"town", "admin2"}:
+        # One word of a longer proper name ("Shahbaz Bhatti", "Tal Afar", "Zarghun Shar").
+        following = re.match(r"[ \t]+([A-Z][a-z][\w'’\-]*)", sentence[match.end:])
+        if following and following.group(1).lower() not in cue.level_words and not _is_site_head(following.group(1), cue):
+            return True
+        joined = re.search(r"([A-Z][a-z][\w'’]*)[ \t]+$", head)
+        if joined and joined.group(1).lower() not in cue.site_stopwords and joined.group(1).lower() not in cue.directions:
+            return True
+    tail = _after(sentence, match.end)
+    compound = re.match(r"-([A-Za-z]+)", tail)
+    if compound and compound.group(1).lower() in cue.attributive:
+        return True
+    if match.candidates[0].kind == "country":
+        possessive = _POSSESSIVE.match(tail)
+        rest = tail[possessive.end():] if possessive else tail
+        # "Iran's Embassy", "the United States' biggest air base", "U.S. drones"
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", rest)[:3]]
+        phrases = {*words, *(" ".join(words[k:k + 2]) for k in range(len(words) - 1))}
+        if phrases & cue.institution_nouns:
+            return True
+    return False
+
+
+def _is_site_head(word: str, cue: Cues) -> bool:
+    return bool(cue.site.match(f"X {word}"))
+
+
+def _level(match: Match, sentence: str, cue: Cues) -> str | None:
+    return cue.level_words.get(_next_word(sentence, match.end))
+
+
+def _choose(match: Match, level: str | None, sentence_admin1: set[str], doc_countries: Counter[str]) -> Entry:
+    candidates = match.candidates
+    if level:
+        at_level = [c for c in candidates if c.kind == level]
+        if at_level:
+            candidates = tuple(at_level)
+
+    def score(entry: Entry) -> tuple[int, int, int, int]:
+        in_sentence = int(entry.kind != "admin1" and entry.admin1 in sentence_admin1)
+        return in_sentence, doc_countries.get(entry.country, 0), *entry.rank
+
+    best = max(candidates, key=score)
+    return best
+
+
+def _unambiguous_country(match: Match) -> str | None:
+    countries = {c.country for c in match.candidates}
+    return next(iter(countries)) if len(countries) == 1 else None
+
+
+def _mention(sentence: Sentence, start: int, end: int, entry: Entry, place: str | None, precision: str) -> PlaceMention:
+    return PlaceMention(
+        start=sentence.start + start,
+        end=sentence.start + end,
+        text=sentence.text[start:end],
+        sentence=sentence.index,
+        country=entry.country,
+        admin1=entry.admin1 if entry.kind != "country" else None,
+        admin2=entry.admin2 if entry.kind in ("admin2", "town") else None,
+        place=place,
+        precision=precision,
+        lat=entry.lat,
+        lon=entry.lon,
+    )
+
+
+def _known_mentions(
+    sentence: Sentence, matches: Sequence[Match], gazetteer: Gazetteer, cue: Cues, doc_countries: Counter[str]
+) -> list[PlaceMention]:
+    text = sentence.text
+    sentence_admin1 = {c.name for m in matches for c in m.candidates if c.kind == "admin1"}
+    out = []
+    for match in matches:
+        level = _level(match, text, cue)
+        entry = _choose(match, level, sentence_admin1, doc_countries)
+        start = match.start
+        place: str | None = None
+        if entry.kind == "admin1" and level is None:
+            capitals = gazetteer.towns_named(match.text, entry.name)
+            if capitals:
+                entry = capitals[0]
+        if entry.kind == "town":
+            place = entry.name
+            window = max(0, start - 30)
+            before = re.search(r"([A-Za-z]+)\s+$", text[window:start])
+            if before and before.group(1).lower() in cue.directions:
+                start = window + before.start(1)
+                place = f"{before.group(1)} {entry.name}"
+        out.append(_mention(sentence, start, match.end, entry, place, PRECISION[entry.kind]))
+    return out
+
+
+def _strip_possessor(text: str, start: int, end: int) -> int:
+    # "Moscow's Crocus City Hall": the site is what follows the possessive.
+    last = None
+    for found in re.finditer(r"['’]s\s+", text[start:end]):
+        last = found
+    return start + last.end() if last else start
+
+
+def _site_spans(text: str, cue: Cues) -> list[tuple[int, int, str]]:
+    """(start, end, how) of every site name. `how` is 'before' ("the Andisheh town of …"),
+    'after' ("the neighbourhood of Dasht-e-Barchi") or 'head' ("Imam Zaman Mosque"); the
+    patterns come first and win over overlapping head sites."""
+    spans: list[tuple[int, int, str]] = []
+    for how, pattern in zip(("before", "after"), cue.site_of):
+        for found in pattern.finditer(text):
+            if found.group(1).split()[0].lower() not in cue.site_stopwords:
+                spans.append((found.start(1), found.end(1), how))
+    for found in cue.site.finditer(text):
+        start, words = found.start(1), found.group(1).split()
+        while words and words[0].lower().strip("'’") in cue.site_stopwords:
+            start = text.index(words[0], start) + len(words[0])
+            words.pop(0)
+        if not words:
+            continue
+        start = _strip_possessor(text, text.index(words[0], start), found.end(1))
+        if start >= found.end(1):
+            continue
+        if found.group(2).lower() in cue.area_heads:
+            # "Hazara neighbourhood of X": the name that matters follows "of".
+            if re.match(r"\s+(?:of|in)\b", text[found.end(2):]):
+                continue
+            spans.append((start, start + len(text[start:found.end(1)].rstrip()), "head"))
+        else:
+            spans.append((start, found.end(2), "head"))
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if not any(span[0] < e and s < span[1] for s, e, _ in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues) -> list[PlaceMention]:
+    text = sentence.text
+    local_known = [(m.start - sentence.start, m.end - sentence.start) for m in known]
+    # "the city of Kabul" names a known place, not a site.
+    spans = [(s, e, how) for s, e, how in _site_spans(text, cue)
+             if how != "after" or not any(ks < e and s < ke for ks, ke in local_known)]
+    # A known name inside "the X town of …" is the site's own name, not a place to anchor to.
+    known = [m for m in known if not any(how == "before" and s <= m.start - sentence.start and m.end - sentence.start <= e
+                                         for s, e, how in spans)]
+    out = []
+    for start, end, how in spans:
+        by_pattern = how != "head"
+        name = text[start:end]
+        local = [(m.start - sentence.start, m.end - sentence.start, m) for m in known]
+        inside = [m for s, e, m in local if start <= s and e <= end]
+        outside = [(s, m) for s, e, m in local if e <= start or s >= end]
+        if not by_pattern and inside and all(m.text == name for m in inside):
+            continue  # a bare known place is no site ("the Kabul area" is Kabul)
+        if by_pattern:
+            after = [m for s, m in outside if s >= end]
+            anchors = after or [m for _, m in sorted(outside, key=lambda sm: abs(sm[0] - start))]
+        else:
+            anchors = inside or [m for _, m in sorted(outside, key=lambda sm: abs(sm[0] - start))]
+        where = {"start": sentence.start + start, "end": sentence.start + end, "text": name, "place": name,
+                 "precision": "site"}
+        if anchors:
+            anchor = anchors[0]
+            if anchor.precision == "country":
+                where.update(admin1=None, admin2=None)
+            out.append(dataclasses.replace(anchor, **where))
+        else:
+            out.append(PlaceMention(country=None, admin1=None, admin2=None, sentence=sentence.index, **where))
+    return out
+
+
+def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en") -> tuple[PlaceMention, ...]:
+    """Every place mention of every sentence, in text order."""
+    if doc.sentences is None:
+        raise PipelineError("places.v1 needs sentences.", hint="run sentences.v1 first")
+    cue = cues(language)
+    per_sentence: list[tuple[Sentence, list[Match]]] = []
+    doc_countries: Counter[str] = Counter()
+    for sentence in doc.sentences:
+        org_spans = [m.span() for p in cue.organisations for m in p.finditer(sentence.text)]
+        matches = [m for m in gazetteer.matches(sentence.text) if not _excluded(m, sentence.text, cue, org_spans)]
+        per_sentence.append((sentence, matches))
+        doc_countries.update(c for c in map(_unambiguous_country, matches) if c)
+        # Nationality words are no location, but they say which country the text is about.
+        for found in cue.demonym.finditer(sentence.text):
+            # "the Indian consulate in Jalalabad" says nothing about where the text is.
+            if (found.group(2) or "").lower() not in cue.institution_nouns:
+                doc_countries[cue.demonyms[found.group(1).lower()]] += 1
+    mentions: list[PlaceMention] = []
+    for sentence, matches in per_sentence:
+        known = _known_mentions(sentence, matches, gazetteer, cue, doc_countries)
+        sites = _site_mentions(sentence, known, cue)
+        covered = [(s.start, s.end) for s in sites]  # "Kabul airport" replaces "Kabul"
+        known = [m for m in known if not any(s <= m.start and m.end <= e for s, e in covered)]
+        mentions.extend(sorted(known + sites, key=lambda m: (m.start, m.end)))
+    return tuple(mentions)
+
+
+@stage("places.v1", requires=("sentences",), assigns=("places",))
+def places(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+    """Find the places each sentence names and resolve them with the context's gazetteer."""
+    if ctx.gazetteer is None:
+        raise PipelineError("places.v1 needs a gazetteer in the context.", hint="Context(gazetteer=load_gazetteer())")
+    return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer))

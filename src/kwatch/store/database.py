@@ -1,0 +1,429 @@
+"""`Store`: documents, full text, signatures, extracted events and ingest errors in one database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kwatch.errors import Bug, StoreError
+from kwatch.models import Document, IngestErrorRecord, RawDocument, SearchHit, date_precision
+from kwatch.store import engine as engines
+from kwatch.store import fulltext, migrations
+from kwatch.store.schema import document_signatures, documents, event_sources, ingest_errors
+from kwatch.store.schema import events as events_table  # `events` is also a method and a parameter
+
+Clock = Callable[[], datetime]
+
+#: Keys of an event dict, in the order `events()` returns them (FORMAT.md record + store fields).
+EVENT_KEYS = (
+    "id", "type", "date", "country", "admin1", "admin2", "place", "geo_precision", "lat", "lon",
+    "actor", "claimed", "method", "target", "killed", "injured", "killed_claimed", "injured_claimed",
+    "medium", "languages", "outlet", "detail", "sources",
+)  # fmt: skip
+SOURCE_KEYS = ("document_id", "quote", "start", "end", "fields")
+EXTRACT_STATUSES = ("ok", "skipped")
+
+_SIGNATURE_BATCH = 1000
+_IN_BATCH = 500  # ids per IN (...) list when loading event sources
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    id: str
+    new: bool
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def open_store(url_or_path: str, *, now: Clock = _utc_now) -> Store:
+    """Open (creating if needed) the store at a path or URL and apply pending migrations.
+
+    `now` stamps migrations, events' created_at and documents' extracted_at; pass a fixed clock in
+    tests. Raises StoreError with a hint when the URL is wrong or the database cannot be reached.
+    """
+    url = engines.resolve_url(url_or_path)
+    engine = engines.create_engine(url)
+    shown = url.render_as_string(hide_password=True)
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{engines.SQLITE_BEGIN: "IMMEDIATE"})
+            with conn.begin():
+                migrations.apply_pending(conn, now=now())
+                unknown = sorted(set(migrations.applied(conn)) - {name for name, _ in migrations.MIGRATIONS})
+    except sa.exc.DBAPIError as err:
+        engine.dispose()
+        raise StoreError(f"Cannot open the store {shown}: {_first_line(err)}.", hint=_open_hint(url)) from None
+    if unknown:
+        engine.dispose()
+        raise StoreError(
+            f"The store {shown} has migrations this kwatch does not know: {', '.join(unknown)}.",
+            hint="upgrade kwatch, or use another database",
+        )
+    return Store(engine, url=shown, now=now)
+
+
+class Store:
+    """A kwatch database; build it with `open_store`. Every write is one transaction."""
+
+    def __init__(self, engine: sa.Engine, *, url: str, now: Clock) -> None:
+        self._engine = engine
+        self._now = now
+        self.url = url
+        self.dialect: str = engine.dialect.name
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- documents --------------------------------------------------------------------------
+
+    def add_document(
+        self,
+        raw: RawDocument,
+        *,
+        ingested_at: datetime,
+        signature: bytes | None = None,
+        duplicate_of: str | None = None,
+    ) -> AddResult:
+        """Store a document with its full-text row and signature, all or nothing.
+
+        Idempotent by content id: a document already present is left as it is (new=False).
+        """
+        _reject_nul("document", raw.text, raw.title, raw.source, raw.url, raw.author, raw.path, raw.locator, raw.meta)
+        doc_id = raw.id
+        row = {
+            "id": doc_id,
+            "kind": raw.kind,
+            "source": raw.source,
+            "url": raw.url,
+            "title": raw.title,
+            "author": raw.author,
+            "published": raw.published,
+            "published_precision": raw.published_precision,
+            "language": raw.language,
+            "text": raw.text,
+            "chars": len(raw.text),
+            "path": raw.path,
+            "locator": raw.locator,
+            "meta": dict(raw.meta),
+            "ingested_at": ingested_at,
+            "duplicate_of": duplicate_of,
+        }
+        with self._write() as conn:
+            # ON CONFLICT DO NOTHING: a second process adding the same document waits, then no-ops.
+            insert = self._insert(documents).values(row).on_conflict_do_nothing(index_elements=["id"])
+            if conn.execute(insert.returning(documents.c.id)).first() is None:
+                return AddResult(doc_id, False)
+            fulltext.index_document(conn, document_id=doc_id, title=raw.title, text=raw.text)
+            if signature is not None:
+                conn.execute(sa.insert(document_signatures).values(document_id=doc_id, signature=bytes(signature)))
+        return AddResult(doc_id, True)
+
+    def has_document(self, id: str) -> bool:
+        with self._read() as conn:
+            return conn.execute(sa.select(documents.c.id).where(documents.c.id == id)).first() is not None
+
+    def get_document(self, id: str) -> Document | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(documents).where(documents.c.id == id)).first()
+        return None if row is None else _document(row)
+
+    def documents(self, *, limit: int | None = None, offset: int = 0) -> list[Document]:
+        """Documents ordered by published (undated last), then ingested_at, then id."""
+        query = sa.select(documents).order_by(*_DOCUMENT_ORDER).limit(limit).offset(offset)
+        with self._read() as conn:
+            return [_document(row) for row in conn.execute(query)]
+
+    def count_documents(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one())
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over titles and texts, best first; any input is safe to pass."""
+        if limit <= 0:
+            return []
+        with self._read() as conn:
+            found = fulltext.search(conn, query, limit=limit)
+            ids = [hit.document_id for hit in found]
+            meta = {
+                row.id: row
+                for row in conn.execute(
+                    sa.select(documents.c.id, documents.c.title, documents.c.source, documents.c.published).where(
+                        documents.c.id.in_(ids)
+                    )
+                )
+            }
+        return [
+            SearchHit(
+                document_id=hit.document_id,
+                title=meta[hit.document_id].title,
+                source=meta[hit.document_id].source,
+                published=meta[hit.document_id].published,
+                snippet=hit.snippet,
+                rank=hit.rank,
+            )
+            for hit in found
+            if hit.document_id in meta
+        ]
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(document id, near-duplicate signature) for every document that has one, by id.
+
+        Read in batches, each in its own short transaction, so a caller may write between items.
+        """
+        after = ""
+        while True:
+            query = (
+                sa.select(document_signatures.c.document_id, document_signatures.c.signature)
+                .where(document_signatures.c.document_id > after)
+                .order_by(document_signatures.c.document_id)
+                .limit(_SIGNATURE_BATCH)
+            )
+            with self._read() as conn:
+                batch = [(row.document_id, bytes(row.signature)) for row in conn.execute(query)]
+            yield from batch
+            if len(batch) < _SIGNATURE_BATCH:
+                return
+            after = batch[-1][0]
+
+    # -- ingest errors ----------------------------------------------------------------------
+
+    def record_error(self, path: str, reason: str, *, at: datetime) -> None:
+        _reject_nul("ingest error", path, reason)
+        with self._write() as conn:
+            conn.execute(sa.insert(ingest_errors).values(path=path, reason=reason, at=at))
+
+    def errors(self) -> list[IngestErrorRecord]:
+        """Every recorded ingest error, oldest first."""
+        query = sa.select(ingest_errors).order_by(ingest_errors.c.at, ingest_errors.c.id)
+        with self._read() as conn:
+            return [IngestErrorRecord(path=row.path, reason=row.reason, at=row.at) for row in conn.execute(query)]
+
+    # -- extraction -------------------------------------------------------------------------
+
+    def documents_to_extract(self, *, redo: bool = False) -> list[str]:
+        """Ids of documents not yet extracted (every document with `redo`), in document order."""
+        query = sa.select(documents.c.id).order_by(*_DOCUMENT_ORDER)
+        if not redo:
+            query = query.where(documents.c.extract_status.is_(None))
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    def set_extraction(self, doc_id: str, *, status: str, note: str | None, events: Sequence[Mapping[str, Any]]) -> None:
+        """Replace a document's extracted events and mark it extracted, in one transaction."""
+        if status not in EXTRACT_STATUSES:
+            raise Bug(f"extract status {status!r} is not one of {EXTRACT_STATUSES}")
+        now = self._now()
+        event_rows, source_rows = _event_rows(doc_id, events, created_at=now)
+        with self._write() as conn:
+            updated = conn.execute(
+                sa.update(documents)
+                .where(documents.c.id == doc_id)
+                .values(extract_status=status, extract_note=note, extracted_at=now)
+            )
+            if updated.rowcount == 0:
+                raise StoreError(f"No document {doc_id} in the store.", hint="ingest it before extracting")
+            previous = sa.select(events_table.c.id).where(events_table.c.document_id == doc_id)
+            conn.execute(sa.delete(event_sources).where(event_sources.c.event_id.in_(previous)))
+            conn.execute(sa.delete(events_table).where(events_table.c.document_id == doc_id))
+            if event_rows:
+                conn.execute(sa.insert(events_table), event_rows)
+            if source_rows:
+                conn.execute(sa.insert(event_sources), source_rows)
+
+    def events(
+        self,
+        *,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        country: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored events with their sources, by date (undated last) then id.
+
+        since/until compare on the date's prefix of the same length: since='2024-03' keeps
+        '2024-03-05' and '2024-04', until='2024' keeps everything dated in 2024 or before.
+        Undated events are left out when either bound is given.
+        """
+        query = sa.select(events_table).order_by(events_table.c.date.asc().nulls_last(), events_table.c.id).limit(limit)
+        if type is not None:
+            query = query.where(events_table.c.type == type)
+        if country is not None:
+            query = query.where(events_table.c.country == country)
+        if since is not None:
+            query = query.where(sa.func.substr(events_table.c.date, 1, len(since)) >= since)
+        if until is not None:
+            query = query.where(sa.func.substr(events_table.c.date, 1, len(until)) <= until)
+        with self._read() as conn:
+            rows = list(conn.execute(query))
+            sources = self._sources(conn, [row.id for row in rows])
+        return [_event(row, sources.get(row.id, [])) for row in rows]
+
+    def get_event(self, id: str) -> dict[str, Any] | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(events_table).where(events_table.c.id == id)).first()
+            if row is None:
+                return None
+            sources = self._sources(conn, [id])
+        return _event(row, sources.get(id, []))
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _sources(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        by_event: dict[str, list[dict[str, Any]]] = {}
+        for i in range(0, len(event_ids), _IN_BATCH):
+            chunk = event_ids[i : i + _IN_BATCH]
+            query = (
+                sa.select(event_sources)
+                .where(event_sources.c.event_id.in_(chunk))
+                .order_by(event_sources.c.event_id, event_sources.c.position)
+            )
+            for row in conn.execute(query):
+                by_event.setdefault(row.event_id, []).append({key: row._mapping[key] for key in SOURCE_KEYS})
+        return by_event
+
+    def _insert(self, table: sa.Table) -> Any:
+        """INSERT with the dialect's ON CONFLICT support."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with _translated(), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        with _translated(), self._engine.connect() as conn:
+            conn.execution_options(**{engines.SQLITE_BEGIN: "IMMEDIATE"})
+            with conn.begin():
+                yield conn
+
+
+_DOCUMENT_ORDER = (documents.c.published.asc().nulls_last(), documents.c.ingested_at, documents.c.id)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Database failures a user can act on (locked, full disk, lost server, constraint) → StoreError."""
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.IntegrityError, sa.exc.DataError) as err:
+        raise StoreError(f"The store could not complete the operation: {_first_line(err)}.") from err
+
+
+def _first_line(err: sa.exc.DBAPIError) -> str:
+    message = str(err.orig) if err.orig is not None else str(err)
+    return (message.strip().splitlines() or ["unknown database error"])[0].rstrip(".")
+
+
+def _open_hint(url: sa.URL) -> str:
+    if url.get_backend_name() == "postgresql":
+        return "check the server is running and the database exists (createdb NAME); URL form: postgresql://user:password@host:5432/dbname"
+    return "check the path is a writable kwatch SQLite file"
+
+
+def _reject_nul(what: str, *values: Any) -> None:
+    """PostgreSQL cannot store U+0000 in text or JSON; refuse it on both dialects so a corpus that
+    loads into one loads into the other."""
+    for value in values:
+        if _has_nul(value):
+            raise StoreError(f"The {what} contains a NUL character (U+0000).", hint="strip NUL characters when reading it")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _document(row: sa.Row[Any]) -> Document:
+    return Document(
+        id=row.id,
+        text=row.text,
+        kind=row.kind,
+        path=row.path,
+        source=row.source,
+        url=row.url,
+        title=row.title,
+        author=row.author,
+        published=row.published,
+        published_precision=row.published_precision,
+        language=row.language,
+        locator=row.locator,
+        meta=row.meta,
+        ingested_at=row.ingested_at,
+        duplicate_of=row.duplicate_of,
+        extract_status=row.extract_status,
+        extract_note=row.extract_note,
+    )
+
+
+_EVENT_COLUMNS = tuple(key for key in EVENT_KEYS if key not in ("id", "sources"))
+
+
+def _event_rows(
+    doc_id: str, records: Sequence[Mapping[str, Any]], *, created_at: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows for `events` and `event_sources` from the extractor's event dicts."""
+    event_rows: list[dict[str, Any]] = []
+    source_rows: list[dict[str, Any]] = []
+    for record in records:
+        unknown = set(record) - set(EVENT_KEYS)
+        if unknown or "id" not in record or "type" not in record:
+            raise Bug(f"event dict has unknown keys {sorted(unknown)} or lacks id/type: {sorted(record)}")
+        _reject_nul("event", record)
+        try:
+            precision = date_precision(record.get("date"))
+        except ValueError as err:
+            raise Bug(f"event {record['id']}: {err}") from None
+        row = {key: record.get(key) for key in _EVENT_COLUMNS}
+        row.update(
+            id=record["id"],
+            document_id=doc_id,
+            date_precision=precision,
+            languages=list(record.get("languages") or []),
+            detail=dict(record.get("detail") or {}),
+            created_at=created_at,
+        )
+        event_rows.append(row)
+        for position, source in enumerate(record.get("sources") or []):
+            extra = set(source) - set(SOURCE_KEYS)
+            if extra or "document_id" not in source or "quote" not in source:
+                raise Bug(f"event {record['id']}: source has unknown keys {sorted(extra)} or lacks document_id/quote")
+            source_rows.append(
+                {
+                    "event_id": record["id"],
+                    "position": position,
+                    "document_id": source["document_id"],
+                    "quote": source["quote"],
+                    "start": source.get("start"),
+                    "end": source.get("end"),
+                    "fields": list(source.get("fields") or []),
+                }
+            )
+    return event_rows, source_rows
+
+
+def _event(row: sa.Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    mapping = row._mapping
+    return {key: sources if key == "sources" else mapping[key] for key in EVENT_KEYS}

@@ -1,0 +1,156 @@
+"""The tables, as SQLAlchemy Core objects shared by both dialects.
+
+Full-text search is the one dialect-specific part and lives in `fulltext.py`. Times are ISO 8601
+text on both dialects so a datetime (with or without a zone) reads back exactly as written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import BYTEA
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData()
+
+#: JSON text on both dialects. Not JSONB: it rewrites numbers (1e16 reads back as an int), so
+#: floats in `meta` or `detail` would not round-trip exactly.
+Json = sa.JSON()
+Blob = sa.LargeBinary().with_variant(BYTEA(), "postgresql")
+
+
+class IsoDateTime(sa.types.TypeDecorator[datetime]):
+    """A datetime stored as `datetime.isoformat()` text: exact round-trip, same on both dialects."""
+
+    impl = sa.String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        return None if value is None else value.isoformat()
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # content hash (models.content_id)
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("source", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("published", sa.String(10)),  # 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'
+    sa.Column("published_precision", sa.String(5)),
+    sa.Column("language", sa.String(16)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("chars", sa.Integer, nullable=False),
+    sa.Column("path", sa.Text),
+    sa.Column("locator", sa.Text),
+    sa.Column("meta", Json, nullable=False),
+    sa.Column("ingested_at", IsoDateTime, nullable=False),
+    sa.Column("duplicate_of", sa.String(64), sa.ForeignKey("documents.id", ondelete="SET NULL")),
+    sa.Column("extract_status", sa.String(16)),
+    sa.Column("extract_note", sa.Text),
+    sa.Column("extracted_at", IsoDateTime),
+    sa.Index("ix_documents_order", "published", "ingested_at", "id"),
+    sa.Index("ix_documents_extract_status", "extract_status"),
+)
+
+document_signatures = sa.Table(
+    "document_signatures",
+    metadata,
+    sa.Column("document_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("signature", Blob, nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    # The document whose extraction wrote this event: re-extracting it replaces exactly these rows.
+    sa.Column("document_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("date", sa.String(10)),
+    sa.Column("date_precision", sa.String(5)),
+    sa.Column("country", sa.String(2)),
+    sa.Column("admin1", sa.Text),
+    sa.Column("admin2", sa.Text),
+    sa.Column("place", sa.Text),
+    sa.Column("geo_precision", sa.String(16)),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("actor", sa.Text),
+    sa.Column("claimed", sa.Boolean),
+    sa.Column("method", sa.String(32)),
+    sa.Column("target", sa.String(32)),
+    sa.Column("killed", sa.Integer),
+    sa.Column("injured", sa.Integer),
+    sa.Column("killed_claimed", sa.Integer),
+    sa.Column("injured_claimed", sa.Integer),
+    sa.Column("medium", sa.String(16)),
+    sa.Column("outlet", sa.Text),
+    sa.Column("languages", Json, nullable=False),
+    sa.Column("detail", Json, nullable=False),
+    sa.Column("created_at", IsoDateTime, nullable=False),
+    sa.Index("ix_events_document", "document_id"),
+    sa.Index("ix_events_date", "date"),
+    sa.Index("ix_events_type_date", "type", "date"),
+)
+
+event_sources = sa.Table(
+    "event_sources",
+    metadata,
+    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),  # keeps the order the extractor gave
+    sa.Column("document_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("quote", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer),
+    sa.Column("end", sa.Integer),
+    sa.Column("fields", Json, nullable=False),
+    sa.Index("ix_event_sources_document", "document_id"),
+)
+
+actors = sa.Table(
+    "actors",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32)),
+    sa.Column("aliases", Json, nullable=False),
+)
+
+places = sa.Table(
+    "places",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("country", sa.String(2)),
+    sa.Column("admin1", sa.Text),
+    sa.Column("admin2", sa.Text),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("precision", sa.String(16)),
+)
+
+ingest_errors = sa.Table(
+    "ingest_errors",
+    metadata,
+    sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", IsoDateTime, nullable=False),
+)
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("applied_at", IsoDateTime, nullable=False),
+)
+
+#: Tables created by 0001_initial, in dependency order.
+INITIAL_TABLES = (documents, document_signatures, events, event_sources, actors, places, ingest_errors)

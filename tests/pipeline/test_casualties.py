@@ -1,0 +1,163 @@
+"""casualties.v1: killed/injured figures with category, qualifier and claimed flag."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kwatch.pipeline import Context, Pipeline
+from kwatch.pipeline.casualties import sentence_casualties, total
+from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
+
+import kwatch.pipeline.casualties  # noqa: F401  (registers the stage)
+import kwatch.pipeline.sentences  # noqa: F401
+
+
+def _mentions(text: str) -> list[tuple[str, int | None, str, str | None, bool]]:
+    found = sentence_casualties(Sentence(0, 0, len(text), text, 0))
+    return [(m.kind, m.value, m.qualifier, m.category, m.claimed) for m in found]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The Kabul airport suicide bombing killed 170 civilians and 13 US soldiers.",
+            [("killed", 170, "exact", "civilians", False), ("killed", 13, "exact", "foreigners", False)],
+        ),
+        ("Seven people were killed in the blast.", [("killed", 7, "exact", None, False)]),
+        (
+            "Gunmen attacked the mosque, killing seven worshippers, including two women and a child.",
+            [("killed", 7, "exact", "civilians", False)],
+        ),
+        (
+            "The blasts killed six and injured at least 11.",
+            [("killed", 6, "exact", None, False), ("injured", 11, "at_least", None, False)],
+        ),
+        (
+            "The attack killed 145 people and injured more than 500.",
+            [("killed", 145, "exact", None, False), ("injured", 500, "more_than", None, False)],
+        ),
+        (
+            "The acting governor Nisar Ahmadi and his driver were killed and six others were injured.",
+            [("killed", 1, "exact", None, False), ("killed", 1, "exact", "civilians", False), ("injured", 6, "exact", None, False)],
+        ),
+        (
+            "A bomber blew himself up near the governor, killing him along with two civilians.",
+            [("killed", 1, "exact", None, False), ("killed", 2, "exact", "civilians", False)],
+        ),
+        ("Militants shot dead a civilian in the district.", [("killed", 1, "exact", "civilians", False)]),
+        (
+            "In a statement, IS-KP claimed that one of their suicide bombers killed 50 Shia and wounded dozens more.",
+            [("killed", 50, "exact", "civilians", True), ("injured", None, "vague", None, True)],
+        ),
+        ("The death toll rose to 145 on Sunday.", [("killed", 145, "exact", None, False)]),
+        (
+            "The explosion left 12 dead and 30 wounded.[12]",
+            [("killed", 12, "exact", None, False), ("injured", 30, "exact", None, False)],
+        ),
+        ("A roadside bomb went off, wounding 9.", [("injured", 9, "exact", None, False)]),
+        ("Two attackers were killed by the guards.", [("killed", 2, "exact", "attackers", False)]),
+        ("Four policemen were injured.", [("injured", 4, "exact", "security", False)]),
+        ("Nearly 30 people died.", [("killed", 30, "about", None, False)]),
+        ("Dozens of people were killed.", [("killed", None, "vague", None, False)]),
+        ("The blast claimed the lives of a dozen passengers.", [("killed", 12, "exact", "civilians", False)]),
+        ("Police found 10 bodies near the road.", [("killed", 10, "exact", None, False)]),
+        ("A bomb killed 1 and another 22 were injured.", [("killed", 1, "exact", None, False), ("injured", 22, "exact", None, False)]),
+        ("No casualties were reported.", [("killed", 0, "exact", None, False), ("injured", 0, "exact", None, False)]),
+    ],
+)
+def test_sentence_figures(sentence: str, expected: list[tuple[str, int | None, str, str | None, bool]]) -> None:
+    assert _mentions(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The group has between 4,000 to 6,000 fighters.",
+        "A total of 429 persons have been killed in 73 incidents since August 15, 2021.",
+        "Militants have killed 300 people so far this year.",
+        "The attack caused 40 casualties.",
+        "Police said 12 suspects were arrested.[12]",
+        "Sixteen people were killed or wounded.",
+        "The IS-KP statement ran to 30 pages.",
+    ],
+)
+def test_no_figures(sentence: str) -> None:
+    assert _mentions(sentence) == []
+
+
+def test_claim_responsibility_alone_is_not_a_claimed_figure() -> None:
+    text = "ISKP claimed responsibility for the attack, which killed 10 people."
+    assert _mentions(text) == [("killed", 10, "exact", None, False)]
+
+
+def test_mention_text_is_verbatim() -> None:
+    text = "Intro sentence. The blast killed 13 US soldiers."
+    sentence = Sentence(1, 16, len(text), text[16:], 0)
+    (mention,) = sentence_casualties(sentence)
+    assert text[mention.start : mention.end] == mention.text == "13 US soldiers"
+
+
+def _mention(sentence: int, kind: str, value: int | None, category: str | None = None, *, claimed: bool = False, text: str = "x") -> CasualtyMention:
+    return CasualtyMention(0, 1, text, sentence, kind, value, "exact" if value is not None else "vague", category, claimed)
+
+
+@pytest.mark.parametrize(
+    ("mentions", "kind", "claimed", "expected"),
+    [
+        ([_mention(0, "killed", 170, "civilians"), _mention(0, "killed", 13, "foreigners")], "killed", False, 183),
+        ([_mention(0, "killed", 7), _mention(3, "killed", 7)], "killed", False, 7),
+        ([_mention(0, "killed", 7), _mention(2, "killed", 9)], "killed", False, 9),
+        ([_mention(0, "killed", 7), _mention(0, "killed", 2, "attackers")], "killed", False, 7),
+        ([_mention(0, "killed", 7), _mention(0, "killed", 50, claimed=True)], "killed", True, 50),
+        ([_mention(0, "killed", 10), _mention(0, "killed", 25, text="death toll rose to 25")], "killed", False, 25),
+        ([_mention(0, "killed", None)], "killed", False, None),
+        ([_mention(0, "injured", 4)], "killed", False, None),
+    ],
+)
+def test_total(mentions: list[CasualtyMention], kind: str, claimed: bool, expected: int | None) -> None:
+    assert total(mentions, kind, claimed=claimed) == expected
+
+
+@given(st.integers(min_value=0, max_value=100_000), st.booleans())
+def test_killed_n_people_round_trips(value: int, commas: bool) -> None:
+    written = f"{value:,}" if commas else str(value)
+    assert _mentions(f"The bombing killed {written} people.") == [("killed", value, "exact", None, False)]
+
+
+def test_stage_assigns_casualties() -> None:
+    pipeline = Pipeline(["sentences.v1", "casualties.v1"])
+    doc = pipeline.run(PipelineDoc(id="d", text="Background first. Seven people were killed."), Context(gazetteer=None))
+    assert [(m.sentence, m.value) for m in doc.casualties or ()] == [(1, 7)]
+
+
+@pytest.mark.shared
+def test_wiki_killed_and_injured_f1(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    """Per document: summed non-claimed, non-attacker figures against the table's counts."""
+    wiki = shared_dir / "eval" / "wiki"
+    pipeline = Pipeline(["sentences.v1", "casualties.v1"])
+    ctx = Context(gazetteer=None)
+    counts = {kind: {"tp": 0, "fp": 0, "fn": 0} for kind in ("killed", "injured")}
+    for line in (wiki / "gold.jsonl").read_text().splitlines():
+        gold = json.loads(line)
+        text = (wiki / "corpus" / gold["docs"][0]).read_text()
+        doc = pipeline.run(PipelineDoc(id=gold["id"], text=text), ctx)
+        for kind, c in counts.items():
+            if kind not in gold or kind in gold.get("not_in_text", []):
+                continue
+            accepted = gold[kind] if isinstance(gold[kind], list) else [gold[kind]]
+            predicted = total(doc.casualties or (), kind)
+            if predicted is None:
+                c["fn"] += 1
+            elif predicted in accepted:
+                c["tp"] += 1
+            else:
+                c["fp"] += 1
+                c["fn"] += 1
+    for kind, c in counts.items():
+        f1 = 2 * c["tp"] / (2 * c["tp"] + c["fp"] + c["fn"])
+        assert f1 >= 0.88, f"{kind} F1 {f1:.3f} ({c})"

@@ -1,0 +1,114 @@
+"""dates.v1: date expressions resolved at the precision the text gives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kwatch.pipeline import Context, Pipeline
+from kwatch.pipeline.model import PipelineDoc
+
+import kwatch.pipeline.dates  # noqa: F401  (registers the stage)
+import kwatch.pipeline.sentences  # noqa: F401
+
+PIPELINE = Pipeline(["sentences.v1", "dates.v1"])
+CTX = Context(gazetteer=None)
+
+
+def _run(text: str, published: str | None, title: str | None = None) -> PipelineDoc:
+    return PIPELINE.run(PipelineDoc(id="d", text=text, published=published, title=title), CTX)
+
+
+def _dates(text: str, published: str | None) -> list[tuple[str, str, str]]:
+    return [(d.text, d.value, d.basis) for d in _run(text, published).dates or ()]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("It happened on April 29, 2024.", "2024-05-10", [("April 29, 2024", "2024-04-29", "absolute")]),
+        ("It happened on 29 April 2024.", None, [("29 April 2024", "2024-04-29", "absolute")]),
+        ("It happened on 2024-04-29.", None, [("2024-04-29", "2024-04-29", "absolute")]),
+        ("It happened on Oct. 8, 2021.", None, [("Oct. 8, 2021", "2021-10-08", "absolute")]),
+        ("It happened in August 2021.", None, [("August 2021", "2021-08", "absolute")]),
+        ("Rockets were fired in 2022.", None, [("2022", "2022", "absolute")]),
+        ("Since August 15, 2021, it grew.", None, [("August 15, 2021", "2021-08-15", "absolute")]),
+        ("A film released on March 4 was shown.", "2018-03", [("March 4", "2018-03-04", "relative")]),
+        ("A film released on December 28 was shown.", "2018-03", [("December 28", "2017-12-28", "relative")]),
+        ("Most recently, in May this year, it struck.", "2024", [("May this year", "2024-05", "relative")]),
+        ("The attack in March of this year killed many.", "2024", [("March of this year", "2024-03", "relative")]),
+        ("Attacks fell last year.", "2024-06-01", [("last year", "2023", "relative")]),
+        ("It was raided earlier this month.", "2024-06-20", [("earlier this month", "2024-06", "relative")]),
+        ("The group said on Tuesday (March 6) that it grew.", "2018-03-07", [("March 6", "2018-03-06", "relative")]),
+        ("The group said on Tuesday that it grew.", "2018-03-08", [("on Tuesday", "2018-03-06", "relative")]),
+        ("The group said on Tuesday that it grew.", "2018-03", []),
+        ("It happened yesterday.", "2021-10-17", [("yesterday", "2021-10-16", "relative")]),
+        (
+            "On July 11, 2023, he said a letter was delivered on July 9.",
+            "2024",
+            [("July 11, 2023", "2023-07-11", "absolute"), ("July 9", "2023-07-09", "relative")],
+        ),
+    ],
+)
+def test_resolved_dates(text: str, published: str | None, expected: list[tuple[str, str, str]]) -> None:
+    assert _dates(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The blast occurred at 8:15 am.",
+        "A 25-minute video was released.",
+        "The recruits, aged 20, left.",
+        "It has 4,000 to 6,000 fighters.",
+        "See page 2019 of the report.",
+        "The first phase (2015-19) focused on recruits.",
+        "Officials may meet again.",
+        "They march on the capital.",
+        "It happened in 1850.",
+    ],
+)
+def test_not_dates(text: str) -> None:
+    assert _dates(text, "2024-05-10") == []
+
+
+def test_without_publication_date_the_year_is_inferred_and_noted() -> None:
+    doc = _run("It happened on March 4. Later, in August 2019, it grew.", None)
+    assert [(d.value, d.basis) for d in doc.dates or ()] == [("2019-03-04", "inferred"), ("2019-08", "absolute")]
+    assert doc.notes == ("no publication date: year 2019 inferred from the latest explicit date",)
+
+
+def test_without_publication_date_the_title_year_counts() -> None:
+    doc = _run("It happened on March 4.", None, title="Review of 2017")
+    assert [(d.value, d.basis) for d in doc.dates or ()] == [("2017-03-04", "inferred")]
+
+
+def test_without_any_year_partial_dates_are_dropped() -> None:
+    doc = _run("It happened on March 4, last year.", None)
+    assert doc.dates == ()
+    assert doc.notes == ()
+
+
+def test_offsets_are_verbatim() -> None:
+    text = "Intro. On October 14, 2023, seven people were killed."
+    (mention,) = _run(text, None).dates or ()
+    assert text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.shared
+def test_seed_gold_dates_are_found(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    """Every day- or month-level gold date of a required seed event is among its document's dates."""
+    seeds = shared_dir / "corpus" / "seeds"
+    manifest = {m["doc"]: m for m in map(json.loads, (seeds / "manifest.jsonl").read_text().splitlines())}
+    found: dict[str, set[str]] = {}
+    for name, meta in manifest.items():
+        doc = _run((seeds / name).read_text(), meta["published"], meta["title"])
+        found[name] = {d.value for d in doc.dates or ()}
+    missing = []
+    for gold in map(json.loads, (shared_dir / "eval" / "seeds.gold.jsonl").read_text().splitlines()):
+        if gold.get("optional") or not gold.get("date") or len(gold["date"]) < 7:
+            continue
+        if not any(gold["date"] in found[doc] for doc in gold["docs"]):
+            missing.append((gold["id"], gold["date"]))
+    assert missing == []
