@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 import httpx
 
@@ -18,6 +18,9 @@ from kwatch.ingest import ReadOptions
 from kwatch.ingestion import IngestEvent, IngestReport, ingest
 from kwatch.models import Document, IngestErrorRecord, SearchHit
 from kwatch.store import Store, open_store
+
+if TYPE_CHECKING:
+    from kwatch.evaluate import Report
 
 #: The FORMAT.md fields, in the order exports write them.
 RECORD_FIELDS = (
@@ -159,3 +162,36 @@ def open(db: str | None = None, **settings: Any) -> Kwatch:  # noqa: A001 - mirr
     user's data folder) and return the API over it."""
     values = settings_mod.resolve({"db": db, **settings})
     return Kwatch(open_store(values["db"]), values)
+
+
+def evaluate_corpus(gold: Path, corpus: Path) -> "Report":
+    """`kwatch eval`: ingest `corpus` into a temporary SQLite store, extract, export the records
+    and score them against the `gold` file with the rules of FORMAT.md."""
+    import tempfile
+
+    from kwatch.errors import EvalError
+    from kwatch.evaluate import load_jsonl, score
+
+    if not corpus.is_dir():
+        raise EvalError(f"Corpus folder {corpus} does not exist.", hint="give the folder that holds the documents and manifest.jsonl")
+    gold_records = load_jsonl(gold)
+    with tempfile.TemporaryDirectory(prefix="kwatch-eval-") as tmp:
+        values = settings_mod.resolve({"db": str(Path(tmp) / "eval.db")})
+        with Kwatch(open_store(values["db"]), values) as kw:
+            kw.ingest([str(corpus)], extract=True)
+            predictions = kw.events()
+    return score(gold_records, predictions, corpus=corpus)
+
+
+def report_dict(report: "Report") -> dict[str, Any]:
+    """A scoring report as one JSON-able object (what `kwatch eval --json` prints)."""
+    return {
+        "events": report.events.as_dict(),
+        "fields": {name: counts.as_dict() for name, counts in report.fields.items()},
+        "fields_micro": report.fields_micro.as_dict(),
+        "score": report.score,
+        "missed": report.missed,
+        "spurious": [{"id": p.get("id"), "type": p.get("type"), "date": p.get("date"), "docs": sorted({s["doc"] for s in p.get("sources", [])})} for p in report.spurious],
+        "quotes_found": report.quotes_found,
+        "quotes": report.quotes,
+    }

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from rich.console import Console
@@ -248,6 +247,34 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
         click.echo(f"Wrote {count} events to {output}.", err=True)
     else:
         api.export(fmt, sys.stdout)
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--corpus", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of the documents the gold file annotates.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_command(gold: Path, corpus: Path, as_json: bool) -> None:
+    """Score extraction against a gold file: ingest CORPUS into a temporary store, extract, and
+    compare with GOLD by the rules of FORMAT.md (per-field precision, recall and F1)."""
+    from kwatch.api import evaluate_corpus, report_dict
+
+    data = report_dict(evaluate_corpus(gold, corpus))
+    if as_json:
+        _print_json(data)
+        return
+    ev = data["events"]
+    click.echo(f"events  P {ev['precision']:.3f}  R {ev['recall']:.3f}  F1 {ev['f1']:.3f}   (tp {ev['tp']}, fp {ev['fp']}, fn {ev['fn']})")
+    table = Table("field", "P", "R", "F1", "tp", "fp", "fn", box=None)
+    for name, c in [*data["fields"].items(), ("fields (micro)", data["fields_micro"])]:
+        table.add_row(name, f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", str(c["tp"]), str(c["fp"]), str(c["fn"]))
+    stdout.print(table)
+    if data["missed"]:
+        click.echo("missed gold events: " + ", ".join(str(m) for m in data["missed"]))
+    for p in data["spurious"]:
+        click.echo(f"spurious: {p['type']} {p['date'] or '?'} in {', '.join(p['docs'])}")
+    if data["quotes"] is not None:
+        click.echo(f"evidence: {data['quotes_found']}/{data['quotes']} quotes found verbatim")
+    click.echo(f"score: {data['score']:.3f}")
 
 
 @cli.command()

@@ -29,6 +29,12 @@ def document_name(doc: Document) -> str:
     return doc.url or doc.path or doc.id
 
 
+def _stored(record: dict) -> dict:
+    """The store keeps sources by document id; the document's display name is derived on export."""
+    sources = [{k: v for k, v in source.items() if k != "doc"} for source in record.get("sources", [])]
+    return {**record, "sources": sources}
+
+
 def run_extraction(
     store: Store,
     *,
@@ -52,7 +58,7 @@ def run_extraction(
             ctx=ctx,
         )
         name = document_name(doc)
-        records = [to_record(event, doc.id, name) for event in result.events or ()]
+        records = [_stored(to_record(event, doc.id, name)) for event in result.events or ()]
         note = result.skipped or ("; ".join(result.notes) if result.notes else None)
         store.set_extraction(doc.id, status="skipped" if result.skipped else "ok", note=note, events=records)
         report.documents += 1

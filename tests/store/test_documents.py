@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,14 +15,14 @@ from hypothesis import strategies as st
 
 from kwatch.errors import StoreError
 from kwatch.models import KINDS, RawDocument
-from kwatch.store import Store
+from kwatch.store import Store, open_store
 from kwatch.store.engine import resolve_url
 
 T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
 
 # Any Unicode text PostgreSQL can hold (no NUL, no lone surrogates), with Cyrillic and Persian
 # runs mixed in so every example exercises them.
-_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+_chars = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
 _text = st.lists(
     st.one_of(
         st.text(_chars, min_size=1),
@@ -56,7 +58,7 @@ ingest_times = st.datetimes(timezones=st.none() | st.just(timezone.utc) | st.jus
 
 
 def _raw(text: str, **fields: object) -> RawDocument:
-    return RawDocument(text=text, kind="text", **fields)  # type: ignore[arg-type]
+    return RawDocument(text=text, kind="text", **fields)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -224,3 +226,20 @@ def test_new_document_is_not_yet_extracted(store: Store) -> None:
     doc = store.get_document(raw.id)
     assert doc is not None
     assert (doc.extract_status, doc.extract_note, doc.duplicate_of, doc.chars) == (None, None, None, 5)
+
+
+def test_two_writers_adding_the_same_documents_store_each_once(store_url: str) -> None:
+    raws = [_raw(f"Concurrent report {i}.") for i in range(20)]
+    start = threading.Barrier(2)
+
+    def add_all() -> list[bool]:
+        with open_store(store_url) as own:  # its own engine, as a second process would have
+            start.wait()
+            return [own.add_document(raw, ingested_at=T0, signature=b"s").new for raw in raws]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(lambda _: add_all(), range(2))
+    assert [a + b for a, b in zip(first, second)] == [1] * len(raws)
+    with open_store(store_url) as check:
+        assert check.count_documents() == len(raws)
+        assert len(list(check.signatures())) == len(raws)

@@ -110,8 +110,9 @@ def test_set_extraction_on_unknown_document_is_a_store_error(store: Store) -> No
         ("ok", [{"type": "attack"}]),
         ("ok", [{"id": "e1", "type": "attack", "date": "22 March 2024"}]),
         ("ok", [{"id": "e1", "type": "attack", "sources": [{"doc": "x", "quote": "q"}]}]),
+        ("ok", [{"id": "e1", "type": "attack"}, {"id": "e1", "type": "plot"}]),
     ],
-    ids=["bad-status", "unknown-key", "no-id", "bad-date", "bad-source"],
+    ids=["bad-status", "unknown-key", "no-id", "bad-date", "bad-source", "same-id-twice"],
 )
 def test_malformed_extraction_is_a_bug(store: Store, doc_id: str, status: str, events: list[dict[str, Any]]) -> None:
     with pytest.raises(Bug):

@@ -115,7 +115,7 @@ def test_unreachable_server_is_one_line_with_hint(tmp_path: Path) -> None:
         open_store(f"postgresql://nobody@/kwatch?host={tmp_path}")
     assert "\n" not in str(caught.value)
     assert "Traceback" not in str(caught.value)
-    assert "postgresql://" in caught.value.hint  # type: ignore[operator]
+    assert caught.value.hint is not None and "postgresql://" in caught.value.hint
 
 
 def test_password_is_hidden_in_errors(tmp_path: Path) -> None:

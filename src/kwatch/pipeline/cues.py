@@ -37,6 +37,12 @@ def _compile(patterns: Iterable[str], *, literal: bool = False) -> re.Pattern[st
     return re.compile(f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}", re.IGNORECASE | re.MULTILINE)
 
 
+def _compile_values(table: dict[str, list[str]], *, literal: bool = False) -> list[tuple[str, re.Pattern[str]]]:
+    """One pattern per value: measured faster in CPython's re than one alternation with a named
+    group per alternative."""
+    return [(value, _compile(phrases, literal=literal)) for value, phrases in table.items()]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class CueTables:
     # (kind, value, pattern) triples; overlaps are resolved within a kind.
@@ -58,25 +64,23 @@ def tables(language: str = "en") -> CueTables:
     anaphora = lexicon.load("actors")["anaphora"].get(language, [])
 
     patterns: list[tuple[str, str, re.Pattern[str]]] = []
-    for event_type, phrases in events["triggers"].items():
-        patterns.append(("event_type", event_type, _compile(phrases)))
+
+    def by_value(kind: str, table: dict[str, list[str]], literal: bool = False) -> None:
+        patterns.extend((kind, value, pattern) for value, pattern in _compile_values(table, literal=literal))
+
+    by_value("event_type", events["triggers"])
     for kind in ("intent", "hedges", "captions", "recency", "reporting"):
         patterns.append((kind.rstrip("s") if kind in ("hedges", "captions") else kind, kind, _compile(events[kind])))
     patterns.append(("aggregate", "strong", _compile(events["aggregates"]["strong"])))
     patterns.append(("aggregate_weak", "weak", _compile(events["aggregates"]["weak"])))
     patterns.append(("plural", "plural", _compile(events["aggregates"]["plural"])))
-    for event_type, phrases in events["references"].items():
-        patterns.append(("reference", event_type, _compile(phrases)))
-    for method, phrases in methods.items():
-        patterns.append(("method", method, _compile(phrases)))
-    for target, phrases in targets.items():
-        patterns.append(("target", target, _compile(phrases)))
+    by_value("reference", events["references"])
+    by_value("method", methods)
+    by_value("target", targets)
     patterns.append(("claim", "claim", _compile(claims["claim"])))
     patterns.append(("no_claim", "no_claim", _compile(claims["no_claim"])))
-    for medium, phrases in propaganda["media"].items():
-        patterns.append(("medium", medium, _compile(phrases)))
-    for outlet, entry in outlets.items():
-        patterns.append(("outlet", outlet, _compile(entry["aliases"], literal=True)))
+    by_value("medium", propaganda["media"])
+    by_value("outlet", {outlet: entry["aliases"] for outlet, entry in outlets.items()}, literal=True)
     if anaphora:
         patterns.append(("group_ref", "group", _compile(anaphora, literal=True)))
 

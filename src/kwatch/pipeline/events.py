@@ -643,9 +643,11 @@ def assemble(doc: PipelineDoc, stages: tuple[str, ...] = ()) -> tuple[ExtractedE
 
 
 def event_key(event: ExtractedEvent, doc_id: str) -> str:
-    """A stable id: the document, the evidence offsets and the type."""
+    """A stable id: the document, the evidence offsets and the type, plus where and when, since
+    one sentence can report two events of one type ("a plot in Vienna, as well as arrests in Paris")."""
     spans = ",".join(f"{e.start}-{e.end}" for e in event.evidence)
-    return hashlib.sha256(f"{doc_id}|{spans}|{event.type}".encode()).hexdigest()[:24]
+    where = f"{event.date}|{event.country}|{event.admin1}|{event.place}"
+    return hashlib.sha256(f"{doc_id}|{spans}|{event.type}|{where}".encode()).hexdigest()[:24]
 
 
 @stage(

@@ -387,10 +387,14 @@ def _event_rows(
     """Rows for `events` and `event_sources` from the extractor's event dicts."""
     event_rows: list[dict[str, Any]] = []
     source_rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for record in records:
         unknown = set(record) - set(EVENT_KEYS)
         if unknown or "id" not in record or "type" not in record:
             raise Bug(f"event dict has unknown keys {sorted(unknown)} or lacks id/type: {sorted(record)}")
+        if record["id"] in seen:
+            raise Bug(f"document {doc_id}: two events share the id {record['id']!r}; event ids must be unique")
+        seen.add(record["id"])
         _reject_nul("event", record)
         try:
             precision = date_precision(record.get("date"))

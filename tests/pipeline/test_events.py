@@ -1,0 +1,172 @@
+"""events.v1, the extract API and to_record: events from hand-built mentions and from short texts
+written for these tests (no corpus text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kwatch.extract import build_context, extract, to_record
+from kwatch.pipeline.cues import find_cues
+from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
+from kwatch.pipeline.events import assemble
+from kwatch.pipeline.model import ActorMention, CasualtyMention, DateMention, PipelineDoc, PlaceMention, Sentence
+from kwatch.pipeline.sentences import split_sentences
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return build_pipeline()
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return build_context()
+
+
+def run(text: str, pipeline, ctx, published: str | None = "2024-05-01", language: str | None = "en") -> PipelineDoc:
+    return extract(PipelineDoc(id="t", text=text, published=published, language=language), pipeline=pipeline, ctx=ctx)
+
+
+# -- hand-built mentions ----------------------------------------------------------------------
+
+HAND_TEXT = "On May 3, 2024, a suicide bomber attacked a mosque in Herat, killing 7. IS-KP claimed responsibility for the attack."
+
+
+def _hand_doc() -> PipelineDoc:
+    text = HAND_TEXT
+    sentences = split_sentences(text)
+    herat = text.index("Herat")
+    seven = text.index("killing 7")
+    iskp = text.index("IS-KP")
+    return PipelineDoc(
+        id="hand",
+        text=text,
+        sentences=sentences,
+        dates=(DateMention(3, 14, text[3:14], 0, "2024-05-03", "absolute"),),
+        places=(PlaceMention(herat, herat + 5, "Herat", 0, "AF", "Herat", None, "Herat", "town"),),
+        actors=(ActorMention(iskp, iskp + 5, "IS-KP", 1, "ISKP"),),
+        casualties=(CasualtyMention(seven, seven + 9, "killing 7", 0, "killed", 7, "exact", None, False),),
+        cues=find_cues(text, sentences),
+    )
+
+
+def test_hand_built_mentions_make_one_event():
+    (event,) = assemble(_hand_doc())
+    assert (event.type, event.date, event.country, event.admin1, event.killed) == ("attack", "2024-05-03", "AF", "Herat", 7)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("actor", "ISKP"), ("claimed", True), ("method", "suicide_bombing"), ("target", "religious")],
+)
+def test_follow_up_and_cues_fill_fields(field, value):
+    (event,) = assemble(_hand_doc())
+    assert getattr(event, field) == value
+
+
+def test_every_evidence_quote_is_the_text_slice():
+    doc = _hand_doc()
+    (event,) = assemble(doc)
+    assert all(doc.text[e.start : e.end] == e.quote for e in event.evidence)
+    assert len(event.evidence) == 2
+
+
+# -- whole pipeline on short texts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A total of 300 people have been killed in 40 attacks since 2021.",
+        "The group could attack the capital, officials warned.",
+        "The militants vow to bomb Kabul again.",
+        "Police stand guard at the site of a blast in Kabul on May 2, 2024. (Photo by Staff/Agency)",
+        "The tunnel gives rebels easy passage near the river, a hurdle for security forces.",
+    ],
+)
+def test_no_event_from_background_hedges_captions_or_unrelated_text(text, pipeline, ctx):
+    assert run(text, pipeline, ctx).events == ()
+
+
+def test_two_sentences_about_one_attack_make_one_event(pipeline, ctx):
+    text = "On May 3, 2024, a bomb exploded at a market in Kabul, killing 12 people. The blast also wounded 30 others."
+    (event,) = run(text, pipeline, ctx).events
+    assert (event.killed, event.injured, event.method) == (12, 30, "bombing")
+
+
+def test_release_and_attack_in_one_sentence_are_two_events(pipeline, ctx):
+    text = "IS-KP launched a new Uzbek-language magazine after the attack on a concert in Moscow on March 22, 2024, which killed 40 people."
+    events = sorted(run(text, pipeline, ctx).events, key=lambda e: e.type)
+    assert [e.type for e in events] == ["attack", "propaganda"]
+    assert (events[0].country, events[0].killed, events[1].languages, events[1].country) == ("RU", 40, ("uz",), None)
+
+
+def test_claimed_figures_are_kept_apart(pipeline, ctx):
+    text = "On June 1, 2024, five people were killed in a suicide attack in Kunduz. In a statement, IS-KP claimed that its fighters killed 40."
+    (event,) = run(text, pipeline, ctx).events
+    assert (event.killed, event.killed_claimed, event.claimed) == (5, 40, True)
+
+
+def test_islamic_state_claim_in_afghanistan_is_iskp_with_a_reason(pipeline, ctx):
+    text = "On June 1, 2024, a bomb killed five people in Kunduz. The Islamic State claimed responsibility for the attack."
+    (event,) = run(text, pipeline, ctx).events
+    assert event.actor == "ISKP"
+    assert any("IS named for an attack in AF" in i for i in event.provenance["inferences"])
+
+
+def test_provenance_names_every_stage(pipeline, ctx):
+    (event,) = run("On May 3, 2024, a bomb killed five people in Kabul.", pipeline, ctx).events
+    assert tuple(event.provenance["stages"]) == DEFAULT_STAGES
+
+
+def test_plot_foiled_by_arrests(pipeline, ctx):
+    text = "Police arrested three men plotting to attack a concert in Vienna in July 2024."
+    (event,) = run(text, pipeline, ctx).events
+    assert (event.type, event.country, event.target) == ("plot", "AT", "public_event")
+
+
+# -- documents that cannot be read ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "reason"),
+    [
+        ("Взрыв в Кабуле убил пять человек.", "ru", "no lexicons"),
+        ("12345 678 --- ### 2024", "en", "no letters"),
+        ("x" * 1_000_000, "en", "over 2000 characters"),
+        ("", "en", "no letters"),
+    ],
+)
+def test_unreadable_documents_are_skipped_with_a_reason(text, language, reason, pipeline, ctx):
+    result = run(text, pipeline, ctx, language=language)
+    assert result.events == ()
+    assert reason in (result.skipped or "")
+
+
+def test_language_none_is_read_as_english(pipeline, ctx):
+    result = run("On May 3, 2024, a bomb killed five people in Kabul.", pipeline, ctx, language=None)
+    assert result.skipped is None and len(result.events) == 1
+
+
+# -- records ------------------------------------------------------------------------------------------
+
+
+def test_record_has_the_format_fields_and_verbatim_sources(pipeline, ctx):
+    text = "On May 3, 2024, a bomb killed five people in Kabul."
+    (event,) = run(text, pipeline, ctx).events
+    record = to_record(event, "doc-1", "a.txt")
+    assert record["sources"][0]["doc"] == "a.txt"
+    assert record["sources"][0]["quote"] == text[record["sources"][0]["start"] : record["sources"][0]["end"]]
+    assert {"id", "type", "date", "country", "killed", "geo_precision", "detail"} <= set(record)
+
+
+def test_record_id_is_stable_and_depends_on_the_document(pipeline, ctx):
+    (event,) = run("On May 3, 2024, a bomb killed five people in Kabul.", pipeline, ctx).events
+    assert to_record(event, "doc-1")["id"] == to_record(event, "doc-1")["id"] != to_record(event, "doc-2")["id"]
+
+
+def test_events_split_from_one_sentence_have_distinct_ids(pipeline, ctx):
+    text = "On May 3, 2024, the group fired rockets into Tajikistan and Uzbekistan."
+    events = run(text, pipeline, ctx).events
+    assert sorted(e.country for e in events) == ["TJ", "UZ"]
+    assert len({to_record(e, "d")["id"] for e in events}) == 2

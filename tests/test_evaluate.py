@@ -1,0 +1,131 @@
+"""kwatch.evaluate gives the figures of ../shared/eval/score.py (the project's scoring rule)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kwatch.evaluate import Counts, dates_compatible, field_equal, load_jsonl, score
+from kwatch.errors import EvalError
+
+
+@pytest.mark.parametrize(
+    ("name", "gold", "pred", "expected"),
+    [
+        ("place", ["Kabul airport"], "Kabul", True),
+        ("place", "Imam Zaman Mosque", "the Imam Zaman mosque!", True),
+        ("place", "Herat", "Kabul", False),
+        ("admin2", ["Pul-e-Khumri", "Puli Khumri"], "puli khumri", True),
+        ("killed", [10, 12], 12, True),
+        ("killed", 7, 8, False),
+        ("claimed", True, 1, True),
+        ("languages", ["ps", "fa"], ["fa", "ps"], True),
+        ("languages", ["ps", "fa"], ["ps"], False),
+        ("date", "2024-03", "2024-03-22", False),
+        ("method", None, None, True),
+        ("method", None, "bombing", False),
+    ],
+)
+def test_field_equal(name, gold, pred, expected):
+    assert field_equal(name, gold, pred) is expected
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "expected"),
+    [("2024-03", "2024-03-22", True), ("2024", None, True), ("2023-10-14", "2023-10-15", False), (["2022", "2023"], "2023-01", True)],
+)
+def test_dates_compatible(gold, pred, expected):
+    assert dates_compatible(gold, pred) is expected
+
+
+def test_counts_f1_of_nothing_is_zero():
+    assert Counts().f1 == 0.0
+
+
+def test_optional_gold_is_neither_reward_nor_penalty():
+    gold = [{"id": "a", "type": "attack", "optional": True, "docs": ["d"]}]
+    pred = [{"type": "attack", "sources": [{"doc": "d", "quote": "x"}]}]
+    report = score(gold, pred)
+    assert (report.events.tp, report.events.fp, report.events.fn) == (0, 0, 0)
+
+
+def test_load_jsonl_names_the_bad_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"a": 1}\nnot json\n', encoding="utf-8")
+    with pytest.raises(EvalError, match="bad.jsonl:2"):
+        load_jsonl(path)
+
+
+_ALTERATIONS = {
+    "killed": [None, 3, 7, 145],
+    "date": [None, "2024", "2023-10-14", "2018-03"],
+    "actor": [None, "IS", "ISKP", "Taliban"],
+    "place": [None, "Kabul", "", "Moscow"],
+    "method": [None, "bombing", "suicide_bombing"],
+    "languages": [None, ["ps"], [], ["tg", "uz", "ky"]],
+    "claimed": [None, True, False],
+}
+
+
+def _perturb(records: list[dict], seed: int) -> list[dict]:
+    """Drop, duplicate and alter predictions so that every scoring path is exercised."""
+    rng = random.Random(seed)
+    out = []
+    for record in copy.deepcopy(records):
+        roll = rng.random()
+        if roll < 0.15:
+            continue
+        if roll < 0.3:
+            out.append(copy.deepcopy(record))
+        for name, choices in _ALTERATIONS.items():
+            if rng.random() < 0.2:
+                record[name] = rng.choice(choices)
+        if rng.random() < 0.1:
+            record["type"] = rng.choice(["attack", "plot", "raid"])
+        out.append(record)
+    return out
+
+
+def _gold_as_prediction(gold: list[dict]) -> list[dict]:
+    preds = []
+    for g in gold:
+        p = {k: (v[0] if isinstance(v, list) and k != "languages" else v) for k, v in g.items() if k != "docs"}
+        p["sources"] = [{"doc": d, "quote": "not in the text"} for d in g.get("docs", [])]
+        preds.append(p)
+    return preds
+
+
+def _predictions(shared_dir: Path, name: str) -> list[dict]:
+    gold = load_jsonl(shared_dir / "eval" / "seeds.gold.jsonl")
+    if name == "empty":
+        return []
+    if name == "gold":
+        return _gold_as_prediction(gold)
+    return _perturb(_gold_as_prediction(gold), seed=int(name.split("-")[1]))
+
+
+@pytest.mark.parametrize("name", ["empty", "gold", "perturbed-1", "perturbed-2", "perturbed-3", "perturbed-4"])
+def test_agrees_with_reference_scorer(shared_dir, tmp_path, name):
+    gold_path = shared_dir / "eval" / "seeds.gold.jsonl"
+    corpus = shared_dir / "corpus" / "seeds"
+    pred = _predictions(shared_dir, name)
+    pred_path = tmp_path / "pred.jsonl"
+    pred_path.write_text("".join(json.dumps(p) + "\n" for p in pred), encoding="utf-8")
+    reference = json.loads(
+        subprocess.run(
+            [sys.executable, str(shared_dir / "eval" / "score.py"), str(gold_path), str(pred_path), "--corpus", str(corpus), "--json"],
+            check=True, capture_output=True, text=True,
+        ).stdout
+    )  # fmt: skip
+    report = score(load_jsonl(gold_path), pred, corpus=corpus)
+    assert report.score == pytest.approx(reference["score"], abs=5e-4)
+    assert report.events.f1 == pytest.approx(reference["events"]["f1"], abs=5e-4)
+    assert {f: c.f1 for f, c in report.fields.items()} == pytest.approx({f: v["f1"] for f, v in reference["fields"].items()}, abs=5e-4)
+    assert (report.quotes_found, report.quotes) == (reference["evidence"]["verbatim"], reference["evidence"]["quotes"])
+    assert report.missed == reference["missed"]
