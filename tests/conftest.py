@@ -11,6 +11,11 @@ SHARED = ROOT.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # Declared here, in the root conftest, so `pytest --pg URL` works from any directory.
+    parser.addoption("--pg", default=None, metavar="URL", help="run the store tests on this PostgreSQL server (or set KWATCH_TEST_PG)")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """../shared beside the checkout; tests that need it skip with the reason when it is absent."""

@@ -31,8 +31,11 @@ def test_ingest_seeds_stores_five_documents_with_manifest_titles_and_dates(share
     assert "5 new, 0 already present, 0 failed" in first.stdout
     docs = json.loads(run(db, "docs", "--json").stdout)
     manifest = [json.loads(line) for line in (shared_dir / "corpus" / "seeds" / "manifest.jsonl").read_text().splitlines()]
-    assert sorted((d["title"], d["published"], d["language"]) for d in docs) == sorted(
-        (m["title"], m["published"], m["language"]) for m in manifest
+    def key(row):
+        return tuple("" if v is None else v for v in row)
+
+    assert sorted(((d["title"], d["published"], d["language"]) for d in docs), key=key) == sorted(
+        ((m["title"], m["published"], m["language"]) for m in manifest), key=key
     )
     for doc in docs:
         assert {"id", "title", "source", "published", "language", "chars"} <= doc.keys()

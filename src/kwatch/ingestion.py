@@ -8,7 +8,7 @@ document gets a language and a near-duplicate signature and is written in one tr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 import httpx
 
 from kwatch import langid, neardup
+from kwatch.errors import StoreError
 from kwatch.ingest import ReadOptions, count_inputs, read_paths, read_url
 from kwatch.models import RawDocument, ReadProblem
 from kwatch.store import Store
@@ -84,39 +85,50 @@ def ingest(
     index = neardup.NearDuplicateIndex()
     for doc_id, sig in store.signatures():
         index.add(doc_id, sig)
+
+    def fail(problem: ReadProblem) -> None:
+        store.record_error(problem.path, problem.reason, at=now())
+        report.failed += 1
+        report.problems.append(problem)
+        _notify(on_item, IngestEvent(problem.path, "failed", problem.reason))
+
     for item in _items(list(inputs), options, client):
         if isinstance(item, ReadProblem):
-            store.record_error(item.path, item.reason, at=now())
-            report.failed += 1
-            report.problems.append(item)
-            _notify(on_item, IngestEvent(item.path, "failed", item.reason))
+            fail(item)
             continue
-        if item.language is None:
-            item = _with_language(item)
+        item = _prepared(item)
+        where = item.path or item.url or item.id
         if store.has_document(item.id):
             report.present += 1
-            _notify(on_item, IngestEvent(item.path or item.url or item.id, "present", item.title or ""))
+            _notify(on_item, IngestEvent(where, "present", item.title or ""))
             continue
         sig = neardup.signature(item.text)
         similar = [(other, score) for other, score in index.query(sig) if other != item.id]
         duplicate_of = max(similar, key=lambda pair: (pair[1], pair[0]))[0] if similar else None
-        result = store.add_document(item, ingested_at=now(), signature=sig, duplicate_of=duplicate_of)
+        try:
+            result = store.add_document(item, ingested_at=now(), signature=sig, duplicate_of=duplicate_of)
+        except StoreError as exc:  # nothing of this document was written; the batch goes on
+            fail(ReadProblem(where, f"could not be stored: {exc.message}"))
+            continue
         if result.new:
             index.add(result.id, sig)
             report.new += 1
             report.new_ids.append(result.id)
             report.near_duplicates += duplicate_of is not None
-            _notify(on_item, IngestEvent(item.path or item.url or result.id, "new", item.title or ""))
-        else:
+        else:  # another process stored it meanwhile
             report.present += 1
-            _notify(on_item, IngestEvent(item.path or item.url or result.id, "present", item.title or ""))
+        _notify(on_item, IngestEvent(where, "new" if result.new else "present", item.title or ""))
     return report
 
 
-def _with_language(doc: RawDocument) -> RawDocument:
-    from dataclasses import replace
-
-    return replace(doc, language=langid.detect(doc.text))
+def _prepared(doc: RawDocument) -> RawDocument:
+    """NUL characters removed (no store can keep them; a PDF may carry them) before the id is
+    taken from the text, and the language detected when the source did not state it."""
+    if "\x00" in doc.text or (doc.title and "\x00" in doc.title):
+        doc = replace(doc, text=doc.text.replace("\x00", ""), title=doc.title.replace("\x00", "") if doc.title else None)
+    if doc.language is None:
+        doc = replace(doc, language=langid.detect(doc.text))
+    return doc
 
 
 def _notify(callback: Callable[[IngestEvent], None] | None, event: IngestEvent) -> None:

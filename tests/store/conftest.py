@@ -27,13 +27,6 @@ PG_ENV = "KWATCH_TEST_PG"
 T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    try:
-        parser.addoption("--pg", default=None, metavar="URL", help=f"run store tests on this PostgreSQL server (or set {PG_ENV})")
-    except ValueError:  # already added by a conftest nearer the root
-        pass
-
-
 class FixedClock:
     """A clock that ticks one second per call, so stored times are distinct and predictable."""
 
