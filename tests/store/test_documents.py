@@ -230,7 +230,7 @@ def test_new_document_is_not_yet_extracted(store: Store) -> None:
 
 def test_two_writers_adding_the_same_documents_store_each_once(store_url: str) -> None:
     raws = [_raw(f"Concurrent report {i}.") for i in range(20)]
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=60)
 
     def add_all() -> list[bool]:
         with open_store(store_url) as own:  # its own engine, as a second process would have
