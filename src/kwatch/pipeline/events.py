@@ -61,6 +61,9 @@ _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 
 @lru_cache(maxsize=None)
 def _priorities(language: str) -> dict[str, list[str]]:
+    # Method, target and medium values are canonical English names in every language.
+    if language not in lexicon.available("methods"):
+        language = "en"
     return {
         "method": lexicon.load("methods", language)["priority"],
         "target": lexicon.load("targets", language)["priority"],
@@ -517,6 +520,11 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     if date is None and draft.type == "propaganda" and opening.mentions.has("recency") and doc.published:
         date = doc.published[:4]
         inferences.append(f"date {date} inferred: a release called new/recent, year of publication")
+    if date is None and draft.type != "propaganda" and doc.published and len(doc.published) == 10:
+        # A report that names no date tells of an event of its own day or the day before; the
+        # publication day is the estimate conflict coders use (ACLED: time precision of the report).
+        date = doc.published
+        inferences.append(f"date {date} inferred: the text gives none, publication date of the report")
     values["date"] = date
 
     if draft.type != "propaganda":
@@ -636,9 +644,36 @@ def _paragraph_date(reader: _Reader, sentence: Sentence) -> str | None:
     return None
 
 
+def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
+    """A candidate with no date of its own (a headline, "At least 46 people were killed.") is the
+    same event as a candidate of its type whose place agrees: fold it into the nearest such dated
+    one, else into the first such undated one. A news report tells one event in its headline, lead
+    and body; without this it would yield three."""
+    kept = [draft for draft in drafts if _event_date(draft) is not None]
+    for draft in drafts:
+        if _event_date(draft) is not None:
+            continue
+        place = _event_place(draft)
+        # Releases are told one per sentence ("a video …, and a magazine …"): never folded.
+        fits = [] if draft.type == "propaganda" else [
+            other for other in kept if other.type == draft.type and _places_agree(place, _event_place(other))
+        ]
+        dated = [other for other in fits if _event_date(other) is not None]
+        pool = dated or fits
+        if not pool:
+            kept.append(draft)
+            continue
+        target = min(pool, key=lambda other: (abs(other.paragraph - draft.paragraph), other.paragraph))
+        target.parts.extend(dataclasses.replace(part, opening=False) for part in draft.parts)
+        target.inferences.extend(draft.inferences)
+    order = {id(d): i for i, d in enumerate(drafts)}
+    return sorted(kept, key=lambda d: order[id(d)])
+
+
 def assemble(doc: PipelineDoc, stages: tuple[str, ...] = ()) -> tuple[ExtractedEvent, ...]:
     reader = _Reader(doc)
     reader.read()
+    reader.drafts = _fold_undated(reader.drafts)
     return tuple(_finish(d, reader, stages) for d in reader.drafts)
 
 
