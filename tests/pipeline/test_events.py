@@ -131,7 +131,7 @@ def test_plot_foiled_by_arrests(pipeline, ctx):
 @pytest.mark.parametrize(
     ("text", "language", "reason"),
     [
-        ("Взрыв в Кабуле убил пять человек.", "ru", "no lexicons"),
+        ("انفجار في كابول قتل خمسة أشخاص.", "ar", "no lexicons"),  # Arabic: no extraction lexicons yet
         ("12345 678 --- ### 2024", "en", "no letters"),
         ("x" * 1_000_000, "en", "over 2000 characters"),
         ("", "en", "no letters"),
@@ -170,3 +170,48 @@ def test_events_split_from_one_sentence_have_distinct_ids(pipeline, ctx):
     events = run(text, pipeline, ctx).events
     assert sorted(e.country for e in events) == ["TJ", "UZ"]
     assert len({to_record(e, "d")["id"] for e in events}) == 2
+
+
+# -- news-report shapes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, claimed",
+    [
+        ("A bomb exploded at a mosque in Jalalabad on Friday, killing 12. No group has claimed responsibility for the attack.", False),
+        ("Gunmen killed five people in Kabul on Monday. No one has yet claimed responsibility.", False),
+        ("Gunmen killed five people in Kabul on Monday. Islamic State claimed responsibility for the attack.", True),
+        ("A blast killed 3 in Kunduz on Sunday. The attack has not been claimed.", False),
+    ],
+)
+def test_a_denied_claim_is_not_a_claim(text, claimed, pipeline, ctx):
+    (event,) = run(text, pipeline, ctx).events
+    assert event.claimed is claimed
+
+
+def test_headline_lead_and_body_of_one_report_are_one_event(pipeline, ctx):
+    text = (
+        "Blast at mosque in Kunduz kills at least 40\n\n"
+        "KUNDUZ, 8 October 2021 - A suicide bomber struck worshippers at a Shia mosque in Kunduz during Friday prayers.\n\n"
+        "A Taliban official said at least 46 people were killed and 143 wounded.\n"
+    )
+    (event,) = run(text, pipeline, ctx, published="2021-10-08").events
+    assert (event.date, event.admin1, event.killed, event.injured) == ("2021-10-08", "Kunduz", 46, 143)
+
+
+def test_a_report_that_names_no_date_is_dated_by_its_publication_day_with_the_reason(pipeline, ctx):
+    (event,) = run("Gunmen killed five people at a checkpoint in Kunar province.", pipeline, ctx, published="2024-05-01").events
+    assert event.date == "2024-05-01"
+    assert any("publication date" in note for note in event.provenance["inferences"])
+    (undated,) = run("Gunmen killed five people at a checkpoint in Kunar province.", pipeline, ctx, published="2024").events
+    assert undated.date is None
+
+
+def test_hard_wrapped_aggregate_statistics_yield_no_event(pipeline, ctx):
+    text = (
+        "The UN mission recorded 3,774 civilian casualties between\n"
+        "15 August 2021 and the end of May 2023, including 1,095 people killed and 2,679 wounded. Most\n"
+        "of this harm came from improvised explosive devices, and the mission attributed the majority of these\n"
+        "deliberate attacks to the Islamic State Khorasan Province.\n"
+    )
+    assert run(text, pipeline, ctx, published="2023-06-27").events == ()

@@ -550,7 +550,7 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
 
     actor, source, notes = _pick_actor(draft, reader.topic_actor)
     inferences.extend(notes)
-    claim_parts = [p for p in draft.parts if p.mentions.has("claim")]
+    claim_parts = [p for p in draft.parts if _claims(p.mentions)]
     denial_parts = [p for p in draft.parts if p.mentions.has("no_claim")]
     claimed = True if claim_parts else (False if denial_parts else None)
     if actor == "IS" and draft.type == "attack" and values.get("country") in _KHORASAN_COUNTRIES:
@@ -642,6 +642,14 @@ def _paragraph_date(reader: _Reader, sentence: Sentence) -> str | None:
         if m.dates and not reader.aggregate(m):
             return _best_date(m.dates, m.cues)
     return None
+
+
+def _claims(m: _Mentions) -> bool:
+    """A claim cue not inside a denial: "No group has claimed responsibility" holds both."""
+    denials = [c for c in m.cues if c.kind == "no_claim"]
+    return any(
+        c.kind == "claim" and not any(c.start < d.end and d.start < c.end for d in denials) for c in m.cues
+    )
 
 
 def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
