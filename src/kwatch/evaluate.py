@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from kwatch.errors import EvalError
 
@@ -186,24 +186,36 @@ def _field_counts(gold: list[dict[str, Any]], pred: list[dict[str, Any]], matche
     return {name: Counts(*t) for name, t in tallies.items() if any(t)}
 
 
-def quotes_verbatim(pred: Iterable[dict[str, Any]], corpus: Path) -> tuple[int, int]:
-    """How many quotes are found in their documents, whitespace folded."""
+def quotes_verbatim(pred: Iterable[dict[str, Any]], corpus: Path | None = None, *, texts: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """How many quotes are found in their documents, whitespace folded. `texts` (document name →
+    stored text) wins over reading `corpus/doc`: a PDF or a feed item is not its file's bytes."""
     found = total = 0
-    texts: dict[str, str] = {}
+    folded: dict[str, str] = {}
     for event in pred:
         for source in event.get("sources") or []:
             total += 1
             quote, doc = source.get("quote"), source.get("doc")
             if not quote or not doc:
                 continue
-            if doc not in texts:
-                path = corpus / doc
-                texts[doc] = " ".join(path.read_text(encoding="utf-8").split()) if path.is_file() else ""
-            found += " ".join(quote.split()) in texts[doc]
+            if doc not in folded:
+                if texts is not None and doc in texts:
+                    text = texts[doc]
+                elif corpus is not None and (corpus / doc).is_file():
+                    text = (corpus / doc).read_text(encoding="utf-8", errors="replace")
+                else:
+                    text = ""
+                folded[doc] = " ".join(text.split())
+            found += " ".join(quote.split()) in folded[doc]
     return found, total
 
 
-def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]], *, corpus: Path | None = None) -> Report:
+def score(
+    gold: list[dict[str, Any]],
+    pred: list[dict[str, Any]],
+    *,
+    corpus: Path | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> Report:
     matched = match(gold, pred)
     matched_gold = {gi for gi, _ in matched}
     matched_pred = {pi for _, pi in matched}
@@ -214,8 +226,8 @@ def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]], *, corpus: Pat
         fn=sum(1 for i in required if i not in matched_gold),
     )
     found = total = None
-    if corpus is not None:
-        found, total = quotes_verbatim(pred, corpus)
+    if corpus is not None or texts is not None:
+        found, total = quotes_verbatim(pred, corpus, texts=texts)
     return Report(
         events=events,
         fields=_field_counts(gold, pred, matched),
