@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 run: install
 	$(BIN)/kwatch ingest --sample
 	$(BIN)/kwatch summary
+	$(BIN)/kwatch serve
 
 test: install
+	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
 bench: install

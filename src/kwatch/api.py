@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 import httpx
 
+from kwatch import auth, review
 from kwatch import settings as settings_mod
-from kwatch.errors import ExportError
-from kwatch.export import EXPORTERS
+from kwatch.export import check_export
+from kwatch.export import export as export_records
 from kwatch.extraction import ExtractReport, document_name, run_extraction
 from kwatch.ingest import ReadOptions
 from kwatch.ingestion import IngestEvent, IngestReport, ingest
@@ -20,12 +21,21 @@ from kwatch.models import Document, IngestErrorRecord, SearchHit
 from kwatch.store import Store, open_store
 
 if TYPE_CHECKING:
+    import pandas
+
     from kwatch.evaluate import Report
+    from kwatch.resolve import ResolveReport
+    from kwatch.query import EventQuery, Page
 
 #: The FORMAT.md fields, in the order exports write them.
 RECORD_FIELDS = (
     "id", "type", "date", "country", "admin1", "admin2", "place", "actor", "claimed", "method", "target",
     "killed", "injured", "killed_claimed", "injured_claimed", "medium", "languages", "outlet",
+)
+#: A resolved event record: the FORMAT.md fields, the range of reported figures, the location's
+#: precision and coordinates, and `detail` (per-source figures, claim links); then `sources`.
+RESOLVED_FIELDS = RECORD_FIELDS + (
+    "killed_low", "killed_high", "injured_low", "injured_high", "geo_precision", "lat", "lon", "detail",
 )
 
 
@@ -82,7 +92,10 @@ class Kwatch:
         return report, extracted
 
     def extract(self, *, redo: bool = False, on_document: Callable[[Document, int], None] | None = None) -> ExtractReport:
-        return run_extraction(self.store, redo=redo, on_document=on_document)
+        """Extract events from documents not yet processed (all with `redo`), then resolve."""
+        report = run_extraction(self.store, redo=redo, on_document=on_document)
+        self.resolve()
+        return report
 
     # reading ---------------------------------------------------------------------------------
     def documents(self, *, limit: int | None = None) -> list[Document]:
@@ -94,7 +107,13 @@ class Kwatch:
     def errors(self) -> list[IngestErrorRecord]:
         return self.store.errors()
 
-    def events(
+    def events(self, **filters: Any) -> "pandas.DataFrame":
+        """The resolved events (`event_records(**filters)`) as a pandas DataFrame, one row each."""
+        from kwatch.analytics import frame
+
+        return frame(self.event_records(**filters))
+
+    def extracted_events(
         self,
         *,
         type: str | None = None,
@@ -103,14 +122,168 @@ class Kwatch:
         country: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Stored events as FORMAT.md records (plus coordinates, precision and detail)."""
+        """The per-document events as extraction wrote them, as FORMAT.md records (before resolution)."""
         names: dict[str, str] = {}
         records = []
         for event in self.store.events(type=type, since=since, until=until, country=country, limit=limit):
             records.append(self._record(event, names))
         return records
 
+    # resolution (kwatch.resolve) -------------------------------------------------------------
+    def resolve(self) -> "ResolveReport":
+        """Group the extracted events into resolved events (one per real event), applying the
+        analysts' decisions, and store them. Runs after every extraction."""
+        from kwatch.resolve import resolve_store
+
+        return resolve_store(self.store, names=self._document_names())
+
+    def event_records(
+        self,
+        *,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        country: str | None = None,
+        limit: int | None = None,
+        include_rejected: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Resolved events as FORMAT.md records: one per real event with every source, plus
+        killed_low/high, injured_low/high, coordinates, precision and `detail` (per-source figures).
+        Analysts' edits are applied (`review` says which); rejected events only with include_rejected."""
+        if not self.store.resolution_is_current():
+            self.resolve()
+        rows = self.store.resolved_events(type=type, since=since, until=until, country=country, limit=limit)
+        return review.apply_all(self._resolved_records(rows), self.store.overrides(), include_rejected=include_rejected)
+
+    def event(self, id: str) -> dict[str, Any] | None:
+        """One resolved event by its id, a member event's id or a unique prefix of either: the
+        record plus `members` (each member event's document, figures, quote and why it was merged)."""
+        if not self.store.resolution_is_current():
+            self.resolve()
+        resolved_id = self._resolved_id(id, required=False)
+        if resolved_id is None:
+            return None
+        rows = self.store.resolved_events(ids=[resolved_id])
+        members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
+        events = self.store.events_by_id([m["event_id"] for m in members])
+        record = self._resolved_records(rows, members={resolved_id: members}, events=events)[0]
+        figures = {f["event_id"]: f for f in record["detail"].get("figures", [])}
+        names = self._document_names()
+        record["members"] = [
+            {
+                "event_id": m["event_id"],
+                "document_id": events[m["event_id"]]["document_id"],
+                "doc": names.get(events[m["event_id"]]["document_id"], events[m["event_id"]]["document_id"]),
+                "reason": m["reason"],
+                "figures": figures.get(m["event_id"]),
+            }
+            for m in members
+            if m["event_id"] in events
+        ]
+        return record
+
+    def merge(self, a: str, b: str, *, who: str = "cli", why: str | None = None) -> dict[str, Any]:
+        """Merge two resolved events (ids, member ids or unique prefixes) by hand; the decision is
+        kept and re-applied on every resolution. Returns the merged event."""
+        from kwatch.resolve import ResolutionError
+
+        first, second = self._resolved_id(a), self._resolved_id(b)
+        if first == second:
+            raise ResolutionError(f"{a} and {b} are already one event ({first}).", hint="see it with `kwatch event ID`")
+        members = self.store.resolved_members([first, second])
+        ids = [m["event_id"] for rid in (first, second) for m in members.get(rid, [])]
+        self.store.add_decision(kind="merge", event_ids=ids, document_id=None, who=who, at=self._now(), why=why)
+        self.resolve()
+        return self.event(first) or {}
+
+    def split(self, event_id: str, document_id: str, *, who: str = "cli", why: str | None = None) -> list[dict[str, Any]]:
+        """Take the sources of one document out of a resolved event; the decision is kept and
+        re-applied on every resolution. `document_id` may be the document's id, a unique prefix
+        of it, or its name as `kwatch event` shows it. Returns the events that result."""
+        from kwatch.resolve import ResolutionError
+
+        resolved_id = self._resolved_id(event_id)
+        members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
+        events = self.store.events_by_id([m["event_id"] for m in members])
+        names = self._document_names()
+        docs = sorted({e["document_id"] for e in events.values()})
+        chosen = [d for d in docs if d == document_id or names.get(d) == document_id] or [
+            d for d in docs if len(document_id) >= 6 and d.startswith(document_id)
+        ]
+        if len(chosen) != 1:
+            shown = ", ".join(f"{names.get(d, d)} ({d[:12]})" for d in docs)
+            raise ResolutionError(f"Document {document_id!r} is not one source of event {resolved_id}.", hint=f"its documents: {shown}")
+        moved = sorted(e for e, ev in events.items() if ev["document_id"] == chosen[0])
+        stays = sorted(e for e, ev in events.items() if ev["document_id"] != chosen[0])
+        if not stays:
+            raise ResolutionError(f"Event {resolved_id} has no source but {names.get(chosen[0], chosen[0])}; there is nothing to split.")
+        self.store.add_decision(kind="split", event_ids=stays, document_id=chosen[0], who=who, at=self._now(), why=why)
+        self.resolve()
+        return [e for e in (self.event(stays[0]), self.event(moved[0])) if e is not None]
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """The analysts' merge and split decisions, oldest first."""
+        return self.store.decisions()
+
+    def stats(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        country: str | None = None,
+        province: str | None = None,
+        actor: str | None = None,
+    ) -> dict[str, "pandas.DataFrame"]:
+        """The analyses (kwatch.analytics.ALL) over the resolved events, as DataFrames keyed
+        monthly, propaganda_by_language, propaganda_by_medium, casualties, abroad, by_province."""
+        from kwatch.analytics import stats
+
+        return stats(self.events(), since=since, until=until, country=country, province=province, actor=actor)
+
+    def _resolved_id(self, ident: str, *, required: bool = True) -> str | None:
+        from kwatch.resolve import ResolutionError
+
+        found = self.store.resolved_ids_matching(ident)
+        if len(found) == 1:
+            return found[0]
+        if not required:
+            return None
+        if not found:
+            raise ResolutionError(f"No event {ident!r}.", hint="list events and their ids with `kwatch events`")
+        raise ResolutionError(f"{ident!r} is the start of several event ids.", hint="give more characters of the id")
+
+    def _document_names(self) -> dict[str, str]:
+        from types import SimpleNamespace
+
+        return {info["id"]: document_name(SimpleNamespace(**info)) for info in self.store.document_infos()}  # type: ignore[arg-type]
+
+    def _resolved_records(
+        self,
+        rows: list[dict[str, Any]],
+        *,
+        members: dict[str, list[dict[str, Any]]] | None = None,
+        events: dict[str, dict[str, Any]] | None = None,
+    ) -> list[dict[str, Any]]:
+        if members is None:
+            members = self.store.resolved_members([row["id"] for row in rows])
+        if events is None:
+            events = self.store.events_by_id([m["event_id"] for ms in members.values() for m in ms])
+        names = self._document_names() if rows else {}
+        records = []
+        for row in rows:
+            record = {key: row.get(key) for key in RESOLVED_FIELDS}
+            sources = [
+                source
+                for m in members.get(row["id"], [])
+                if m["event_id"] in events
+                for source in self._record(events[m["event_id"]], names)["sources"]
+            ]
+            record["sources"] = sources
+            records.append(record)
+        return records
+
     def _record(self, event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+        # `names` caches document display names; a missing one is looked up once.
         record = {key: event.get(key) for key in RECORD_FIELDS}
         sources = []
         for source in event.get("sources", []):
@@ -133,15 +306,17 @@ class Kwatch:
             record[extra] = event.get(extra)
         return record
 
-    def export(self, fmt: str, fp: TextIO, **filters: Any) -> int:
-        if fmt not in EXPORTERS:
-            raise ExportError(f"Unknown export format {fmt!r}.", hint=f"use one of: {', '.join(EXPORTERS)}")
-        return EXPORTERS[fmt](self.events(**filters), fp)
+    def export(self, fmt: str, fp: TextIO, *, options: dict[str, Any] | None = None, **filters: Any) -> int:
+        """Write the events matching `filters` to `fp` in format `fmt` (see kwatch.export.FORMATS),
+        with that format's `options` (csv: bom; stix: timestamp); returns how many were written."""
+        options = options or {}
+        check_export(fmt, options)
+        return export_records(fmt, self.event_records(**filters), fp, **options)
 
     def summary(self) -> dict[str, Any]:
         """Counts that describe the store at a glance."""
         docs = self.store.documents()
-        events = self.store.events()
+        events = self.event_records()
         published = sorted(d.published for d in docs if d.published)
         return {
             "store": self.store.url,
@@ -153,8 +328,71 @@ class Kwatch:
             "skipped": sum(1 for d in docs if d.extract_status == "skipped"),
             "ingest_errors": len(self.store.errors()),
             "events": len(events),
+            "merged_events": sum(1 for e in events if len(e["detail"].get("documents") or []) > 1),
             "events_by_type": dict(Counter(e["type"] for e in events).most_common()),
         }
+
+    # review: analysts' overrides and the audit log (kwatch.review, kwatch.auth) ---------------
+    def reviewed_records(self, *, include_rejected: bool = False) -> list[dict[str, Any]]:
+        """Every event record with analysts' overrides applied (rejected ones only on request)."""
+        return self.event_records(include_rejected=include_rejected)
+
+    def browse(self, query: "EventQuery") -> "Page":
+        """One page of reviewed event records matching `query` (the web API's events list)."""
+        from kwatch.query import select
+
+        return select(self.reviewed_records(include_rejected=query.review == "rejected"), query.check())
+
+    def reviewed_event(self, event_id: str) -> dict[str, Any]:
+        """One event (`event()`: id, member id or unique prefix) with its overrides applied;
+        EventNotFound when no event has this id."""
+        resolved = self.event(event_id)
+        if resolved is None:
+            raise review.EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
+        return review.apply(resolved, self.store.overrides([resolved["id"]]).get(resolved["id"]))
+
+    def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:
+        return self._record_review(review.confirm(self.reviewed_event(event_id), why=why), who=who)
+
+    def edit(self, event_id: str, field: str, value: Any, *, who: str, why: str | None = None) -> dict[str, Any]:
+        return self._record_review(review.edit(self.reviewed_event(event_id), field, value, why=why), who=who)
+
+    def reject(self, event_id: str, *, who: str, why: str | None) -> dict[str, Any]:
+        return self._record_review(review.reject(self.reviewed_event(event_id), why=why), who=who)
+
+    def audit(self, *, event_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Audit entries (who, at, action, event_id, field, old, new, why), newest first."""
+        return self.store.audit(event_id=event_id, limit=limit, offset=offset)
+
+    def _record_review(self, change: review.Change, *, who: str) -> dict[str, Any]:
+        self.store.record_review(change.entries, at=self._now(), who=who, overrides={change.event_id: change.overrides} if change.overrides else None)
+        return self.reviewed_event(change.event_id)
+
+    def create_token(self, *, role: str, name: str | None = None) -> auth.NewToken:
+        return auth.create_token(self.store, role=role, name=name, now=self._now())
+
+    def authenticate(self, token: str | None) -> auth.Principal:
+        return auth.authenticate(self.store, token)
+
+    def revoke_token(self, token_id: str) -> bool:
+        return self.store.revoke_token(token_id, at=self._now())
+
+    def review_merge(self, a: str, b: str, *, who: str, why: str | None = None) -> dict[str, Any]:
+        """`merge` by an analyst, recorded in the audit log of both events and of the result."""
+        ids = [self.reviewed_event(a)["id"], self.reviewed_event(b)["id"]]
+        merged = self.merge(ids[0], ids[1], who=who, why=why)
+        change = review.structural("merge", [*ids, merged["id"]], detail={"merged": ids, "into": merged["id"]}, why=why)
+        self.store.record_review(change.entries, at=self._now(), who=who)
+        return merged
+
+    def review_split(self, event_id: str, document_id: str, *, who: str, why: str | None = None) -> list[dict[str, Any]]:
+        """`split` by an analyst, recorded in the audit log of the event and of the ones that result."""
+        original = self.reviewed_event(event_id)["id"]
+        result = self.split(original, document_id, who=who, why=why)
+        ids = [original, *(e["id"] for e in result)]
+        change = review.structural("split", ids, detail={"document_id": document_id, "into": [e["id"] for e in result]}, why=why)
+        self.store.record_review(change.entries, at=self._now(), who=who)
+        return result
 
 
 def open(db: str | None = None, **settings: Any) -> Kwatch:  # noqa: A001 - mirrors sqlite3.connect / kwatch.open
@@ -179,8 +417,9 @@ def evaluate_corpus(gold: Path, corpus: Path) -> "Report":
         values = settings_mod.resolve({"db": str(Path(tmp) / "eval.db")})
         with Kwatch(open_store(values["db"]), values) as kw:
             kw.ingest([str(corpus)], extract=True)
-            predictions = kw.events()
-    return score(gold_records, predictions, corpus=corpus)
+            predictions = kw.event_records()
+            texts = {document_name(doc): doc.text for doc in kw.documents()}
+    return score(gold_records, predictions, corpus=corpus, texts=texts)
 
 
 def report_dict(report: "Report") -> dict[str, Any]:

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from kwatch import __version__
 from kwatch.errors import KwatchError
+from kwatch.export import FORMATS as EXPORT_FORMATS
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -217,36 +218,43 @@ def errors(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of event records.")
 @click.pass_context
 def events(ctx: click.Context, type_: str | None, since: str | None, until: str | None, country: str | None, limit: int | None, as_json: bool) -> None:
-    """List extracted events."""
-    records = _api(ctx).events(type=type_, since=since, until=until, country=(country or None) and country.upper(), limit=limit)
+    """List events: one per real event, with every source (see `kwatch event ID`)."""
+    records = _api(ctx).event_records(type=type_, since=since, until=until, country=(country or None) and country.upper(), limit=limit)
     if as_json:
         _print_json(records)
         return
-    table = Table("date", "type", "where", "actor", "method", "killed", "injured", "claimed", "sources", box=None)
+    table = Table("id", "date", "type", "where", "actor", "method", "killed", "injured", "claimed", "sources", box=None)
     for r in records:
         where = ", ".join(x for x in (r.get("place"), r.get("admin2"), r.get("admin1"), r.get("country")) if x)
         claimed = "" if r.get("claimed") is None else ("yes" if r["claimed"] else "no")
         killed = "" if r.get("killed") is None else str(r["killed"])
         if r.get("killed_claimed") is not None:
             killed += f" (claimed {r['killed_claimed']})"
-        table.add_row(r.get("date") or "", r["type"], _clip(where, 40), r.get("actor") or "", r.get("method") or r.get("medium") or "", killed, "" if r.get("injured") is None else str(r["injured"]), claimed, str(len(r["sources"])))
+        table.add_row(r["id"][:10], r.get("date") or "", r["type"], _clip(where, 40), r.get("actor") or "", r.get("method") or r.get("medium") or "", killed, "" if r.get("injured") is None else str(r["injured"]), claimed, str(len(r["sources"])))
     stdout.print(table)
     click.echo(f"{len(records)} events.")
 
 
 @cli.command()
-@click.option("--format", "fmt", default="jsonl", show_default=True, help="Export format.")
+@click.option("--format", "fmt", default="jsonl", show_default=True, metavar="[" + "|".join(EXPORT_FORMATS) + "]", help="Export format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of standard output.")
+@click.option("--bom", is_flag=True, help="csv: start with a UTF-8 byte-order mark, for spreadsheet tools.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: str | None) -> None:
-    """Export events (jsonl: one FORMAT.md record per line)."""
+def export(ctx: click.Context, fmt: str, output: str | None, bom: bool) -> None:
+    """Export events: jsonl (one FORMAT.md record per line), csv (one row per event, conflict-data
+    columns), geojson (a FeatureCollection of the events with coordinates), stix (a STIX 2.1
+    bundle). docs/exports.md describes each."""
+    from kwatch.export import check_export
+
+    options = {"bom": True} if bom else {}
+    check_export(fmt, options)  # before the output file is created
     api = _api(ctx)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as fp:
-            count = api.export(fmt, fp)
+            count = api.export(fmt, fp, options=options)
         click.echo(f"Wrote {count} events to {output}.", err=True)
     else:
-        api.export(fmt, sys.stdout)
+        api.export(fmt, sys.stdout, options=options)
 
 
 @cli.command("eval")
@@ -293,6 +301,220 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     stdout.print("  by language: " + ", ".join(f"{k} {v}" for k, v in data["by_language"].items()))
     stdout.print(f"  near-duplicates linked: {data['near_duplicates']}; skipped by extraction: {data['skipped']}; ingest errors: {data['ingest_errors']}")
     stdout.print(f"Events: {data['events']}" + (" — " + ", ".join(f"{k} {v}" for k, v in data["events_by_type"].items()) if data["events_by_type"] else ""))
+
+
+# -- resolution and analytics: event, merge, split, resolve, stats, plot -------------------------
+
+
+@cli.command("event")
+@click.argument("event_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
+    """Show one event (ID: its id, a member's id, or the first characters of either): its
+    sources, each one's figures and quote, and why they were merged."""
+    from kwatch.resolve import ResolutionError
+
+    record = _api(ctx).event(event_id)
+    if record is None:
+        raise ResolutionError(f"No event {event_id!r}.", hint="list events and their ids with `kwatch events`")
+    if as_json:
+        _print_json(record)
+        return
+    where = ", ".join(x for x in (record.get("place"), record.get("admin2"), record.get("admin1"), record.get("country")) if x)
+    stdout.print(f"[bold]{record['id']}[/bold]  {record['type']} {record.get('date') or 'undated'}  {where}", markup=True)
+    claimed = {True: "claimed", False: "not claimed", None: "claim not stated"}[record.get("claimed")]
+    stdout.print(f"actor {record.get('actor') or '?'} ({claimed}); method {record.get('method') or '?'}; target {record.get('target') or '?'}", markup=False)
+    for name in ("killed", "injured"):
+        if record.get(name) is not None:
+            line = f"{name} {record[name]} (low {record[name + '_low']}, high {record[name + '_high']})"
+            if record.get(name + "_claimed") is not None:
+                line += f"; claimed by the group: {record[name + '_claimed']}"
+            stdout.print(line, markup=False)
+    for link in record["detail"].get("claimed_by", []):
+        stdout.print(f"claim of responsibility: release {link}", markup=False)
+    if record["detail"].get("claims"):
+        stdout.print(f"claims the attack {record['detail']['claims']}", markup=False)
+    stdout.print(f"rule: {record['detail'].get('figure_rule', '')}", markup=False, style="dim")
+    table = Table("document", "published", "stated by", "killed", "injured", "claimed", "why merged", box=None)
+    for m in record["members"]:
+        f = m["figures"] or {}
+        table.add_row(
+            _clip(m["doc"], 34), f.get("published") or "", _clip(f.get("stated_by"), 24),
+            _figure(f.get("killed"), f.get("killed_claimed")), _figure(f.get("injured"), f.get("injured_claimed")),
+            {True: "yes", False: "no", None: ""}[f.get("claimed")], _why(m["reason"]),
+        )  # fmt: skip
+    stdout.print(table)
+    for m in record["members"]:
+        quote = (m["figures"] or {}).get("quote")
+        if quote:
+            stdout.print(f"{_clip(m['doc'], 34)}: “{quote}”", markup=False)
+
+
+def _figure(reported: int | None, claimed: int | None) -> str:
+    text = "" if reported is None else str(reported)
+    return text + (f" (claimed {claimed})" if claimed is not None else "")
+
+
+def _why(reason: dict[str, Any]) -> str:
+    kind = reason.get("kind")
+    if kind == "first":
+        return "first report"
+    if kind == "auto":
+        return f"score {reason['score']}: " + ", ".join(reason["matched"])
+    if kind == "release_key":
+        return f"same release ({reason['release_key']})"
+    if kind == "analyst":
+        return f"merged by {reason.get('who')}" + (f": {reason['why']}" if reason.get("why") else "")
+    return str(kind)
+
+
+@cli.command()
+@click.argument("first", metavar="ID")
+@click.argument("second", metavar="ID")
+@click.option("--why", metavar="TEXT", help="The reason, kept with the decision.")
+@click.option("--who", default="cli", show_default=True, help="Who decides (kept with the decision).")
+@click.pass_context
+def merge(ctx: click.Context, first: str, second: str, why: str | None, who: str) -> None:
+    """Merge two events into one by hand. The decision is kept and survives re-extraction."""
+    record = _api(ctx).merge(first, second, who=who, why=why)
+    click.echo(f"Merged into {record['id']} ({len(record['members'])} reports).")
+
+
+@cli.command()
+@click.argument("event_id", metavar="ID")
+@click.argument("document", metavar="DOC")
+@click.option("--why", metavar="TEXT", help="The reason, kept with the decision.")
+@click.option("--who", default="cli", show_default=True, help="Who decides (kept with the decision).")
+@click.pass_context
+def split(ctx: click.Context, event_id: str, document: str, why: str | None, who: str) -> None:
+    """Take document DOC (its id, the first characters of it, or its name as `kwatch event`
+    shows it) out of event ID. The decision is kept and survives re-extraction."""
+    records = _api(ctx).split(event_id, document, who=who, why=why)
+    click.echo("Split into " + " and ".join(f"{r['id']} ({len(r['members'])} reports)" for r in records) + ".")
+
+
+@cli.command()
+@click.pass_context
+def resolve(ctx: click.Context) -> None:
+    """Group the extracted events into one event per real event (this runs after every
+    extraction; run it by hand after changing the store otherwise)."""
+    report = _api(ctx).resolve()
+    click.echo(f"Resolved {report.events} extracted events into {report.resolved} events ({report.merged} from several reports; {report.decisions} analyst decisions applied).")
+
+
+def _analysis_options(command: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--since", metavar="DATE", help="Only events on or after DATE (YYYY[-MM[-DD]])."),
+            click.option("--until", metavar="DATE", help="Only events on or before DATE."),
+            click.option("--country", metavar="ISO2", help="Only events in this country."),
+            click.option("--province", metavar="NAME", help="Only events in this province (admin1)."),
+            click.option("--actor", metavar="NAME", help="Only events by this actor (ISKP, IS, Taliban ...)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@_analysis_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with a key per analysis.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool, **filters: Any) -> None:
+    """The analyses: ISKP attacks vs raids per month, propaganda by language and medium,
+    casualties by category, incidents abroad, events by province."""
+    from kwatch.analytics import ANALYSES, to_json
+
+    tables = _api(ctx).stats(**filters)
+    if as_json:
+        _print_json(to_json(tables))
+        return
+    for name in ANALYSES:
+        table = tables[name]
+        flat = table.reset_index() if table.index.name else table
+        out = Table(*[str(c) for c in flat.columns], title=name.replace("_", " "), title_justify="left", box=None)
+        for row in flat.itertuples(index=False):
+            out.add_row(*["" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row])
+        stdout.print(out)
+        if flat.empty:
+            click.echo("  (no events)")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["monthly", "propaganda", "casualties", "abroad", "provinces"]))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The PNG file to write.")
+@_analysis_options
+@click.pass_context
+def plot(ctx: click.Context, kind: str, output: str, **filters: Any) -> None:
+    """Draw one analysis as a PNG chart, for reports."""
+    from kwatch.plots import plot as draw
+
+    draw(kind, _api(ctx).stats(**filters), output)
+    click.echo(f"Wrote {output}.", err=True)
+
+
+# -- web: serve the API and dashboard; API tokens ---------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; the default serves this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the dashboard and the JSON API (OpenAPI at /api/docs) until Ctrl-C.
+
+    Reads are open to this machine; clients elsewhere (with --host 0.0.0.0) need a bearer token.
+    Every write (review) needs an analyst token: `kwatch token create --role analyst`."""
+    import uvicorn
+
+    from kwatch.web import create_app
+
+    app = create_app(_api(ctx))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving the dashboard at http://{shown}:{port}/ (API: http://{shown}:{port}/api/docs). Ctrl-C stops.")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.group()
+def token() -> None:
+    """Create, list and revoke API tokens (stored hashed; roles viewer, analyst, admin)."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice(["viewer", "analyst", "admin"]), help="viewer reads; analyst also reviews; admin also manages tokens.")
+@click.option("--name", metavar="N", help="Who holds it (shown in the audit log).")
+@click.pass_context
+def token_create(ctx: click.Context, role: str, name: str | None) -> None:
+    """Create a token and print it once: only its hash is stored."""
+    new = _api(ctx).create_token(role=role, name=name)
+    click.echo(f"Created {new.principal.role} token {new.principal.token_id} for {new.principal.name}. It is shown only now:", err=True)
+    click.echo(new.token)
+
+
+@token.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def token_list(ctx: click.Context, as_json: bool) -> None:
+    """List tokens (never their secrets)."""
+    tokens = _api(ctx).store.tokens()
+    if as_json:
+        _print_json(tokens)
+        return
+    for t in tokens:
+        state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "live"
+        click.echo(f"{t['id']}  {t['role']:<8} {state:<18} {t['name']}")
+    click.echo(f"{len(tokens)} tokens.")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: str) -> None:
+    """Revoke the token with this id (see `kwatch token list`)."""
+    if not _api(ctx).revoke_token(token_id):
+        raise click.ClickException(f"No live token {token_id}. Hint: see `kwatch token list`")
+    click.echo(f"Revoked token {token_id}.")
 
 
 def main() -> None:

@@ -1,22 +1,32 @@
 """Extraction as a library call: a document in, its events out, and events as FORMAT.md records.
 
 `extract()` decides first whether a document can be read at all: a language without lexicons,
-no sentence, no letters, or nothing but over-long lines gives `skipped` with the reason and no
-event, never an exception or an invented event.
+no letters, letters mostly in another script than the language's lexicons (mixed scripts), no
+sentence, or nothing but over-long lines gives `skipped` with the reason and no event, never an
+exception or an invented event.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from typing import Any, Iterator
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, Pipeline
 from kwatch.pipeline.events import MAX_SENTENCE, event_key
 from kwatch.pipeline.model import ExtractedEvent, PipelineDoc
+from kwatch.releases import RELEASE_KINDS
 
 #: Lexicons a language needs before extraction runs on it.
 REQUIRED_LEXICONS = ("events", "casualties", "dates")
+#: Least share of a document's letters in the script(s) its language's lexicons are written in;
+#: below it the text is mixed or in another script, and the rules would read noise.
+MIN_SCRIPT_SHARE = 0.5
+#: The stage that reads releases; it alone runs on release documents in other languages.
+RELEASE_STAGE = "releases.v1"
 
 
 def build_context(**options: Any) -> Context:
@@ -26,32 +36,95 @@ def build_context(**options: Any) -> Context:
     return Context(gazetteer=load_gazetteer(), options=dict(options))
 
 
-def supported_languages() -> list[str]:
+@lru_cache(maxsize=1)
+def _supported_languages() -> tuple[str, ...]:
     found = [set(lexicon.available(name)) for name in REQUIRED_LEXICONS]
-    return sorted(set.intersection(*found)) if found else []
+    return tuple(sorted(set.intersection(*found))) if found else ()
+
+
+def supported_languages() -> list[str]:
+    """The languages that have every lexicon extraction needs (package data: read once)."""
+    return list(_supported_languages())
+
+
+def script(ch: str) -> str:
+    """The Unicode script a letter belongs to, as the first word of its name: 'LATIN', 'ARABIC', 'CJK' …"""
+    return unicodedata.name(ch, "").partition(" ")[0]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+@lru_cache(maxsize=None)
+def lexicon_scripts(language: str) -> frozenset[str]:
+    """The scripts the lexicons of `language` are written in ({'LATIN'} for English)."""
+    declared = lexicon.load("dates", language).get("scripts")
+    if declared:
+        # A language whose lexicon keys are English words names its scripts ('uz': Latin and Cyrillic).
+        return frozenset(declared)
+    return frozenset(script(ch) for name in REQUIRED_LEXICONS for text in _strings(lexicon.load(name, language))
+                     for ch in text if ch.isalpha())
 
 
 def _skip_reason(doc: PipelineDoc) -> str | None:
     language = doc.language or "en"
-    if language not in supported_languages():
-        return f"no lexicons for language {language!r} (supported: {', '.join(supported_languages())})"
-    if not any(ch.isalpha() for ch in doc.text):
+    if language not in _supported_languages():
+        return f"no lexicons for language {language!r} (supported: {', '.join(_supported_languages())})"
+    letters = {ch: n for ch, n in Counter(doc.text).items() if ch.isalpha()}
+    if not letters:
         return "no words: the text has no letters"
+    scripts = lexicon_scripts(language)
+    share = sum(n for ch, n in letters.items() if script(ch) in scripts) / sum(letters.values())
+    if share < MIN_SCRIPT_SHARE:
+        return (f"mixed scripts: {share:.0%} of the letters are in the script of the {language!r} lexicons "
+                f"({', '.join(sorted(scripts)).title()}), {MIN_SCRIPT_SHARE:.0%} needed")
     return None
+
+
+def _sentence_reason(doc: PipelineDoc) -> str | None:
+    if doc.sentences is None or any(len(s.text) <= MAX_SENTENCE for s in doc.sentences):
+        return None
+    return "no readable sentence" if not doc.sentences else f"every sentence is over {MAX_SENTENCE} characters"
+
+
+def _run(pipeline: Pipeline, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+    """`pipeline.run()`, stopping right after the sentences are split when none is readable, so
+    that 1 MB of one line costs no later stage a pass over it."""
+    for st in pipeline.stages:
+        if doc.skipped:
+            break
+        doc = st.fn(doc, ctx)
+        if "sentences" in st.assigns:
+            reason = _sentence_reason(doc)
+            if reason is not None:
+                return dataclasses.replace(doc, skipped=reason)
+    return doc
 
 
 def extract(doc: PipelineDoc, *, pipeline: Pipeline, ctx: Context) -> PipelineDoc:
     """Run the pipeline on one document; return it with `events` (or `skipped` and no events)."""
     reason = _skip_reason(doc)
     if reason is not None:
+        # A channel post, feed item or PDF may be a release in any language, or a captionless video.
+        if doc.kind in RELEASE_KINDS and RELEASE_STAGE in pipeline.names:
+            only = Pipeline((RELEASE_STAGE,))
+            result = only.run(doc, dataclasses.replace(ctx, options={**ctx.options, "stages": only.names}))
+            if result.events:
+                return dataclasses.replace(result, notes=(*result.notes, f"only {RELEASE_STAGE}: {reason}"))
         return dataclasses.replace(doc, events=(), skipped=reason)
     ctx = dataclasses.replace(ctx, options={**ctx.options, "stages": pipeline.names})
-    result = pipeline.run(doc, ctx)
+    result = _run(pipeline, doc, ctx)
     if result.skipped:
         return dataclasses.replace(result, events=())
-    if result.sentences is not None and not any(len(s.text) <= MAX_SENTENCE for s in result.sentences):
-        reason = "no readable sentence" if not result.sentences else f"every sentence is over {MAX_SENTENCE} characters"
-        return dataclasses.replace(result, events=(), skipped=reason)
     return result
 
 
@@ -94,6 +167,7 @@ def to_record(event: ExtractedEvent, doc_id: str, doc_name: str | None = None) -
             "casualties": _casualties_by_category(event),
             "length": dict(event.length),
             "provenance": _plain(event.provenance),
+            **_plain(dict(event.detail)),
         },
     }
     return record

@@ -53,7 +53,9 @@ def run_extraction(
         if doc is None:
             continue
         result = extract(
-            PipelineDoc(id=doc.id, text=doc.text, published=doc.published, language=doc.language, title=doc.title),
+            PipelineDoc(
+                id=doc.id, text=doc.text, published=doc.published, language=doc.language, title=doc.title, kind=doc.kind, meta=doc.meta
+            ),
             pipeline=pipeline,
             ctx=ctx,
         )

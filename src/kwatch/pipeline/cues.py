@@ -24,8 +24,10 @@ from typing import Iterable
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
-from kwatch.pipeline.actors import phrase_regex, sentence_of
+from kwatch.pipeline import multilingual
+from kwatch.pipeline.actors import SentenceLocator, phrase_regex
 from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
+from kwatch.pipeline.scan import Scanner
 
 _BEFORE = r"(?<![\w])"
 _AFTER = r"(?![\w])"
@@ -51,6 +53,7 @@ class CueTables:
     language_names: re.Pattern[str]
     language_codes: dict[str, tuple[str, ...]]  # casefolded name (language or country) -> codes
     lengths: tuple[tuple[str, re.Pattern[str]], ...]
+    scanner: Scanner  # patterns, then language_contexts, then lengths: each pattern tried only where its words occur
 
 
 @lru_cache(maxsize=None)
@@ -108,7 +111,8 @@ def tables(language: str = "en") -> CueTables:
     lengths = tuple(
         (unit, re.compile(f"{_BEFORE}(?:{'|'.join(p)})", re.IGNORECASE)) for unit, p in propaganda["length"].items()
     )
-    return CueTables(tuple(patterns), tuple(contexts), names, codes, lengths)
+    scanner = Scanner([p for _, _, p in patterns] + contexts + [p for _, p in lengths])
+    return CueTables(tuple(patterns), tuple(contexts), names, codes, lengths, scanner)
 
 
 def _longest_per_kind(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
@@ -131,25 +135,29 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en") 
         return ()
     t = tables(language)
     found: list[tuple[int, int, str, str]] = []
-    for kind, value, pattern in t.patterns:
-        found.extend((m.start(), m.end(), kind, value) for m in pattern.finditer(text))
-    for context in t.language_contexts:
-        for match in context.finditer(text):
+    matches = iter(t.scanner.finditer_all(text))
+    for (kind, value, _), pattern_matches in zip(t.patterns, matches):
+        found.extend((m.start(), m.end(), kind, value) for m in pattern_matches)
+    for _, context_matches in zip(t.language_contexts, matches):
+        for match in context_matches:
             for name in t.language_names.finditer(text, match.start(), match.end()):
                 for code in t.language_codes.get(name.group(0).casefold(), ()):
                     found.append((name.start(), name.end(), f"language:{code}", code))
-    for unit, pattern in t.lengths:
-        for match in pattern.finditer(text):
+    for (unit, _), length_matches in zip(t.lengths, matches):
+        for match in length_matches:
             number = next(g for g in match.groups() if g is not None)
             found.append((match.start(), match.end(), "length", f"{unit}:{int(number)}"))
     cues = []
+    locate = SentenceLocator(sentences)
     for start, end, kind, value in sorted(_longest_per_kind(found)):
         kind = "language" if kind.startswith("language:") else kind
-        cues.append(Cue(start, end, text[start:end], sentences[sentence_of(sentences, start)].index, kind, value))
+        cues.append(Cue(start, end, text[start:end], locate(start), kind, value))
     return tuple(cues)
 
 
 @stage("cues.v1", requires=("sentences",), assigns=("cues",))
 def cues(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find event-type triggers, method, target, claim, medium, outlet, language and length cues."""
+    if multilingual.handles(doc.language):
+        return dataclasses.replace(doc, cues=multilingual.find_cues(doc.sentences or (), doc.language))
     return dataclasses.replace(doc, cues=find_cues(doc.text, doc.sentences or (), doc.language or "en"))

@@ -20,7 +20,9 @@ import dateparser
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
+from kwatch.pipeline import multilingual
 from kwatch.pipeline.model import DateMention, PipelineDoc, Sentence
+from kwatch.pipeline.scan import Scanner
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d|,\d|\s*[-–]\s*\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -60,6 +62,7 @@ class _Patterns:
     this_year: frozenset[str]
     last_year: frozenset[str]
     year_anywhere: re.Pattern[str]
+    scanner: Scanner  # the cues and the rules, each tried only where its words occur
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -123,6 +126,7 @@ def _patterns(language: str) -> _Patterns:
         this_year=frozenset(this_year),
         last_year=frozenset(last_year),
         year_anywhere=re.compile(r"(?<![\d\[,.])(?:19|20)\d\d(?![\d\]])"),
+        scanner=Scanner([*cues.values(), *(rule.pattern for rule in rules)]),
     )
 
 
@@ -232,7 +236,8 @@ def _find(sentence: Sentence, ref: _Reference | None, patterns: _Patterns) -> li
     mentions: list[DateMention] = []
     text = sentence.text
     local_ref = ref
-    present = {cue for cue, pattern in patterns.cues.items() if pattern.search(text)}
+    scan = patterns.scanner.scan(text)
+    present = {cue for cue, pattern in patterns.cues.items() if scan.search(pattern)}
     for rule in patterns.rules:
         if rule.name == "weekday_paren":
             # Partial dates in a sentence that also gives a full date take their year from it
@@ -243,7 +248,7 @@ def _find(sentence: Sentence, ref: _Reference | None, patterns: _Patterns) -> li
                 local_ref = _Reference(y, mo, dd[0] if dd else None, "relative")
         if rule.needs not in present:
             continue
-        for m in rule.pattern.finditer(text):
+        for m in scan.finditer(rule.pattern):
             start, end = m.span("target") if m.groupdict().get("target") else m.span()
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -304,5 +309,7 @@ def find_dates(
 @stage("dates.v1", requires=("sentences",), assigns=("dates",))
 def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Date expressions resolved against the publication date (or a year inferred from the text)."""
+    if multilingual.handles(doc.language):
+        return dataclasses.replace(doc, dates=multilingual.find_dates(doc.sentences or (), doc.published, doc.language))
     mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en")
     return dataclasses.replace(doc, dates=mentions, notes=doc.notes + notes)

@@ -7,7 +7,7 @@ from typing import Iterable
 from kwatch.pipeline import Pipeline
 
 # Importing a stage module registers its stages.
-from kwatch.pipeline import actors, casualties, cues, dates, events, places, sentences  # noqa: F401
+from kwatch.pipeline import actors, casualties, cues, dates, events, places, releases, sentences  # noqa: F401
 
 DEFAULT_STAGES: tuple[str, ...] = (
     "sentences.v1",
@@ -17,6 +17,7 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "casualties.v1",
     "cues.v1",
     "events.v1",
+    "releases.v1",
 )
 
 

@@ -115,6 +115,7 @@ class ExtractedEvent:
     length: Mapping[str, int] = field(default_factory=dict)  # {'pages': 83} / {'minutes': 25}
     evidence: tuple[Evidence, ...] = ()
     provenance: Mapping[str, Any] = field(default_factory=dict)  # stage names, inferences with reasons
+    detail: Mapping[str, Any] = field(default_factory=dict)  # extra record detail (a release's key, title, themes …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,8 @@ class PipelineDoc:
     published: str | None = None  # 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD' | None
     language: str | None = None
     title: str | None = None
+    kind: str | None = None  # the reader's document kind ('telegram', 'rss', 'pdf' …)
+    meta: Mapping[str, Any] = field(default_factory=dict)  # the reader's metadata (Telegram: channel, media …)
     sentences: tuple[Sentence, ...] | None = None
     dates: tuple[DateMention, ...] | None = None
     places: tuple[PlaceMention, ...] | None = None

@@ -24,7 +24,9 @@ from kwatch import lexicon
 from kwatch.errors import PipelineError
 from kwatch.gazetteer import Entry, Gazetteer, Match
 from kwatch.pipeline import Context, stage
+from kwatch.pipeline import multilingual
 from kwatch.pipeline.model import PipelineDoc, PlaceMention, Sentence
+from kwatch.pipeline.scan import Scan, Scanner
 
 PRECISION = {"country": "country", "admin1": "province", "admin2": "district", "town": "town", "site": "site"}
 _POSSESSIVE = re.compile(r"\s*['’]s?\b")
@@ -46,6 +48,8 @@ class Cues:
     origin: frozenset[str]
     demonyms: dict[str, str]
     demonym: re.Pattern[str]  # a demonym and the word after it
+    site_head: re.Pattern[str]  # a site head anywhere: `site` cannot match without one
+    scanner: Scanner  # the patterns above, each tried only where its words occur
 
 
 @lru_cache(maxsize=None)
@@ -61,19 +65,24 @@ def cues(language: str = "en") -> Cues:
         re.compile(rf"\b(?i:the\s+)({name_word}(?:\s+{name_word}){{0,3}})\s+(?i:{kinds})\s+(?i:of|in)\b"),
         re.compile(rf"\b(?i:{kinds})\s+(?i:of|called|named)\s+({name_word}(?:[\s\-]+{name_word}){{0,3}})"),
     )
+    organisations = tuple(re.compile(p) for p in data["organisation_patterns"])
+    demonym = re.compile(rf"\b((?i:{'|'.join(map(re.escape, data['demonyms']))}))\b(?:\s+([A-Za-z]+))?")
+    site_head = re.compile(rf"(?i:{head_pattern})")
     return Cues(
         level_words={k.lower(): v for k, v in data["level_words"].items()},
         directions=frozenset(w.lower() for w in data["directions"]),
         institution_nouns=frozenset(w.lower() for w in data["institution_nouns"]),
         attributive=frozenset(w.lower() for w in data["attributive_suffixes"]),
-        organisations=tuple(re.compile(p) for p in data["organisation_patterns"]),
+        organisations=organisations,
         site=site,
         site_of=site_of,
         area_heads=frozenset(w.lower() for w in data["area_heads"]),
         site_stopwords=frozenset(w.lower() for w in [*data["site_stopwords"], *data["demonyms"]]),
         origin=frozenset(w.lower() for w in data["origin_prepositions"]),
         demonyms={k.lower(): v for k, v in data["demonyms"].items()},
-        demonym=re.compile(rf"\b((?i:{'|'.join(map(re.escape, data['demonyms']))}))\b(?:\s+([A-Za-z]+))?"),
+        demonym=demonym,
+        site_head=site_head,
+        scanner=Scanner([*organisations, *site_of, demonym, site_head]),
     )
 
 
@@ -198,16 +207,17 @@ def _strip_possessor(text: str, start: int, end: int) -> int:
     return start + last.end() if last else start
 
 
-def _site_spans(text: str, cue: Cues) -> list[tuple[int, int, str]]:
+def _site_spans(text: str, cue: Cues, scan: Scan | None = None) -> list[tuple[int, int, str]]:
     """(start, end, how) of every site name. `how` is 'before' ("the Andisheh town of …"),
     'after' ("the neighbourhood of Dasht-e-Barchi") or 'head' ("Imam Zaman Mosque"); the
     patterns come first and win over overlapping head sites."""
+    scan = scan if scan is not None else cue.scanner.scan(text)
     spans: list[tuple[int, int, str]] = []
     for how, pattern in zip(("before", "after"), cue.site_of):
-        for found in pattern.finditer(text):
+        for found in scan.finditer(pattern):
             if found.group(1).split()[0].lower() not in cue.site_stopwords:
                 spans.append((found.start(1), found.end(1), how))
-    for found in cue.site.finditer(text):
+    for found in cue.site.finditer(text) if scan.search(cue.site_head) else ():
         start, words = found.start(1), found.group(1).split()
         while words and words[0].lower().strip("'’") in cue.site_stopwords:
             start = text.index(words[0], start) + len(words[0])
@@ -231,11 +241,11 @@ def _site_spans(text: str, cue: Cues) -> list[tuple[int, int, str]]:
     return sorted(kept)
 
 
-def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues) -> list[PlaceMention]:
+def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues, scan: Scan | None = None) -> list[PlaceMention]:
     text = sentence.text
     local_known = [(m.start - sentence.start, m.end - sentence.start) for m in known]
     # "the city of Kabul" names a known place, not a site.
-    spans = [(s, e, how) for s, e, how in _site_spans(text, cue)
+    spans = [(s, e, how) for s, e, how in _site_spans(text, cue, scan)
              if how != "after" or not any(ks < e and s < ke for ks, ke in local_known)]
     # A known name inside "the X town of …" is the site's own name, not a place to anchor to.
     known = [m for m in known if not any(how == "before" and s <= m.start - sentence.start and m.end - sentence.start <= e
@@ -271,22 +281,23 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en") ->
     if doc.sentences is None:
         raise PipelineError("places.v1 needs sentences.", hint="run sentences.v1 first")
     cue = cues(language)
-    per_sentence: list[tuple[Sentence, list[Match]]] = []
+    per_sentence: list[tuple[Sentence, list[Match], Scan]] = []
     doc_countries: Counter[str] = Counter()
     for sentence in doc.sentences:
-        org_spans = [m.span() for p in cue.organisations for m in p.finditer(sentence.text)]
+        scan = cue.scanner.scan(sentence.text)
+        org_spans = [m.span() for p in cue.organisations for m in scan.finditer(p)]
         matches = [m for m in gazetteer.matches(sentence.text) if not _excluded(m, sentence.text, cue, org_spans)]
-        per_sentence.append((sentence, matches))
+        per_sentence.append((sentence, matches, scan))
         doc_countries.update(c for c in map(_unambiguous_country, matches) if c)
         # Nationality words are no location, but they say which country the text is about.
-        for found in cue.demonym.finditer(sentence.text):
+        for found in scan.finditer(cue.demonym):
             # "the Indian consulate in Jalalabad" says nothing about where the text is.
             if (found.group(2) or "").lower() not in cue.institution_nouns:
                 doc_countries[cue.demonyms[found.group(1).lower()]] += 1
     mentions: list[PlaceMention] = []
-    for sentence, matches in per_sentence:
+    for sentence, matches, scan in per_sentence:
         known = _known_mentions(sentence, matches, gazetteer, cue, doc_countries)
-        sites = _site_mentions(sentence, known, cue)
+        sites = _site_mentions(sentence, known, cue, scan)
         covered = [(s.start, s.end) for s in sites]  # "Kabul airport" replaces "Kabul"
         known = [m for m in known if not any(s <= m.start and m.end <= e for s, e in covered)]
         mentions.extend(sorted(known + sites, key=lambda m: (m.start, m.end)))
@@ -298,4 +309,6 @@ def places(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find the places each sentence names and resolve them with the context's gazetteer."""
     if ctx.gazetteer is None:
         raise PipelineError("places.v1 needs a gazetteer in the context.", hint="Context(gazetteer=load_gazetteer())")
+    if multilingual.handles(doc.language):
+        return dataclasses.replace(doc, places=multilingual.find_places(doc.sentences or (), doc.language, ctx.gazetteer, doc.dates or ()))
     return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer))

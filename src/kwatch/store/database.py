@@ -17,6 +17,8 @@ from kwatch.store import engine as engines
 from kwatch.store import fulltext, migrations
 from kwatch.store.schema import document_signatures, documents, event_sources, ingest_errors
 from kwatch.store.schema import events as events_table  # `events` is also a method and a parameter
+from kwatch.store.schema import api_tokens, audit_log, event_overrides  # review (0003)
+from kwatch.store.schema import analyst_decisions, resolved_events, resolved_members  # resolution (0002)
 
 Clock = Callable[[], datetime]
 
@@ -31,6 +33,7 @@ EXTRACT_STATUSES = ("ok", "skipped")
 
 _SIGNATURE_BATCH = 1000
 _IN_BATCH = 500  # ids per IN (...) list when loading event sources
+_WRITE_BATCH = 5000  # rows per INSERT of the resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +285,232 @@ class Store:
                 return None
             sources = self._sources(conn, [id])
         return _event(row, sources.get(id, []))
+
+    # -- resolution: resolved events, their members, analysts' decisions (0002_resolution) ---
+
+    def event_document_ids(self) -> dict[str, str]:
+        """{event id: the document whose extraction wrote it}."""
+        with self._read() as conn:
+            return {row.id: row.document_id for row in conn.execute(sa.select(events_table.c.id, events_table.c.document_id))}
+
+    def document_infos(self) -> list[dict[str, Any]]:
+        """Every document's metadata without its text (what resolution and displays need)."""
+        columns = [c for c in documents.c if c.name not in ("text", "meta")]
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(sa.select(*columns).order_by(*_DOCUMENT_ORDER))]
+
+    def replace_resolution(self, resolved: Sequence[Mapping[str, Any]], members: Sequence[Mapping[str, Any]]) -> None:
+        """Replace every resolved event and membership with these rows, in one transaction."""
+        columns = {c.name for c in resolved_events.c}
+        rows = [{key: row.get(key) for key in columns} for row in resolved]
+        for row in rows:
+            row["languages"] = list(row["languages"] or [])
+            row["detail"] = dict(row["detail"] or {})
+        _reject_nul("resolved event", rows)
+        with self._write() as conn:
+            conn.execute(sa.delete(resolved_members))
+            conn.execute(sa.delete(resolved_events))
+            for i in range(0, len(rows), _WRITE_BATCH):
+                conn.execute(sa.insert(resolved_events), rows[i : i + _WRITE_BATCH])
+            member_rows = [{"resolved_id": m["resolved_id"], "event_id": m["event_id"], "reason": dict(m["reason"])} for m in members]
+            for i in range(0, len(member_rows), _WRITE_BATCH):
+                conn.execute(sa.insert(resolved_members), member_rows[i : i + _WRITE_BATCH])
+
+    def resolved_events(
+        self,
+        *,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        country: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Resolved events as dicts of their columns, by date (undated last) then id; the filters
+        work as in `events()`."""
+        t = resolved_events
+        query = sa.select(t).order_by(t.c.date.asc().nulls_last(), t.c.id).limit(limit)
+        if type is not None:
+            query = query.where(t.c.type == type)
+        if country is not None:
+            query = query.where(t.c.country == country)
+        if since is not None:
+            query = query.where(sa.func.substr(t.c.date, 1, len(since)) >= since)
+        if until is not None:
+            query = query.where(sa.func.substr(t.c.date, 1, len(until)) <= until)
+        with self._read() as conn:
+            if ids is None:
+                return [dict(row._mapping) for row in conn.execute(query)]
+            found = []
+            for i in range(0, len(ids), _IN_BATCH):
+                found.extend(dict(row._mapping) for row in conn.execute(query.where(t.c.id.in_(list(ids[i : i + _IN_BATCH])))))
+        return found
+
+    def resolved_ids_matching(self, ident: str) -> list[str]:
+        """Resolved ids for a resolved or member event id, else for a prefix (6+ characters) of one."""
+        m = resolved_members.c
+        with self._read() as conn:
+            exact = conn.execute(sa.select(m.resolved_id).where(m.event_id == ident)).scalars().all()
+            if exact or len(ident) < 6:
+                return list(exact)
+            pattern = ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = sa.select(m.resolved_id).where(m.event_id.like(pattern, escape="\\")).distinct().order_by(m.resolved_id)
+            return list(conn.execute(query).scalars())
+
+    def resolution_is_current(self) -> bool:
+        """Every extracted event belongs to a resolved event (false after an extraction that was
+        not followed by `Kwatch.resolve()`)."""
+        with self._read() as conn:
+            events = conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one()
+            joined = conn.execute(
+                sa.select(sa.func.count()).select_from(resolved_members.join(events_table, events_table.c.id == resolved_members.c.event_id))
+            ).scalar_one()
+            members = conn.execute(sa.select(sa.func.count()).select_from(resolved_members)).scalar_one()
+        return events == joined == members
+
+    def resolved_members(self, resolved_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """{resolved id: [{event_id, reason}, ...] in event id order}."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        ids = list(resolved_ids)
+        with self._read() as conn:
+            for i in range(0, len(ids), _IN_BATCH):
+                query = (
+                    sa.select(resolved_members)
+                    .where(resolved_members.c.resolved_id.in_(ids[i : i + _IN_BATCH]))
+                    .order_by(resolved_members.c.resolved_id, resolved_members.c.event_id)
+                )
+                for row in conn.execute(query):
+                    found.setdefault(row.resolved_id, []).append({"event_id": row.event_id, "reason": row.reason})
+        return found
+
+    def events_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """{id: event dict as `events()` gives it, plus document_id} for the ids that exist."""
+        ids = list(ids)
+        found: dict[str, dict[str, Any]] = {}
+        with self._read() as conn:
+            for i in range(0, len(ids), _IN_BATCH):
+                rows = list(conn.execute(sa.select(events_table).where(events_table.c.id.in_(ids[i : i + _IN_BATCH]))))
+                sources = self._sources(conn, [row.id for row in rows])
+                for row in rows:
+                    found[row.id] = {**_event(row, sources.get(row.id, [])), "document_id": row.document_id}
+        return found
+
+    def add_decision(self, *, kind: str, event_ids: Sequence[str], document_id: str | None, who: str, at: datetime, why: str | None) -> int:
+        """Record an analyst's merge or split; return its id."""
+        if kind not in ("merge", "split"):
+            raise Bug(f"analyst decision kind {kind!r} is not merge or split")
+        _reject_nul("decision", who, why, list(event_ids))
+        insert = sa.insert(analyst_decisions).values(
+            kind=kind, event_ids=sorted(event_ids), document_id=document_id, who=who, at=at, why=why
+        )
+        with self._write() as conn:
+            return int(conn.execute(insert.returning(analyst_decisions.c.id)).scalar_one())
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """Every analyst decision, oldest first."""
+        query = sa.select(analyst_decisions).order_by(analyst_decisions.c.at, analyst_decisions.c.id)
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- review: API tokens, audit log, analysts' overrides (0003_review) --------------------
+
+    def add_token(self, *, id: str, name: str, role: str, token_hash: str, created_at: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                sa.insert(api_tokens).values(id=id, name=name, role=role, token_hash=token_hash, created_at=created_at)
+            )
+
+    def token_by_hash(self, token_hash: str) -> dict[str, Any] | None:
+        """The live (not revoked) token with this hash, as a dict with its hash; None if none."""
+        query = sa.select(api_tokens).where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else dict(row._mapping)
+
+    def tokens(self) -> list[dict[str, Any]]:
+        """Every token without its hash, oldest first."""
+        columns = [c for c in api_tokens.c if c.name != "token_hash"]
+        query = sa.select(*columns).order_by(api_tokens.c.created_at, api_tokens.c.id)
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def revoke_token(self, id: str, *, at: datetime) -> bool:
+        with self._write() as conn:
+            done = conn.execute(
+                sa.update(api_tokens).where(api_tokens.c.id == id, api_tokens.c.revoked_at.is_(None)).values(revoked_at=at)
+            )
+        return done.rowcount > 0
+
+    def record_review(
+        self,
+        entries: Sequence[Mapping[str, Any]],
+        *,
+        at: datetime,
+        who: str,
+        overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> list[int]:
+        """Write audit entries (action, event_id, field, old, new, why) by `who` at `at`, and set
+        field overrides ({event_id: {field: value}}), in one transaction; return the entries' ids."""
+        _reject_nul("audit entry", who, [dict(e) for e in entries], dict(overrides or {}))
+        ids: list[int] = []
+        with self._write() as conn:
+            for event_id, fields in (overrides or {}).items():
+                for field, value in fields.items():
+                    upsert = self._insert(event_overrides).values(event_id=event_id, field=field, value=value, at=at, who=who)
+                    conn.execute(
+                        upsert.on_conflict_do_update(
+                            index_elements=["event_id", "field"], set_={"value": value, "at": at, "who": who}
+                        )
+                    )
+            for entry in entries:
+                row = {key: entry.get(key) for key in ("action", "event_id", "field", "old", "new", "why")}
+                insert = sa.insert(audit_log).values(at=at, who=who, **row).returning(audit_log.c.id)
+                ids.append(int(conn.execute(insert).scalar_one()))
+        return ids
+
+    def audit(self, *, event_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Audit entries, newest first (all, or one event's)."""
+        query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
+        if event_id is not None:
+            query = query.where(audit_log.c.event_id == event_id)
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def overrides(self, event_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Analysts' field overrides as {event_id: {field: value}} (all, or for these events)."""
+        query = sa.select(event_overrides.c.event_id, event_overrides.c.field, event_overrides.c.value)
+        found: dict[str, dict[str, Any]] = {}
+        with self._read() as conn:
+            if event_ids is None:
+                rows = list(conn.execute(query))
+            else:
+                ids = list(event_ids)
+                rows = []
+                for i in range(0, len(ids), _IN_BATCH):
+                    rows.extend(conn.execute(query.where(event_overrides.c.event_id.in_(ids[i : i + _IN_BATCH]))))
+        for row in rows:
+            found.setdefault(row.event_id, {})[row.field] = row.value
+        return found
+
+    def data_version(self) -> tuple[Any, ...]:
+        """A value that changes whenever the events, their resolution inputs or their review
+        change (extraction, analysts' decisions, audit entries): a cache key for readers."""
+        parts = (
+            sa.select(sa.func.count()).select_from(events_table),
+            sa.select(sa.func.max(events_table.c.created_at)),
+            sa.select(sa.func.count()).select_from(documents),
+            sa.select(sa.func.max(documents.c.extracted_at)),
+            sa.select(sa.func.count()).select_from(resolved_members),
+            sa.select(sa.func.max(analyst_decisions.c.id)),
+            sa.select(sa.func.max(audit_log.c.id)),
+        )
+        with self._read() as conn:
+            return tuple(conn.execute(sa.select(*(part.scalar_subquery() for part in parts))).one())
+
+    def review_version(self) -> int:
+        """The id of the newest audit entry (0 when none): changes whenever a review is recorded."""
+        with self._read() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_log.c.id), 0))).scalar_one())
 
     # -- internals --------------------------------------------------------------------------
 

@@ -31,7 +31,19 @@ def _0001_initial(conn: sa.Connection) -> None:
     fulltext.create(conn)
 
 
-MIGRATIONS: tuple[tuple[str, Migration], ...] = (("0001_initial", _0001_initial),)
+def _0002_resolution(conn: sa.Connection) -> None:
+    schema.metadata.create_all(conn, tables=list(schema.RESOLUTION_TABLES))
+
+
+def _0003_review(conn: sa.Connection) -> None:
+    schema.metadata.create_all(conn, tables=list(schema.REVIEW_TABLES))
+
+
+MIGRATIONS: tuple[tuple[str, Migration], ...] = (
+    ("0001_initial", _0001_initial),
+    ("0002_resolution", _0002_resolution),
+    ("0003_review", _0003_review),
+)
 
 
 def applied(conn: sa.Connection) -> list[str]:

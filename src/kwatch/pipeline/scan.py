@@ -1,0 +1,234 @@
+"""Run many lexicon regexes over one text fast, with exactly the matches of `pattern.finditer()`.
+
+CPython's `re` cannot skip ahead in a case-blind pattern that opens with a look-behind
+(`(?<![\\w])(?:attack|assault|…)`): it tries every alternative at every position, so each pattern
+costs a full pass over the text whether or not any of its words occur. A `Scanner` reads each
+pattern's syntax tree once to find the literal words one of which must open every match (its
+*first words*), finds all of them in one Aho-Corasick pass over the case-folded text, and then
+tries each pattern only where one of its first words starts, with `pattern.match(text, pos)`.
+Look-behinds and `\\b` still see the text before `pos`, and a match is only tried at a position
+`finditer` would reach (after the end of the previous match), so the matches are the same.
+
+Patterns whose matches may open with something other than a literal word (a character class, a
+look-around only, an empty match) are run with `finditer` as before.
+"""
+
+from __future__ import annotations
+
+import _sre  # unicode_tolower: the simple lower case that `re` compares
+import re
+import re._casefix as sre_casefix  # the extra case-blind equivalences of `re` ('σ' ~ 'ς' …)
+import re._constants as C  # noqa: N812 - the opcodes of the parse tree
+import re._parser as sre_parse
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
+
+import ahocorasick
+
+#: Shortest first word worth indexing: shorter ones occur so often that a plain pass is cheaper.
+MIN_WORD = 1
+#: Fewest characters of text per candidate start below which a plain pass is cheaper too.
+MIN_CHARS_PER_CANDIDATE = 8
+
+_ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
+_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT}
+_SMALL_SET = 12  # largest character class expanded into one-character words
+
+
+def first_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The case-folded literal words one of which starts every match of `pattern`, or None when a
+    match may start with anything else (or be empty)."""
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except (re.error, RecursionError):
+        return None
+    words, nullable = _first(list(tree), 0)
+    if words is None or nullable or not words:
+        return None
+    return frozenset(words)
+
+
+def _first(items: Sequence[tuple[object, object]], depth: int) -> tuple[set[str] | None, bool]:
+    """(first words, can the sequence match empty) of a sequence of parse-tree nodes."""
+    if depth > 50:
+        return None, True
+    words: set[str] = set()
+    i = 0
+    while i < len(items):
+        op, av = items[i]
+        if op in _ZERO_WIDTH:
+            i += 1
+            continue
+        if op is C.LITERAL:
+            run = []
+            while i < len(items) and items[i][0] is C.LITERAL:
+                run.append(fold(chr(items[i][1])))  # type: ignore[arg-type]
+                i += 1
+            words.add("".join(run))
+            return words, False
+        if op is C.SUBPATTERN:
+            found, nullable = _first(list(av[-1]), depth + 1)  # type: ignore[index]
+        elif op is C.BRANCH:
+            found, nullable = set(), False
+            for alternative in av[1]:  # type: ignore[index]
+                alt_words, alt_nullable = _first(list(alternative), depth + 1)
+                if alt_words is None:
+                    return None, False
+                found |= alt_words
+                nullable = nullable or alt_nullable
+        elif op in _REPEATS:
+            low, _high, body = av  # type: ignore[misc]
+            found, nullable = _first(list(body), depth + 1)
+            nullable = nullable or low == 0
+        elif op is C.IN:
+            found, nullable = _class_words(av), False  # type: ignore[arg-type]
+        else:
+            return None, False
+        if found is None:
+            return None, False
+        words |= found
+        if not nullable:
+            return words, False
+        i += 1
+    return words, True
+
+
+def _class_words(items: Sequence[tuple[object, object]]) -> set[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            chars.add(fold(chr(av)))  # type: ignore[arg-type]
+        elif op is C.RANGE and av[1] - av[0] < _SMALL_SET:  # type: ignore[index,operator]
+            chars.update(fold(chr(c)) for c in range(av[0], av[1] + 1))  # type: ignore[index]
+        else:
+            return None
+    return chars if len(chars) <= _SMALL_SET else None
+
+
+#: Above this no character has a case.
+_LAST_CASED = 0x1FFFF
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """The characters for which `str.lower()` is not their case-blind class in `re`, each mapped to
+    its class's representative: a lower case of two characters ('İ'), and the members of the
+    extra equivalences of `re._casefix` ('ı' ~ 'i', 'ſ' ~ 's', 'ς' ~ 'σ', 'ᲁ' ~ 'д' …)."""
+    representative: dict[int, int] = {}
+    for lower, others in sre_casefix._EXTRA_CASES.items():
+        members = {lower, *others}
+        for member in members:
+            representative[member] = min(members)
+    table: dict[int, str] = {}
+    for code in range(128, _LAST_CASED + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        lower = chr(code).lower()
+        simple = ord(lower) if len(lower) == 1 else _sre.unicode_tolower(code)
+        folded = representative.get(simple, simple)
+        if len(lower) != 1 or folded != ord(lower):
+            table[code] = chr(folded)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _special() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_fold_table())) + "]")
+
+
+def fold(text: str) -> str:
+    """`text` case-folded, one character for one (offsets stay valid), so that two characters are
+    equal after folding when a case-blind `re` literal of one matches the other."""
+    if text.isascii():
+        return text.lower()
+    if _special().search(text):
+        text = text.translate(_fold_table())
+    return text.lower()
+
+
+class Scanner:
+    """Every match of each of `patterns` in a text, as `finditer` and `search` give them."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self.patterns: tuple[re.Pattern[str], ...] = tuple(patterns)
+        self._index = {pattern: i for i, pattern in enumerate(self.patterns)}
+        self._indexed: list[bool] = []
+        owners: dict[str, list[int]] = {}
+        for index, pattern in enumerate(self.patterns):
+            words = first_words(pattern)
+            self._indexed.append(words is not None and min(map(len, words)) >= MIN_WORD)
+            if self._indexed[-1]:
+                for word in words or ():
+                    owners.setdefault(word, []).append(index)
+        self._automaton: ahocorasick.Automaton | None = None
+        if owners:
+            automaton = ahocorasick.Automaton()
+            for word, indices in owners.items():
+                automaton.add_word(word, (len(word), tuple(indices)))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def scan(self, text: str) -> Scan:
+        """Find where each pattern may match in `text` (one pass); then ask the `Scan`."""
+        starts: dict[int, list[int]] = {}
+        if self._automaton is not None:
+            for end, (length, indices) in self._automaton.iter(fold(text)):
+                for index in indices:
+                    starts.setdefault(index, []).append(end - length + 1)
+        return Scan(self, text, starts)
+
+    def finditer_all(self, text: str) -> list[list[re.Match[str]]]:
+        """For each pattern, `list(pattern.finditer(text))`."""
+        found = self.scan(text)
+        return [found.finditer(pattern) for pattern in self.patterns]
+
+
+class Scan:
+    """One text as a `Scanner` read it: the matches of its patterns, each found only where it can start."""
+
+    __slots__ = ("text", "_scanner", "_starts", "_limit")
+
+    def __init__(self, scanner: Scanner, text: str, starts: dict[int, list[int]]) -> None:
+        self.text = text
+        self._scanner = scanner
+        self._starts = starts  # pattern index -> offsets where one of its first words starts
+        self._limit = len(text) // MIN_CHARS_PER_CANDIDATE
+
+    def _candidates(self, pattern: re.Pattern[str]) -> list[int] | None:
+        """Sorted offsets where `pattern` may match, or None when a plain pass is needed (not
+        indexed, not one of the scanner's patterns, or too many candidates to be worth it)."""
+        index = self._scanner._index.get(pattern)
+        if index is None or not self._scanner._indexed[index]:
+            return None
+        starts = self._starts.get(index)
+        if not starts:
+            return []
+        if len(starts) > self._limit:
+            return None
+        return sorted(set(starts)) if len(starts) > 1 else starts
+
+    def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """`list(pattern.finditer(text))`."""
+        starts = self._candidates(pattern)
+        if starts is None:
+            return list(pattern.finditer(self.text))
+        return list(_matches_at(pattern, self.text, starts)) if starts else []
+
+    def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """`pattern.search(text)`: the leftmost match."""
+        starts = self._candidates(pattern)
+        if starts is None:
+            return pattern.search(self.text)
+        return next(_matches_at(pattern, self.text, starts), None) if starts else None
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
+    """The matches `finditer` finds when a match can only start at `starts` (never empty)."""
+    resume = 0
+    for start in starts:
+        if start < resume:
+            continue
+        found = pattern.match(text, start)
+        if found is not None:
+            yield found
+            resume = found.end()

@@ -1,0 +1,106 @@
+"""Charts of the analyses for reports (matplotlib, Agg backend: no display needed).
+
+`plot(kind, tables, path)` draws one of KINDS from the tables `analytics.stats()` returns and
+writes a PNG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; must precede pyplot
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from kwatch.errors import ExportError  # noqa: E402
+
+#: Chart kind → (the analysis it draws, its title).
+KINDS: dict[str, tuple[str, str]] = {
+    "monthly": ("monthly", "Attacks by ISKP and raids against it, per month"),
+    "propaganda": ("propaganda_by_language", "Propaganda releases per month, by language"),
+    "casualties": ("casualties", "Killed and injured, by category"),
+    "abroad": ("abroad", "Attacks, plots and arrests outside Afghanistan, by country"),
+    "provinces": ("by_province", "Events by province"),
+}
+
+
+def plot(kind: str, tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Draw chart `kind` from `tables` into the PNG file `path`; return the path."""
+    if kind not in KINDS:
+        raise ExportError(f"Unknown chart {kind!r}.", hint=f"use one of: {', '.join(KINDS)}")
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ExportError(f"{path} is not a .png file.", hint="give an output name ending in .png")
+    name, title = KINDS[kind]
+    table = tables[name]
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=100)
+    try:
+        if table.empty:
+            ax.text(0.5, 0.5, "no events in the selection", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+        else:
+            _DRAW[kind](ax, table)
+        ax.set_title(title)
+        fig.tight_layout()
+        try:
+            fig.savefig(path, format="png")
+        except OSError as err:
+            raise ExportError(f"Cannot write {path}: {err.strerror or err}.", hint="check the folder exists and is writable") from None
+    finally:
+        plt.close(fig)
+    return path
+
+
+def _monthly(ax: plt.Axes, table: pd.DataFrame) -> None:
+    x = range(len(table))
+    ax.bar([i - 0.2 for i in x], table["iskp_attacks"], width=0.4, label="ISKP attacks", color="#b2182b")
+    ax.bar([i + 0.2 for i in x], table["raids"], width=0.4, label="raids against ISKP", color="#2166ac")
+    _month_ticks(ax, table.index)
+    ax.set_ylabel("events")
+    ax.legend()
+
+
+def _propaganda(ax: plt.Axes, table: pd.DataFrame) -> None:
+    bottom = pd.Series(0, index=table.index)
+    x = range(len(table))
+    for language in table.columns:
+        ax.bar(x, table[language], bottom=bottom, label=language)
+        bottom = bottom + table[language]
+    _month_ticks(ax, table.index)
+    ax.set_ylabel("releases")
+    ax.legend(title="language", ncols=2)
+
+
+def _casualties(ax: plt.Axes, table: pd.DataFrame) -> None:
+    parts = table.drop(index="total")
+    x = range(len(parts))
+    ax.bar([i - 0.2 for i in x], parts["killed"], width=0.4, label="killed", color="#b2182b")
+    ax.bar([i + 0.2 for i in x], parts["injured"], width=0.4, label="injured", color="#f4a582")
+    ax.set_xticks(list(x), [name.replace("_", " ") for name in parts.index])
+    total = table.loc["total"]
+    ax.set_xlabel(f"total: {total['incidents']} incidents, {total['killed']} killed, {total['injured']} injured")
+    ax.legend()
+
+
+def _abroad(ax: plt.Axes, table: pd.DataFrame) -> None:
+    by_country = table.groupby("country")[["attack", "plot", "arrest"]].sum().sort_values("attack", ascending=False)
+    by_country.plot.bar(stacked=True, ax=ax, rot=0)
+    ax.set_ylabel("events")
+
+
+def _provinces(ax: plt.Axes, table: pd.DataFrame) -> None:
+    provinces = table.groupby(["country", "admin1"])["events"].sum().sort_values()
+    ax.barh([f"{admin1} ({country})" for country, admin1 in provinces.index], provinces.values, color="#4d4d4d")
+    ax.set_xlabel("events")
+
+
+def _month_ticks(ax: plt.Axes, months: pd.Index) -> None:
+    step = max(1, len(months) // 12)
+    ax.set_xticks(list(range(0, len(months), step)), [months[i] for i in range(0, len(months), step)], rotation=45, ha="right")
+
+
+_DRAW = {"monthly": _monthly, "propaganda": _propaganda, "casualties": _casualties, "abroad": _abroad, "provinces": _provinces}

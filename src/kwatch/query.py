@@ -1,0 +1,118 @@
+"""Filtering and paging event records the way the web API and dashboard ask for them.
+
+Pure functions over FORMAT records (after analysts' overrides), so a filter sees the edited
+values: an event moved to another province by an analyst is found under the new one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kwatch.errors import KwatchError
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+MAX_LIMIT = 500
+REVIEW_STATES = ("any", "unreviewed", "confirmed", "rejected")
+#: Fields the free-text filter looks in (besides the quotes of the sources).
+_TEXT_FIELDS = ("place", "admin1", "admin2", "actor", "outlet", "method", "target", "medium")
+
+
+class QueryError(KwatchError):
+    """A filter or page request that cannot be answered (bad date, limit out of range)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    type: str | None = None
+    since: str | None = None
+    until: str | None = None
+    country: str | None = None
+    province: str | None = None
+    actor: str | None = None
+    text: str | None = None
+    review: str = "any"  # rejected events are only listed with review='rejected'
+    limit: int = 50
+    offset: int = 0
+
+    def check(self) -> "EventQuery":
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not _PARTIAL_DATE.match(value):
+                raise QueryError(f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD.")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise QueryError(f"limit {self.limit} is out of range.", hint=f"give 1 to {MAX_LIMIT}")
+        if self.offset < 0:
+            raise QueryError(f"offset {self.offset} is negative.")
+        if self.review not in REVIEW_STATES:
+            raise QueryError(f"review {self.review!r} is not one of {', '.join(REVIEW_STATES)}.")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    total: int
+    items: list[dict[str, Any]]
+    limit: int
+    offset: int
+
+
+def _folded(text: str | None) -> str:
+    return (text or "").casefold()
+
+
+def matches(record: Mapping[str, Any], q: EventQuery) -> bool:
+    status = (record.get("review") or {}).get("status")
+    if q.review == "rejected" and status != "rejected":
+        return False
+    if q.review != "rejected" and status == "rejected":
+        return False
+    if q.review == "confirmed" and status != "confirmed":
+        return False
+    if q.review == "unreviewed" and status is not None:
+        return False
+    if q.type and record.get("type") != q.type:
+        return False
+    if q.country and (record.get("country") or "").upper() != q.country.upper():
+        return False
+    if q.province and _folded(record.get("admin1")) != _folded(q.province):
+        return False
+    if q.actor and _folded(record.get("actor")) != _folded(q.actor):
+        return False
+    date = record.get("date")
+    if q.since and (not date or date[: len(q.since)] < q.since):
+        return False
+    if q.until and (not date or date[: len(q.until)] > q.until):
+        return False
+    if q.text:
+        needle = _folded(q.text.strip())
+        haystack = [_folded(record.get(name)) for name in _TEXT_FIELDS]
+        haystack += [_folded(s.get("quote")) for s in record.get("sources") or ()]
+        if not any(needle in h for h in haystack):
+            return False
+    return True
+
+
+def order(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Records newest first (undated last), ties by id: the order every page is cut from."""
+    found = sorted(records, key=lambda r: r.get("id") or "")
+    found.sort(key=lambda r: r.get("date") or "", reverse=True)
+    return found
+
+
+def _unfiltered(q: EventQuery) -> bool:
+    return not any((q.type, q.since, q.until, q.country, q.province, q.actor, q.text)) and q.review == "any"
+
+
+def select(records: Iterable[Mapping[str, Any]], q: EventQuery, *, ordered: bool = False) -> Page:
+    """The page of records matching `q`, newest first (undated last), with the total count.
+    `ordered=True` says `records` already come in `order()`, which saves sorting them again."""
+    q.check()
+    found = list(records) if ordered else order(records)
+    if not _unfiltered(q):
+        found = [r for r in found if matches(r, q)]
+    else:
+        found = [r for r in found if (r.get("review") or {}).get("status") != "rejected"]
+    return Page(total=len(found), items=[dict(r) for r in found[q.offset : q.offset + q.limit]], limit=q.limit, offset=q.offset)

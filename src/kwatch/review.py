@@ -1,0 +1,162 @@
+"""Analyst review: confirm, edit a field, reject — as overrides laid over the extracted (and
+resolved) events, each change written to the audit log (who, when, which field, old, new, why).
+
+Overrides live in their own table keyed by the event's stable id, never in the events the
+extractor writes, so `kwatch extract --all` replaces the events and the overrides still apply.
+The functions here are pure: they validate a change against the current record and return what
+to write; `Kwatch` writes it with `Store.record_review` in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kwatch.errors import KwatchError
+
+#: The controlled values of FORMAT.md (../shared/eval/FORMAT.md), the record shape exports write.
+VOCABULARY: dict[str, tuple[str, ...]] = {
+    "type": ("attack", "plot", "arrest", "raid", "propaganda"),
+    "method": ("suicide_bombing", "bombing", "shooting", "rocket", "arson", "stabbing", "other"),
+    "target": ("religious", "government", "security", "civilian", "education", "foreign", "public_event", "transport", "media", "other"),
+    "medium": ("video", "audio", "magazine", "image", "statement", "article", "book", "post"),
+}
+TEXT_FIELDS = ("admin1", "admin2", "place", "actor", "outlet")
+COUNT_FIELDS = ("killed", "injured", "killed_claimed", "injured_claimed")
+#: Fields an analyst may edit, in FORMAT.md order.
+EDITABLE_FIELDS = (
+    "type", "date", "country", "admin1", "admin2", "place", "actor", "claimed", "method", "target",
+    "killed", "injured", "killed_claimed", "injured_claimed", "medium", "languages", "outlet",
+)  # fmt: skip
+STATUSES = ("confirmed", "rejected")
+#: The override field that holds the review status (not a FORMAT field).
+STATUS_FIELD = "status"
+ACTIONS = ("confirm", "edit", "reject", "merge", "split")
+
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+_MAX_TEXT = 500
+_MAX_WHY = 2000
+
+
+class ReviewError(KwatchError):
+    """A review request that cannot be applied: unknown field, bad value, missing reason."""
+
+
+class EventNotFound(ReviewError):
+    """No event has this id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one review writes: audit entries and the overrides of one event."""
+
+    event_id: str
+    entries: list[dict[str, Any]]
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def validate(name: str, value: Any) -> Any:
+    """The value as stored for field `name` (normalised), or ReviewError saying what is accepted."""
+    if name not in EDITABLE_FIELDS:
+        raise ReviewError(f"Field {name!r} cannot be edited.", hint=f"edit one of: {', '.join(EDITABLE_FIELDS)}")
+    if value is None:
+        if name == "type":
+            raise ReviewError("An event needs a type.", hint=f"use one of: {', '.join(VOCABULARY['type'])}")
+        return [] if name == "languages" else None
+    if name in VOCABULARY:
+        if value not in VOCABULARY[name]:
+            raise ReviewError(f"{name} {value!r} is not a known value.", hint=f"use one of: {', '.join(VOCABULARY[name])}, or null")
+        return value
+    if name == "date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            raise ReviewError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD.", hint="e.g. 2024-03-22, or null when unknown")
+        return value
+    if name == "country":
+        code = value.upper() if isinstance(value, str) else value
+        if not isinstance(code, str) or not _COUNTRY.match(code):
+            raise ReviewError(f"country {value!r} is not an ISO 3166-1 alpha-2 code.", hint="e.g. AF, PK, RU, or null")
+        return code
+    if name == "claimed":
+        if not isinstance(value, bool):
+            raise ReviewError(f"claimed {value!r} is not true, false or null.", hint="send a JSON boolean")
+        return value
+    if name in COUNT_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ReviewError(f"{name} {value!r} is not a count.", hint="send a whole number >= 0, or null when unknown")
+        return value
+    if name == "languages":
+        if not isinstance(value, list) or not all(isinstance(v, str) and _LANGUAGE.match(v) for v in value):
+            raise ReviewError(f"languages {value!r} is not a list of ISO 639-1 codes.", hint='e.g. ["ps", "fa"]')
+        return sorted(set(value))
+    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_TEXT:
+        raise ReviewError(f"{name} must be non-empty text of at most {_MAX_TEXT} characters, or null.")
+    return value.strip()
+
+
+def _why(why: str | None, *, required: bool) -> str | None:
+    why = (why or "").strip() or None
+    if required and why is None:
+        raise ReviewError("Say why.", hint="give a reason (`why`); it goes into the audit log")
+    if why is not None and len(why) > _MAX_WHY:
+        raise ReviewError(f"The reason is longer than {_MAX_WHY} characters.")
+    return why
+
+
+def edit(record: Mapping[str, Any], name: str, value: Any, *, why: str | None = None) -> Change:
+    """Set one field of the (reviewed) event `record` to `value`."""
+    new = validate(name, value)
+    entry = {"action": "edit", "event_id": record["id"], "field": name, "old": record.get(name), "new": new, "why": _why(why, required=False)}
+    return Change(record["id"], [entry], {name: new})
+
+
+def confirm(record: Mapping[str, Any], *, why: str | None = None) -> Change:
+    return _status(record, "confirmed", "confirm", _why(why, required=False))
+
+
+def reject(record: Mapping[str, Any], *, why: str | None) -> Change:
+    """Mark the event as wrong (not an event, or not this group's); a reason is required."""
+    return _status(record, "rejected", "reject", _why(why, required=True))
+
+
+def _status(record: Mapping[str, Any], status: str, action: str, why: str | None) -> Change:
+    old = (record.get("review") or {}).get(STATUS_FIELD)
+    entry = {"action": action, "event_id": record["id"], "field": STATUS_FIELD, "old": old, "new": status, "why": why}
+    return Change(record["id"], [entry], {STATUS_FIELD: status})
+
+
+def structural(action: str, event_ids: Iterable[str], *, detail: Mapping[str, Any], why: str | None) -> Change:
+    """Audit entries for a merge or split (which the resolution layer performs): one per event touched."""
+    if action not in ("merge", "split"):
+        raise ReviewError(f"Unknown review action {action!r}.")
+    ids = list(dict.fromkeys(event_ids))
+    why = _why(why, required=False)
+    entries = [{"action": action, "event_id": i, "field": None, "old": None, "new": dict(detail), "why": why} for i in ids]
+    return Change(ids[0], entries)
+
+
+def apply(record: Mapping[str, Any], fields: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The record with an analyst's overrides laid over it and a `review` summary
+    ({status: confirmed | rejected | None, edited: [fields]})."""
+    out = dict(record)
+    fields = fields or {}
+    edited = sorted(k for k in fields if k in EDITABLE_FIELDS)
+    for name in edited:
+        out[name] = fields[name]
+    out["review"] = {STATUS_FIELD: fields.get(STATUS_FIELD), "edited": edited}
+    return out
+
+
+def apply_all(
+    records: Iterable[Mapping[str, Any]], overrides: Mapping[str, Mapping[str, Any]], *, include_rejected: bool = False
+) -> list[dict[str, Any]]:
+    """Overrides applied to every record; rejected events dropped unless `include_rejected`."""
+    out = []
+    for record in records:
+        reviewed = apply(record, overrides.get(record["id"]))
+        if include_rejected or reviewed["review"][STATUS_FIELD] != "rejected":
+            out.append(reviewed)
+    return out
