@@ -327,3 +327,21 @@ def test_cli_ingest_then_list_propaganda(tmp_path):
     records = json.loads(listed.output)
     assert records and all(r["type"] == "propaganda" and r["outlet"] and r["medium"] for r in records)
     assert {code for r in records for code in r["languages"] or []} >= {"ps", "fa", "tg", "uz", "ru", "ur", "ar", "en"}
+
+
+def test_kwatch_stats_carries_the_propaganda_breakdowns_beside_the_analyses(ingested):
+    """`kwatch stats --json` (issue 6): outlet, theme and the share outside Pashto/Dari beside
+    propaganda_by_language, counted once per release however often it was reposted."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "kwatch", "--db", str(ingested["db"]), "stats", "--json"], capture_output=True, text=True, check=True
+    ).stdout
+    tables = json.loads(out)
+    assert {"propaganda_by_language", "propaganda_by_outlet", "propaganda_by_theme", "propaganda_outside_ps_fa"} <= set(tables)
+    by_outlet: Counter[str] = Counter()
+    for row in tables["propaganda_by_outlet"]:
+        by_outlet[row["outlet"]] += row["releases"]
+    assert dict(sorted(by_outlet.items())) == GOLD_BY_OUTLET
+    assert all(0.0 <= row["share"] <= 1.0 for row in tables["propaganda_outside_ps_fa"])

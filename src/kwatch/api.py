@@ -237,8 +237,15 @@ class Kwatch:
         """The analyses (kwatch.analytics.ALL) over the resolved events, as DataFrames keyed
         monthly, propaganda_by_language, propaganda_by_medium, casualties, abroad, by_province."""
         from kwatch.analytics import stats
+        from kwatch.releases import propaganda_breakdowns
 
-        return stats(self.events(), since=since, until=until, country=country, province=province, actor=actor)
+        tables = stats(self.events(), since=since, until=until, country=country, province=province, actor=actor)
+        # Outlet, theme and the share outside Pashto/Dari come from the per-post records: they
+        # carry the repost keys and themes, and merge_sightings counts each release once.
+        releases = self.extracted_events(type="propaganda", since=since, until=until)
+        for name, table in propaganda_breakdowns(releases).items():
+            tables.setdefault(name, table)
+        return tables
 
     def _resolved_id(self, ident: str, *, required: bool = True) -> str | None:
         from kwatch.resolve import ResolutionError

@@ -18,6 +18,8 @@ from kwatch.errors import KwatchError
 from kwatch.export import FORMATS as EXPORT_FORMATS
 
 stdout = Console(highlight=False, soft_wrap=True)
+if not stdout.is_terminal:  # piped into a file or another program: do not wrap tables at 80 columns
+    stdout = Console(highlight=False, soft_wrap=True, width=200)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -173,6 +175,17 @@ def _doc_json(d: Any) -> dict[str, Any]:
     }
 
 
+def _where(record: dict[str, Any]) -> str:
+    """Place, district, province, country, each named once; for a release its outlet and languages."""
+    if record["type"] == "propaganda":
+        return " · ".join(x for x in (record.get("outlet"), ",".join(record.get("languages") or [])) if x)
+    names: list[str] = []
+    for name in (record.get("place"), record.get("admin2"), record.get("admin1"), record.get("country")):
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return ", ".join(names)
+
+
 def _clip(text: str | None, width: int) -> str:
     text = (text or "").replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -225,7 +238,7 @@ def events(ctx: click.Context, type_: str | None, since: str | None, until: str 
         return
     table = Table("id", "date", "type", "where", "actor", "method", "killed", "injured", "claimed", "sources", box=None)
     for r in records:
-        where = ", ".join(x for x in (r.get("place"), r.get("admin2"), r.get("admin1"), r.get("country")) if x)
+        where = _where(r)
         claimed = "" if r.get("claimed") is None else ("yes" if r["claimed"] else "no")
         killed = "" if r.get("killed") is None else str(r["killed"])
         if r.get("killed_claimed") is not None:
@@ -430,7 +443,7 @@ def stats(ctx: click.Context, as_json: bool, **filters: Any) -> None:
     if as_json:
         _print_json(to_json(tables))
         return
-    for name in ANALYSES:
+    for name in [*ANALYSES, *(n for n in tables if n not in ANALYSES)]:
         table = tables[name]
         flat = table.reset_index() if table.index.name else table
         out = Table(*[str(c) for c in flat.columns], title=name.replace("_", " "), title_justify="left", box=None)
