@@ -163,7 +163,7 @@ def synthetic_events(count: int, *, seed: int = 4) -> list[dict]:
     the place or disagree on the toll. The period grows with `count` (about 8 reports a day), so
     10x the events is 10x the work for a near-linear resolver."""
     import random
-    from datetime import date, timedelta
+    from datetime import date
 
     rnd = random.Random(seed)
     provinces = [("Kabul", 34.53, 69.17), ("Nangarhar", 34.43, 70.45), ("Kunar", 34.85, 71.1), ("Baghlan", 35.94, 68.71),
@@ -231,14 +231,20 @@ def run_one(name: str, documents: int) -> dict:
     return result
 
 
+BENCHMARKS = ("ingest", "extract", "extract-news", "web", "resolve")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("benchmarks", nargs="*", default=["ingest", "extract", "extract-news", "web", "resolve"],
-                        choices=["ingest", "extract", "extract-news", "web", "resolve"])
+    parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--documents", type=int, default=None,
                         help="documents for the ingest benchmark (10,000) and the extract-news one (300)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    unknown = [name for name in args.benchmarks if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    args.benchmarks = args.benchmarks or list(BENCHMARKS)
     if args.one:
         print(json.dumps(run_one(args.benchmarks[0], args.documents)))
         return

@@ -12,6 +12,7 @@ import httpx
 
 from kwatch import auth, review
 from kwatch import settings as settings_mod
+from kwatch.errors import EventNotFound
 from kwatch.export import check_export
 from kwatch.export import export as export_records
 from kwatch.extraction import ExtractReport, document_name, run_extraction
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
     import pandas
 
     from kwatch.evaluate import Report
-    from kwatch.resolve import ResolveReport
     from kwatch.query import EventQuery, Page
+    from kwatch.resolve import ResolveReport
 
 #: The FORMAT.md fields, in the order exports write them.
 RECORD_FIELDS = (
@@ -185,7 +186,7 @@ class Kwatch:
     def merge(self, a: str, b: str, *, who: str = "cli", why: str | None = None) -> dict[str, Any]:
         """Merge two resolved events (ids, member ids or unique prefixes) by hand; the decision is
         kept and re-applied on every resolution. Returns the merged event."""
-        from kwatch.resolve import ResolutionError
+        from kwatch.errors import ResolutionError
 
         first, second = self._resolved_id(a), self._resolved_id(b)
         if first == second:
@@ -200,7 +201,7 @@ class Kwatch:
         """Take the sources of one document out of a resolved event; the decision is kept and
         re-applied on every resolution. `document_id` may be the document's id, a unique prefix
         of it, or its name as `kwatch event` shows it. Returns the events that result."""
-        from kwatch.resolve import ResolutionError
+        from kwatch.errors import ResolutionError
 
         resolved_id = self._resolved_id(event_id)
         members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
@@ -248,7 +249,7 @@ class Kwatch:
         return tables
 
     def _resolved_id(self, ident: str, *, required: bool = True) -> str | None:
-        from kwatch.resolve import ResolutionError
+        from kwatch.errors import ResolutionError
 
         found = self.store.resolved_ids_matching(ident)
         if len(found) == 1:
@@ -355,7 +356,7 @@ class Kwatch:
         EventNotFound when no event has this id."""
         resolved = self.event(event_id)
         if resolved is None:
-            raise review.EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
+            raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
         return review.apply(resolved, self.store.overrides([resolved["id"]]).get(resolved["id"]))
 
     def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:

@@ -16,24 +16,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from kwatch.errors import KwatchError
+from kwatch.errors import Forbidden, KwatchError, Unauthenticated
 from kwatch.store import Store
 
 ROLES = ("viewer", "analyst", "admin")
 #: The prefix tells a kwatch token apart in a config file or a leaked-secret scan.
 TOKEN_PREFIX = "kw_"
-
-
-class AuthError(KwatchError):
-    """A request lacks the credentials or the role it needs."""
-
-
-class Unauthenticated(AuthError):
-    """No token, or one the store does not know (HTTP 401)."""
-
-
-class Forbidden(AuthError):
-    """A valid token whose role may not do this (HTTP 403)."""
 
 
 @dataclass(frozen=True, slots=True)

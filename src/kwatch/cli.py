@@ -326,7 +326,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
 def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
     """Show one event (ID: its id, a member's id, or the first characters of either): its
     sources, each one's figures and quote, and why they were merged."""
-    from kwatch.resolve import ResolutionError
+    from kwatch.errors import ResolutionError
 
     record = _api(ctx).event(event_id)
     if record is None:

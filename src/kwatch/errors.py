@@ -7,7 +7,14 @@ into one line with the fix.
     ├── StoreError               the store cannot be opened or written
     ├── PipelineError            an extraction stage or pipeline is misconfigured
     ├── ExportError              an export cannot be written
-    └── EvalError                a gold file or corpus cannot be scored
+    ├── EvalError                a gold file or corpus cannot be scored
+    ├── QueryError               a filter or page request that cannot be answered
+    ├── ResolutionError          a merge or split names an event or document that is not there
+    ├── ReviewError              a review request that cannot be applied
+    │   └── EventNotFound        no event has this id
+    └── AuthError                a request lacks the credentials or the role it needs
+        ├── Unauthenticated      no token, or an unknown one (HTTP 401)
+        └── Forbidden            a valid token whose role may not do this (HTTP 403)
 
 A `Bug` is not a KwatchError: it marks a broken internal invariant and always shows a traceback.
 """
@@ -49,6 +56,34 @@ class ExportError(KwatchError):
 
 class EvalError(KwatchError):
     """A gold file or corpus cannot be scored."""
+
+
+class QueryError(KwatchError):
+    """A filter or page request that cannot be answered (bad date, limit out of range)."""
+
+
+class ResolutionError(KwatchError):
+    """An analyst's merge or split names an event or document that is not there."""
+
+
+class ReviewError(KwatchError):
+    """A review request that cannot be applied: unknown field, bad value, missing reason."""
+
+
+class EventNotFound(ReviewError):
+    """No event has this id."""
+
+
+class AuthError(KwatchError):
+    """A request lacks the credentials or the role it needs."""
+
+
+class Unauthenticated(AuthError):
+    """No token, or one the store does not know (HTTP 401)."""
+
+
+class Forbidden(AuthError):
+    """A valid token whose role may not do this (HTTP 403)."""
 
 
 class Bug(RuntimeError):

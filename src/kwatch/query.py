@@ -11,17 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kwatch.errors import KwatchError
+from kwatch.errors import QueryError
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MAX_LIMIT = 500
 REVIEW_STATES = ("any", "unreviewed", "confirmed", "rejected")
 #: Fields the free-text filter looks in (besides the quotes of the sources).
 _TEXT_FIELDS = ("place", "admin1", "admin2", "actor", "outlet", "method", "target", "medium")
-
-
-class QueryError(KwatchError):
-    """A filter or page request that cannot be answered (bad date, limit out of range)."""
 
 
 @dataclass(frozen=True, slots=True)

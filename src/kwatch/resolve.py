@@ -41,7 +41,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kwatch import lexicon
-from kwatch.errors import Bug, KwatchError
+from kwatch.errors import Bug
 from kwatch.pipeline.actors import is_islamic_state
 
 if TYPE_CHECKING:
@@ -73,10 +73,6 @@ FIGURE_RULE = (
     "best: the figure most reports give; on a tie, the most recently published report's; "
     "low/high: the smallest/largest reported; claimed figures are kept apart"
 )
-
-
-class ResolutionError(KwatchError):
-    """An analyst's merge or split names an event or document that is not there."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kwatch.errors import KwatchError
+from kwatch.errors import ReviewError
 
 #: The controlled values of FORMAT.md (../shared/eval/FORMAT.md), the record shape exports write.
 VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -40,14 +40,6 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _MAX_TEXT = 500
 _MAX_WHY = 2000
-
-
-class ReviewError(KwatchError):
-    """A review request that cannot be applied: unknown field, bad value, missing reason."""
-
-
-class EventNotFound(ReviewError):
-    """No event has this id."""
 
 
 @dataclass(frozen=True, slots=True)

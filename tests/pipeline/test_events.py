@@ -9,7 +9,7 @@ from kwatch.extract import build_context, extract, to_record
 from kwatch.pipeline.cues import find_cues
 from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
 from kwatch.pipeline.events import assemble
-from kwatch.pipeline.model import ActorMention, CasualtyMention, DateMention, PipelineDoc, PlaceMention, Sentence
+from kwatch.pipeline.model import ActorMention, CasualtyMention, DateMention, PipelineDoc, PlaceMention
 from kwatch.pipeline.sentences import split_sentences
 
 

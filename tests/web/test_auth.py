@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kwatch import auth
+from kwatch.errors import Forbidden, Unauthenticated
 from kwatch.store import open_store
 
 NOW = datetime(2024, 4, 1, tzinfo=timezone.utc)
@@ -29,10 +30,10 @@ def test_unknown_missing_and_revoked_tokens_are_refused(tmp_path: Path) -> None:
     with open_store(str(tmp_path / "a.db")) as store:
         new = auth.create_token(store, role="viewer", name=None, now=NOW)
         for bad in (None, "", new.token + "x", new.token[:-1]):
-            with pytest.raises(auth.Unauthenticated):
+            with pytest.raises(Unauthenticated):
                 auth.authenticate(store, bad)
         assert store.revoke_token(new.principal.token_id, at=NOW)
-        with pytest.raises(auth.Unauthenticated):
+        with pytest.raises(Unauthenticated):
             auth.authenticate(store, new.token)
         assert [t["name"] for t in store.tokens()] == [new.principal.name]
         assert "token_hash" not in store.tokens()[0]
@@ -47,7 +48,7 @@ def test_roles_are_ordered(role: str, needed: str, allowed: bool) -> None:
     if allowed:
         assert auth.require(principal, needed) is principal
     else:
-        with pytest.raises(auth.Forbidden):
+        with pytest.raises(Forbidden):
             auth.require(principal, needed)
 
 

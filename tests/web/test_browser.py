@@ -5,7 +5,6 @@ real uvicorn server on loopback. Skips with the reason when Chromium is missing 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time

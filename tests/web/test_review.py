@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kwatch import review
+from kwatch.errors import ReviewError
 from kwatch.store import open_store
 
 RECORD = {"id": "e1", "type": "attack", "date": "2024-03-22", "killed": 10, "admin1": "Kabul", "languages": [], "review": None}
@@ -42,7 +43,7 @@ def test_validate_accepts_and_normalises(field: str, value: Any, stored: Any) ->
     ],
 )  # fmt: skip
 def test_validate_refuses(field: str, value: Any) -> None:
-    with pytest.raises(review.ReviewError):
+    with pytest.raises(ReviewError):
         review.validate(field, value)
 
 
@@ -53,7 +54,7 @@ def test_edit_records_old_and_new() -> None:
 
 
 def test_reject_needs_a_reason() -> None:
-    with pytest.raises(review.ReviewError):
+    with pytest.raises(ReviewError):
         review.reject(RECORD, why="  ")
     assert review.reject(RECORD, why="duplicate").overrides == {"status": "rejected"}
 

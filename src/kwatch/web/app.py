@@ -27,10 +27,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kwatch
 from kwatch.api import Kwatch
-from kwatch.auth import AuthError, Forbidden, Principal, Unauthenticated, require
-from kwatch.errors import ConfigError, ExportError, KwatchError, StoreError
-from kwatch.query import EventQuery, QueryError, order, select
-from kwatch.review import EventNotFound, ReviewError
+from kwatch.auth import Principal, require
+from kwatch.errors import (
+    AuthError,
+    ConfigError,
+    EventNotFound,
+    ExportError,
+    Forbidden,
+    KwatchError,
+    QueryError,
+    ReviewError,
+    StoreError,
+    Unauthenticated,
+)
+from kwatch.query import EventQuery, order, select
 
 #: HTTP status of each error class; the most specific class listed wins. Anything else a user
 #: can fix is a 400.
