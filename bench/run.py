@@ -7,6 +7,8 @@ Each benchmark runs in its own process so its peak memory (ru_maxrss) is its own
                 sample corpus's reports in a language with lexicons, replicated to N (default 300)
     web         API latency (p50/p99: events list, stats) at 10^5 synthetic events on SQLite, and
                 requests/s with 50 concurrent clients on loopback (bench/web.py)
+    extract-languages  extraction per language over the multilingual test reports
+                (tests/data/multilingual/<language>/), each set replicated to N (default 300)
     resolve     event resolution (kwatch.resolve, no store) of 10^4 and 10^5 synthetic per-document
                 events: real events each told by 1-3 reports with noisy dates, places and tolls
 """
@@ -157,6 +159,21 @@ def bench_extract_news(documents: int) -> dict:
     return result
 
 
+def bench_extract_languages(documents: int) -> dict:
+    """Documents/s per language over the multilingual test reports (short news items), each
+    language's set replicated to about `documents`."""
+    data = ROOT / "tests" / "data" / "multilingual"
+    result: dict = {"benchmark": "extract-languages"}
+    total = 0
+    for folder in sorted(json.loads((data / "baseline.json").read_text(encoding="utf-8"))):
+        docs = _manifest_docs(data / folder)
+        measured = _throughput(folder, docs, repeat=max(1, round(documents / len(docs))))
+        total += measured["documents"]
+        result[f"{folder}_documents_per_second"] = measured["documents_per_second"]
+    result["documents"] = total
+    return result
+
+
 def synthetic_events(count: int, *, seed: int = 4) -> list[dict]:
     """About `count` per-document events: real events (province and district, day, method, toll)
     each reported by 1-3 documents that may shift the date by a day, give only the month, drop
@@ -221,6 +238,8 @@ def run_one(name: str, documents: int) -> dict:
         result = bench_ingest(documents)
     elif name == "extract-news":
         result = bench_extract_news(documents)
+    elif name == "extract-languages":
+        result = bench_extract_languages(documents)
     elif name == "web":
         from web import WEB_EVENTS, bench_web  # bench/web.py
 
@@ -231,14 +250,15 @@ def run_one(name: str, documents: int) -> dict:
     return result
 
 
-BENCHMARKS = ("ingest", "extract", "extract-news", "web", "resolve")
+BENCHMARKS = ("ingest", "extract", "extract-news", "extract-languages", "web", "resolve")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--documents", type=int, default=None,
-                        help="documents for the ingest benchmark (10,000) and the extract-news one (300)")
+                        help="documents for the ingest benchmark (10,000), the extract-news one (300) and "
+                             "per language for extract-languages (300)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     unknown = [name for name in args.benchmarks if name not in BENCHMARKS]
@@ -249,7 +269,7 @@ def main() -> None:
         print(json.dumps(run_one(args.benchmarks[0], args.documents)))
         return
     for name in args.benchmarks:
-        documents = args.documents or (300 if name == "extract-news" else 10_000)
+        documents = args.documents or (300 if name in ("extract-news", "extract-languages") else 10_000)
         out = subprocess.run(
             [sys.executable, __file__, name, "--one", "--documents", str(documents)],
             check=True, capture_output=True, text=True,

@@ -207,6 +207,7 @@ class _Item:
     outlet: str | None
     release_key: str | None
     raw: Mapping[str, Any]
+    date_from_publication: bool = False  # the text gave no date; the report's day stands in
 
     @staticmethod
     def of(e: Mapping[str, Any]) -> _Item:
@@ -238,6 +239,9 @@ class _Item:
             outlet=e.get("outlet"),
             release_key=detail.get("release_key"),
             raw=e,
+            date_from_publication=any(
+                "publication date" in note for note in (detail.get("provenance") or {}).get("inferences") or ()
+            ),
         )
 
 
@@ -352,7 +356,11 @@ def _score(a: _Item, b: _Item) -> tuple[float, list[str]] | None:
         return None
     matched = ["type"] + (["country"] if a.country and a.country == b.country else [])
     score = 0.0
-    if a.day is not None and b.day is not None:
+    if a.day is not None and b.day is not None and (a.date_from_publication or b.date_from_publication):
+        # Two reports of one day that name no date: a weak hint, not a shared date.
+        score += 0.5
+        matched.append("publication day")
+    elif a.day is not None and b.day is not None:
         gap = abs(a.day - b.day)
         score += {0: 2.0, 1: 1.0}.get(gap, 0.5)
         matched.append("date" if gap == 0 else f"date±{gap}")
@@ -466,7 +474,11 @@ def _accepted_pairs(items: Mapping[str, _Item]) -> list[tuple[float, str, str, l
         options[b] += 1
     accepted = []
     for score, a, b, matched in scored:
-        unique = options[a] == 1 and options[b] == 1
+        # Reports dated only by their publication day need the strong evidence of place and figures.
+        publication_dated = "publication day" in matched
+        if publication_dated and not ("place" in matched and "killed" in matched):
+            continue
+        unique = options[a] == 1 and options[b] == 1 and not publication_dated
         if score >= STRONG or unique:
             accepted.append((score, a, b, matched + ([] if score >= STRONG else ["only candidate"])))
     return sorted(accepted, key=lambda t: (-t[0], t[1], t[2]))

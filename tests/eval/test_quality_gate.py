@@ -1,7 +1,8 @@
-"""Quality gate: the pipeline's scores on the seed and wiki corpora must not drop.
+"""Quality gate: the scores on the seed and wiki corpora must not drop.
 
 Runs the default pipeline directly (no store) over ../shared/corpus/seeds and
-../shared/eval/wiki, scores it with kwatch.evaluate and compares every figure with
+../shared/eval/wiki, and end to end as `kwatch eval` does (ingest into a store, extract, resolve
+across documents); scores both with kwatch.evaluate and compares every figure with
 `baseline.json`. A figure more than `TOLERANCE` below its floor fails the test.
 
 Raising a floor is a deliberate commit: after an improvement, edit `baseline.json` by hand to the
@@ -68,3 +69,30 @@ def test_wiki_event_f1(wiki_report: Report) -> None:
 @pytest.mark.parametrize("name", WIKI_FIELDS)
 def test_wiki_field_f1(wiki_report: Report, name: str) -> None:
     assert wiki_report.fields[name].f1 >= BASELINE["wiki"][name] - TOLERANCE
+
+
+# -- end to end: what `kwatch eval` measures (ingest into a store, extract, resolve across documents)
+
+
+@pytest.fixture(scope="module")
+def seeds_end_to_end(shared_dir: Path) -> Report:
+    from kwatch.api import evaluate_corpus
+
+    return evaluate_corpus(shared_dir / "eval" / "seeds.gold.jsonl", shared_dir / "corpus" / "seeds")
+
+
+@pytest.fixture(scope="module")
+def wiki_end_to_end(shared_dir: Path) -> Report:
+    from kwatch.api import evaluate_corpus
+
+    return evaluate_corpus(shared_dir / "eval" / "wiki" / "gold.jsonl", shared_dir / "eval" / "wiki" / "corpus")
+
+
+def test_seeds_end_to_end_score(seeds_end_to_end: Report) -> None:
+    assert seeds_end_to_end.score >= BASELINE["end_to_end"]["seeds_score"] - TOLERANCE
+
+
+@pytest.mark.parametrize("name", ["event", "killed", "injured", "date", "country"])
+def test_wiki_end_to_end(wiki_end_to_end: Report, name: str) -> None:
+    figure = wiki_end_to_end.events.f1 if name == "event" else wiki_end_to_end.fields[name].f1
+    assert figure >= BASELINE["end_to_end"][f"wiki_{name}"] - TOLERANCE

@@ -223,16 +223,27 @@ def _casualty_rules(language: str) -> _CasualtyRules:
         attackers=re.compile(rf"{_WORD_START}(?:{_alternation(attackers)})", re.I) if attackers else None,
         claim=re.compile(rf"{_WORD_START}(?:{_alternation(claims)})", re.I) if claims else None,
         barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
-        asides=_asides(data.get("subset_markers") or ()),
+        asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchors.pattern),
     )
 
 
-def _asides(markers: Any) -> tuple[re.Pattern[str], ...]:
-    if not markers:
-        return ()
-    marker = rf"{_WORD_START}(?:{_alternation(markers)}){_WORD_END}"
-    # ", including two staff," between commas; else the marker and the figure after it.
-    return (re.compile(rf"[,،]\s*{marker}[^,،.;]*[,،]", re.I), re.compile(rf"{marker}\s+\S+", re.I))
+def _asides(markers: Any, postpositions: Any, number: str, anchor: str) -> tuple[re.Pattern[str], ...]:
+    asides = []
+    if markers:
+        marker = rf"{_WORD_START}(?:{_alternation(markers)}){_WORD_END}"
+        asides += [
+            # ", including two staff," between commas, with no casualty word inside;
+            re.compile(rf"[,،]\s*{marker}(?:(?!{anchor})[^,،.;؛])*[,،]", re.I),
+            # "6 people, including two staff died" without a closing comma: up to the casualty word;
+            re.compile(rf"[,،]?\s*{marker}[^,،.;؛]*?(?={anchor})", re.I),
+            # else the marker and the figure after it.
+            re.compile(rf"{marker}\s+\S+", re.I),
+        ]
+    if postpositions:
+        # "دو ملازمین سمیت 6 افراد" (six people including two staff): the subset stands before the word.
+        post = rf"(?:{_alternation(postpositions)}){_WORD_END}"
+        asides.append(re.compile(rf"(?<![\d./:-]){number}(?:\s+[^\s\d,،.;؛]+){{0,3}}?\s+{post}", re.I))
+    return tuple(asides)
 
 
 def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
