@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# CI machines are shared and slow at times: no per-example deadline, no "too slow" health check.
+# Properties still run their full number of examples.
+settings.register_profile("kwatch", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("kwatch")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
