@@ -243,6 +243,12 @@ class _Reader:
         if kind == "propaganda":
             if not (cm.has("medium") or cm.has("outlet")) or not self.releases_from_group(cluster, cm):
                 return False
+        if kind == "raid" and not any(is_islamic_state(a.actor) for a in part.whole.actors) and not (
+            part.whole.has("group_ref") and self.topic_actor is not None
+        ):
+            # An operation or strike counts as a raid against the group only when the sentence names
+            # the group ("a US drone strike" recalled in a report on another attack does not).
+            return False
         # A bare country ("attacks in Iran") does not anchor an event; a town, a date or a figure does.
         fine_places = [p for p in cm.places if p.precision != "country"]
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
