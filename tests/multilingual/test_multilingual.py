@@ -130,3 +130,15 @@ def test_russian_actor_names_are_found_in_their_cases(text, actor):
     from kwatch.pipeline.actors import matcher
 
     assert [found for _, _, found in matcher().find(text)] == [actor]
+
+
+@pytest.mark.parametrize(("text", "language", "killed"), [
+    ("В результате взрыва в Кабуле в понедельник погибли двадцать пять человек.", "ru", 25),
+    ("В результате взрыва в Кабуле погибли сто двадцать человек.", "ru", 120),
+    ("در انفجار روز دوشنبه در کابل بیست و پنج نفر کشته شدند.", "fa", 25),
+    ("Kobulda dushanba kuni portlash oqibatida yigirma besh kishi halok bo'ldi.", "uz", 25),
+    ("Дар натиҷаи таркиш дар Кобул бисту панҷ нафар кушта шуданд.", "tg", 25),
+])
+def test_a_number_written_in_several_words_is_one_number(text, language, killed):
+    doc = _run(text, language)
+    assert [e.killed for e in doc.events] == [killed]

@@ -179,6 +179,7 @@ def find_dates(sentences: tuple[Sentence, ...], published: str | None, language:
 class _CasualtyRules:
     quantity: re.Pattern[str]
     words: dict[str, int]
+    joiners: frozenset[str]
     qualifiers: dict[str, str]
     vague: frozenset[str]
     anchors: re.Pattern[str]
@@ -196,9 +197,14 @@ def _casualty_rules(language: str) -> _CasualtyRules:
     numbers = lexicon.load("numbers", language)
     data = lexicon.load("casualties", language)
     words = {_fold(k): v for k, v in numbers["words"].items()}
+    joiner_words = frozenset(_fold(j) for j in numbers.get("joiners") or ())
     qualifiers = {_fold(p): q for q, phrases in numbers["qualifiers"].items() for p in phrases}
     vague = frozenset(_fold(v) for v in numbers.get("vague") or ())
-    number = rf"(?:\d{{1,5}}|{_WORD_START}(?:{_alternation(numbers['words'])}){_WORD_END})"
+    word = rf"{_WORD_START}(?:{_alternation(numbers['words'])}){_WORD_END}"
+    joiners = numbers.get("joiners") or ()
+    joiner = rf"(?:[\s\u200c]+(?:{_alternation(joiners)}))?" if joiners else ""
+    # A compound number is up to four number words in a row ("двадцать пять", "بیست و پنج").
+    number = rf"(?:\d{{1,5}}|{word}(?:{joiner}[\s\u200c]+{word}){{0,3}})"
     qualifier = rf"(?:{_WORD_START}(?:{_alternation(qualifiers)})\s+)?" if qualifiers else ""
     vague_alt = rf"|{_WORD_START}(?:{_alternation(vague)}){_WORD_END}" if vague else ""
     # Vague amounts first: "ده‌ها" (dozens) must not read as "ده" (ten).
@@ -214,6 +220,7 @@ def _casualty_rules(language: str) -> _CasualtyRules:
     return _CasualtyRules(
         quantity=quantity,
         words=words,
+        joiners=joiner_words,
         qualifiers=qualifiers,
         vague=vague,
         anchors=anchors,
@@ -264,7 +271,29 @@ def _read_quantity(text: str, rules: _CasualtyRules) -> tuple[int | None, str]:
         return None, "vague"
     if folded.isdigit():
         return int(folded), qualifier
-    return rules.words.get(folded), qualifier
+    return _compound(folded, rules), qualifier
+
+
+def _compound(folded: str, rules: _CasualtyRules) -> int | None:
+    """A number word, or words read as one number: tens then units are added ("twenty five"), a
+    hundred multiplies what stands before it ("three hundred"). Words in any other order are not
+    one number: the first one counts."""
+    if folded in rules.words:
+        return rules.words[folded]
+    values = [rules.words.get(part) for part in folded.replace("\u200c", " ").split() if part not in rules.joiners]
+    if not values or None in values:
+        return values[0] if values else None
+    current = 0
+    previous = None
+    for value in values:
+        if value == 100:
+            current = (current or 1) * 100
+        elif previous is not None and previous != 100 and value >= previous:
+            return values[0]
+        else:
+            current += value
+        previous = value
+    return current
 
 
 def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
