@@ -30,6 +30,7 @@ resolving a resolution's own input again gives the same result.
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 import re
 import unicodedata
@@ -115,6 +116,24 @@ def resolve(
     """Group per-document events (dicts as `Store.events()` gives them, plus `document_id`) into
     resolved events, ordered by id. `decisions` are analyst decisions (`kind` merge/split,
     `event_ids`, `document_id`, `id`, `at`, `who`, `why`)."""
+    # Scoring allocates millions of short-lived tuples beside a large live graph; the cyclic
+    # collector's repeated full passes made 10⁵ events cost 16× the time of 10⁴. Nothing here
+    # makes reference cycles, so reference counting alone frees it all.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _resolve(events, documents=documents, decisions=decisions)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _resolve(
+    events: Iterable[Mapping[str, Any]],
+    *,
+    documents: Mapping[str, DocumentInfo] | None,
+    decisions: Sequence[Mapping[str, Any]],
+) -> list[Resolved]:
     by_id: dict[str, Mapping[str, Any]] = {}
     for event in events:
         if "document_id" not in event or "id" not in event:
