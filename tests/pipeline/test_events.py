@@ -215,3 +215,25 @@ def test_hard_wrapped_aggregate_statistics_yield_no_event(pipeline, ctx):
         "deliberate attacks to the Islamic State Khorasan Province.\n"
     )
     assert run(text, pipeline, ctx, published="2023-06-27").events == ()
+
+
+def test_countries_people_come_from_are_not_where_it_happened(pipeline, ctx):
+    text = "Police in Cologne arrested seven men from Tajikistan, Turkmenistan and Kyrgyzstan on 6 July 2023 over an ISKP plot."
+    events = run(text, pipeline, ctx, published="2023-07-07").events
+    assert {e.country for e in events} <= {"DE", None}
+    assert len(events) == 1
+
+
+def test_a_date_that_starts_a_period_is_not_the_event_date(pipeline, ctx):
+    text = (
+        "KABUL, 11 December 2024 – A suicide bombing in Kabul on Wednesday killed the minister.\n"
+        "He was the most senior official killed in an attack since the group returned to power in 2021.\n"
+    )
+    (event,) = run(text, pipeline, ctx, published="2024-12-11").events
+    assert event.date == "2024-12-11"
+
+
+def test_a_weekday_restated_by_its_full_date_takes_the_full_date(pipeline, ctx):
+    text = "Police arrested two ISKP suspects in Kabul on Thursday, 6 July 2023."
+    (event,) = run(text, pipeline, ctx, published="2024-01-10").events
+    assert event.date == "2023-07-06"

@@ -150,6 +150,31 @@ def _distance(start: int, end: int, cluster: _Cluster) -> int:
     return 0
 
 
+# "since the group returned to power in 2021": a date that marks where a period starts or ends.
+_SINCE = re.compile(r"\b(?:since|until|till)\b[^.;:,]{0,60}$", re.IGNORECASE)
+# "seven men from Tajikistan, Turkmenistan and Kyrgyzstan": where people come from, not where it happened.
+_FROM = re.compile(
+    r"\b(?:(?:men|women|people|nationals?|citizens?|migrants?|suspects?|members?|fighters?|recruits?)\s+from"
+    r"|nationals?\s+of|citizens?\s+of)\s+(?:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+))*$"
+)
+
+
+def _reference_point(text: str, date: DateMention) -> bool:
+    return bool(_SINCE.search(text, max(0, date.start - 80), date.start))
+
+
+def _restated(date: DateMention, dates: Sequence[DateMention]) -> bool:
+    """"on Thursday, 6 July 2023", "Saturday (Oct 16)": a weekday restated by the full date that
+    follows it; the full date is the one to read."""
+    return date.basis == "relative" and any(
+        0 <= other.start - date.end <= 3 and other.basis == "absolute" for other in dates if other is not date
+    )
+
+
+def _origin(text: str, place: PlaceMention) -> bool:
+    return place.precision == "country" and bool(_FROM.search(text, max(0, place.start - 120), place.start))
+
+
 class _Reader:
     """Reads one document; holds its mentions indexed by sentence."""
 
@@ -160,6 +185,10 @@ class _Reader:
         self.by_sentence: dict[int, _Mentions] = {}
         for attr in ("dates", "places", "casualties", "actors", "cues"):
             for mention in getattr(doc, attr) or ():
+                if attr == "dates" and (_reference_point(doc.text, mention) or _restated(mention, doc.dates or ())):
+                    continue
+                if attr == "places" and _origin(doc.text, mention):
+                    continue
                 getattr(self.by_sentence.setdefault(mention.sentence, _Mentions()), attr).append(mention)
         self.caption_paragraphs = {
             self.sentences[c.sentence].paragraph for c in doc.cues or () if c.kind == "caption" and c.sentence < len(self.sentences)
