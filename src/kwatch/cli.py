@@ -72,13 +72,13 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], sample: bool, no_extract
     Each unreadable input is reported as `PATH: what is wrong` and recorded (see `kwatch errors`);
     the rest of the batch goes on. Exit status 1 when any input failed."""
     from kwatch.api import sample_corpus_path
-    from kwatch.ingestion import IngestEvent, count_files
+    from kwatch.ingestion import IngestEvent, count_files, is_url
 
     paths = list(inputs) + ([str(sample_corpus_path())] if sample else [])
     if not paths:
         raise click.UsageError("Give at least one PATH or URL, or --sample.")
     for path in paths:
-        if not path.startswith(("http://", "https://")) and not Path(path).exists():
+        if not is_url(path) and not Path(path).exists():
             raise click.BadParameter(f"{path} does not exist.", param_hint="PATH_OR_URL")
     api = _api(ctx)
     live = stderr.is_terminal
@@ -146,33 +146,13 @@ def docs(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     """List the stored documents."""
     documents = _api(ctx).documents(limit=limit)
     if as_json:
-        _print_json([_doc_json(d) for d in documents])
+        _print_json([d.record() for d in documents])
         return
     table = Table("id", "published", "lang", "kind", "source", "title", "chars", box=None)
     for d in documents:
         table.add_row(d.id[:12], d.published or "", d.language or "", d.kind, _clip(d.source, 28), _clip(d.title, 50), str(d.chars))
     stdout.print(table)
     click.echo(f"{len(documents)} documents.")
-
-
-def _doc_json(d: Any) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "title": d.title,
-        "source": d.source,
-        "published": d.published,
-        "published_precision": d.published_precision,
-        "language": d.language,
-        "kind": d.kind,
-        "chars": d.chars,
-        "url": d.url,
-        "path": d.path,
-        "locator": d.locator,
-        "duplicate_of": d.duplicate_of,
-        "extract_status": d.extract_status,
-        "extract_note": d.extract_note,
-        "ingested_at": d.ingested_at.isoformat() if d.ingested_at else None,
-    }
 
 
 def _where(record: dict[str, Any]) -> str:
@@ -200,7 +180,7 @@ def search(ctx: click.Context, query: str, as_json: bool, limit: int) -> None:
     """Full-text search over the stored documents."""
     hits = _api(ctx).search(query, limit=limit)
     if as_json:
-        _print_json([{"id": h.document_id, "title": h.title, "source": h.source, "published": h.published, "snippet": h.snippet, "rank": h.rank} for h in hits])
+        _print_json([h.record() for h in hits])
         return
     for h in hits:
         stdout.print(f"[bold]{h.document_id[:12]}[/bold] {h.published or ''} {_clip(h.title, 70)}")

@@ -104,6 +104,26 @@ class Document:
     def chars(self) -> int:
         return len(self.text)
 
+    def record(self) -> dict[str, Any]:
+        """The document without its text, as JSON-able data (`kwatch docs --json`, /api/documents)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published,
+            "published_precision": self.published_precision,
+            "language": self.language,
+            "kind": self.kind,
+            "chars": self.chars,
+            "url": self.url,
+            "path": self.path,
+            "locator": self.locator,
+            "duplicate_of": self.duplicate_of,
+            "extract_status": self.extract_status,
+            "extract_note": self.extract_note,
+            "ingested_at": self.ingested_at.isoformat() if self.ingested_at else None,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class IngestErrorRecord:
@@ -120,3 +140,6 @@ class SearchHit:
     published: str | None
     snippet: str
     rank: float
+
+    def record(self) -> dict[str, Any]:
+        return {"id": self.document_id, "title": self.title, "source": self.source, "published": self.published, "snippet": self.snippet, "rank": self.rank}

@@ -292,15 +292,15 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
         """Stored documents (metadata), or full-text search hits with snippets when `q` is given."""
         if q:
             hits = kw.search(q, limit=limit)
-            return {"ok": True, "items": [plain(_hit(h)) for h in hits]}
-        return {"ok": True, "items": [plain(document_summary(d)) for d in kw.store.documents(limit=limit, offset=offset)]}
+            return {"ok": True, "items": [plain(h.record()) for h in hits]}
+        return {"ok": True, "items": [plain(d.record()) for d in kw.store.documents(limit=limit, offset=offset)]}
 
     @app.get("/api/documents/{document_id}", tags=["documents"])
     def get_document(_: Reader, document_id: str) -> dict[str, Any]:
         doc = kw.store.get_document(document_id)
         if doc is None:
             raise StarletteHTTPException(404, f"No document {document_id!r}.")
-        return {"ok": True, "document": plain({**document_summary(doc), "text": doc.text})}
+        return {"ok": True, "document": plain({**doc.record(), "text": doc.text})}
 
     @app.get("/api/stats", tags=["analytics"])
     def stats(
@@ -376,25 +376,6 @@ def stats_tables(kw: Kwatch, **filters: Any) -> dict[str, list[dict[str, Any]]]:
 
 def _named_index(frame: Any) -> bool:
     return any(name is not None for name in frame.index.names)
-
-
-def document_summary(doc: Any) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "source": doc.source,
-        "url": doc.url,
-        "published": doc.published,
-        "language": doc.language,
-        "kind": doc.kind,
-        "chars": doc.chars,
-        "extract_status": doc.extract_status,
-        "duplicate_of": doc.duplicate_of,
-    }
-
-
-def _hit(hit: Any) -> dict[str, Any]:
-    return {"id": hit.document_id, "title": hit.title, "source": hit.source, "published": hit.published, "snippet": hit.snippet, "rank": hit.rank}
 
 
 __all__ = ["AuthError", "create_app", "error_body"]
