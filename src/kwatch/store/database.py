@@ -264,15 +264,7 @@ class Store:
         '2024-03-05' and '2024-04', until='2024' keeps everything dated in 2024 or before.
         Undated events are left out when either bound is given.
         """
-        query = sa.select(events_table).order_by(events_table.c.date.asc().nulls_last(), events_table.c.id).limit(limit)
-        if type is not None:
-            query = query.where(events_table.c.type == type)
-        if country is not None:
-            query = query.where(events_table.c.country == country)
-        if since is not None:
-            query = query.where(sa.func.substr(events_table.c.date, 1, len(since)) >= since)
-        if until is not None:
-            query = query.where(sa.func.substr(events_table.c.date, 1, len(until)) <= until)
+        query = _filtered(events_table, type=type, country=country, since=since, until=until).limit(limit)
         with self._read() as conn:
             rows = list(conn.execute(query))
             sources = self._sources(conn, [row.id for row in rows])
@@ -329,15 +321,7 @@ class Store:
         """Resolved events as dicts of their columns, by date (undated last) then id; the filters
         work as in `events()`."""
         t = resolved_events
-        query = sa.select(t).order_by(t.c.date.asc().nulls_last(), t.c.id).limit(limit)
-        if type is not None:
-            query = query.where(t.c.type == type)
-        if country is not None:
-            query = query.where(t.c.country == country)
-        if since is not None:
-            query = query.where(sa.func.substr(t.c.date, 1, len(since)) >= since)
-        if until is not None:
-            query = query.where(sa.func.substr(t.c.date, 1, len(until)) <= until)
+        query = _filtered(t, type=type, country=country, since=since, until=until).limit(limit)
         with self._read() as conn:
             if ids is None:
                 return [dict(row._mapping) for row in conn.execute(query)]
@@ -656,6 +640,21 @@ def _event_rows(
             )
     return event_rows, source_rows
 
+
+
+def _filtered(table: sa.Table, *, type: str | None, country: str | None, since: str | None, until: str | None) -> sa.Select[Any]:
+    """Rows of an events table by date (undated last) then id. since/until compare on the date's
+    prefix of the same length, so undated rows drop out when either is given."""
+    query = sa.select(table).order_by(table.c.date.asc().nulls_last(), table.c.id)
+    if type is not None:
+        query = query.where(table.c.type == type)
+    if country is not None:
+        query = query.where(table.c.country == country)
+    if since is not None:
+        query = query.where(sa.func.substr(table.c.date, 1, len(since)) >= since)
+    if until is not None:
+        query = query.where(sa.func.substr(table.c.date, 1, len(until)) <= until)
+    return query
 
 def _event(row: sa.Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
     mapping = row._mapping
