@@ -33,7 +33,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", _default_db, str, "Store: a SQLite file path or sqlite:///… / postgresql://… URL."),
     Setting("max_file_size", lambda: 50 * 1024 * 1024, int, "Largest input file ingested, in bytes; larger files are reported and skipped."),
     Setting("http_timeout", lambda: 30.0, float, "Seconds to wait for a URL given to `kwatch ingest`."),
+    Setting("http_deadline", lambda: 120.0, float, "Most seconds one URL fetch may take in all, however the server drips its bytes."),
     Setting("user_agent", lambda: "kwatch/0.1 (+open-source monitoring)", str, "User-Agent sent when fetching URLs."),
+    Setting("allowed_hosts", lambda: "", str, "Host names (comma-separated) the web server answers to besides the loopback names."),
+    Setting("web_max_requests", lambda: 64, int, "Requests the web server works on or queues at once; more are answered 503 with Retry-After."),
+    Setting("web_session_hours", lambda: 12.0, float, "How long a dashboard login (session cookie) lasts, in hours."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

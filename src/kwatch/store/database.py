@@ -19,6 +19,7 @@ from kwatch.store.schema import document_signatures, documents, event_sources, i
 from kwatch.store.schema import events as events_table  # `events` is also a method and a parameter
 from kwatch.store.schema import api_tokens, audit_log, event_overrides  # review (0003)
 from kwatch.store.schema import analyst_decisions, resolved_events, resolved_members  # resolution (0002)
+from kwatch.store.schema import runs, web_sessions  # runs and browser sessions (0004)
 
 Clock = Callable[[], datetime]
 
@@ -30,6 +31,8 @@ EVENT_KEYS = (
 )  # fmt: skip
 SOURCE_KEYS = ("document_id", "quote", "start", "end", "fields")
 EXTRACT_STATUSES = ("ok", "skipped")
+#: What a recorded run did (table `runs`).
+RUN_KINDS = ("extract", "resolve")
 
 _SIGNATURE_BATCH = 1000
 _IN_BATCH = 500  # ids per IN (...) list when loading event sources
@@ -206,10 +209,17 @@ class Store:
 
     # -- ingest errors ----------------------------------------------------------------------
 
-    def record_error(self, path: str, reason: str, *, at: datetime) -> None:
+    def record_error(self, path: str, reason: str, *, at: datetime) -> bool:
+        """Record that `path` could not be ingested; the same path and reason again is kept once
+        (its time is the first time it was seen). Returns whether a new row was written."""
         _reject_nul("ingest error", path, reason)
+        t = ingest_errors
         with self._write() as conn:
-            conn.execute(sa.insert(ingest_errors).values(path=path, reason=reason, at=at))
+            seen = conn.execute(sa.select(t.c.id).where(t.c.path == path, t.c.reason == reason).limit(1)).first()
+            if seen is not None:
+                return False
+            conn.execute(sa.insert(t).values(path=path, reason=reason, at=at))
+            return True
 
     def errors(self) -> list[IngestErrorRecord]:
         """Every recorded ingest error, oldest first."""
@@ -395,6 +405,81 @@ class Store:
         query = sa.select(analyst_decisions).order_by(analyst_decisions.c.at, analyst_decisions.c.id)
         with self._read() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- runs of extraction and resolution (0004_runs) -------------------------------------
+
+    def start_run(self, kind: str, *, scope: str, pipeline_version: str) -> int:
+        """Record that a run of `kind` starts now; return its id (finish it with `finish_run`)."""
+        if kind not in RUN_KINDS:
+            raise Bug(f"run kind {kind!r} is not one of {RUN_KINDS}")
+        insert = sa.insert(runs).values(kind=kind, scope=scope, pipeline_version=pipeline_version, started_at=self._now())
+        with self._write() as conn:
+            return int(conn.execute(insert.returning(runs.c.id)).scalar_one())
+
+    def update_run(self, run_id: int, *, documents: int, failed: int) -> None:
+        """Progress of a run that goes on (so an interrupted run shows how far it got)."""
+        with self._write() as conn:
+            conn.execute(sa.update(runs).where(runs.c.id == run_id).values(documents=documents, failed=failed))
+
+    def finish_run(self, run_id: int, *, documents: int, failed: int, note: str | None = None) -> None:
+        """Mark a run finished now, with what it did."""
+        _reject_nul("run note", note)
+        values = {"finished_at": self._now(), "documents": documents, "failed": failed, "note": note}
+        with self._write() as conn:
+            conn.execute(sa.update(runs).where(runs.c.id == run_id).values(**values))
+
+    def runs(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Recorded runs, newest first."""
+        query = sa.select(runs).order_by(runs.c.id.desc()).limit(limit)
+        if kind is not None:
+            query = query.where(runs.c.kind == kind)
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def unfinished_run(self, kind: str) -> dict[str, Any] | None:
+        """The newest run of `kind` when it never finished (it was interrupted, or goes on in
+        another process); None when the newest one finished or there is none."""
+        newest = self.runs(kind=kind, limit=1)
+        return newest[0] if newest and newest[0]["finished_at"] is None else None
+
+    def last_finished_run(self, kind: str) -> dict[str, Any] | None:
+        query = sa.select(runs).where(runs.c.kind == kind, runs.c.finished_at.is_not(None)).order_by(runs.c.id.desc()).limit(1)
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else dict(row._mapping)
+
+    # -- browser sessions of the dashboard (0004_runs) --------------------------------------
+
+    def add_session(self, *, session_hash: str, token_id: str, created_at: datetime, expires_at: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                sa.insert(web_sessions).values(session_hash=session_hash, token_id=token_id, created_at=created_at, expires_at=expires_at)
+            )
+
+    def session_token(self, session_hash: str, *, now: datetime) -> dict[str, Any] | None:
+        """The live token (a dict as `token_by_hash` gives, with the session's hash) behind an
+        unexpired session whose token is not revoked; None otherwise."""
+        s, t = web_sessions, api_tokens
+        query = (
+            sa.select(t, s.c.session_hash, s.c.expires_at)
+            .select_from(s.join(t, t.c.id == s.c.token_id))
+            .where(s.c.session_hash == session_hash, t.c.revoked_at.is_(None))
+        )
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        if row is None or row.expires_at <= now:
+            return None
+        return dict(row._mapping)
+
+    def delete_session(self, session_hash: str) -> bool:
+        with self._write() as conn:
+            done = conn.execute(sa.delete(web_sessions).where(web_sessions.c.session_hash == session_hash))
+        return done.rowcount > 0
+
+    def delete_expired_sessions(self, *, now: datetime) -> int:
+        with self._write() as conn:
+            done = conn.execute(sa.delete(web_sessions).where(web_sessions.c.expires_at <= now))
+        return int(done.rowcount)
 
     # -- review: API tokens, audit log, analysts' overrides (0003_review) --------------------
 

@@ -39,10 +39,15 @@ def _0003_review(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.REVIEW_TABLES))
 
 
+def _0004_runs(conn: sa.Connection) -> None:
+    schema.metadata.create_all(conn, tables=list(schema.RUN_TABLES))
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0001_initial", _0001_initial),
     ("0002_resolution", _0002_resolution),
     ("0003_review", _0003_review),
+    ("0004_runs", _0004_runs),
 )
 
 

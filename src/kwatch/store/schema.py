@@ -257,5 +257,36 @@ event_overrides = sa.Table(
 #: Tables created by 0003_review.
 REVIEW_TABLES = (api_tokens, audit_log, event_overrides)
 
+# -- 0004_runs: extraction and resolution runs; browser sessions of the web dashboard -----------
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # extract | resolve
+    sa.Column("scope", sa.String(16), nullable=False),  # extract: new | all | retry | ids; resolve: all
+    sa.Column("pipeline_version", sa.String(64), nullable=False),
+    sa.Column("started_at", IsoDateTime, nullable=False),
+    # NULL while the run goes on, or forever when it was interrupted (the next run finishes its job).
+    sa.Column("finished_at", IsoDateTime),
+    sa.Column("documents", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("failed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("note", sa.Text),
+    sa.Index("ix_runs_kind", "kind", "id"),
+)
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    # sha256 of the cookie's secret; the secret itself is never stored.
+    sa.Column("session_hash", sa.String(64), primary_key=True),
+    sa.Column("token_id", sa.String(16), sa.ForeignKey("api_tokens.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", IsoDateTime, nullable=False),
+    sa.Column("expires_at", IsoDateTime, nullable=False),
+)
+
+#: Tables created by 0004_runs.
+RUN_TABLES = (runs, web_sessions)
+
 #: Tables created by 0001_initial, in dependency order.
 INITIAL_TABLES = (documents, document_signatures, events, event_sources, actors, places, ingest_errors)
