@@ -1,4 +1,6 @@
 # The two commands of the README: `make run` and `make test`. CI runs `make test` (.ci/run).
+# constraints.txt: the exact build of every package (name==version lines only, tests/test_install.py);
+# pyproject.toml says what we need, constraints.txt which versions a fresh machine installs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
