@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 import httpx
@@ -15,10 +16,10 @@ from kwatch import settings as settings_mod
 from kwatch.errors import EventNotFound
 from kwatch.export import check_export
 from kwatch.export import export as export_records
-from kwatch.extraction import ExtractReport, document_name, run_extraction
+from kwatch.extraction import ExtractPlan, ExtractReport, document_name, run_extraction
 from kwatch.ingest import ReadOptions
 from kwatch.ingestion import IngestEvent, IngestReport, ingest
-from kwatch.models import Document, IngestErrorRecord, SearchHit
+from kwatch.models import Document, ErrorRecord, SearchHit
 from kwatch.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from kwatch.evaluate import Report
     from kwatch.query import EventQuery, Page
-    from kwatch.resolve import ResolveReport
+    from kwatch.resolve import ResolutionStatus, ResolveReport
 
 #: The FORMAT.md fields, in the order exports write them.
 RECORD_FIELDS = (
@@ -76,7 +77,7 @@ class Kwatch:
         client: httpx.Client | None = None,
     ) -> tuple[IngestReport, ExtractReport | None]:
         inputs = [str(i) for i in inputs]
-        options = ReadOptions(max_bytes=self.settings["max_file_size"])
+        options = ReadOptions(max_bytes=self.settings["max_file_size"], http_deadline=self.settings["http_deadline"])
         owns_client = client is None
         if client is None:
             client = httpx.Client(
@@ -92,11 +93,27 @@ class Kwatch:
         extracted = self.extract() if extract else None
         return report, extracted
 
-    def extract(self, *, redo: bool = False, on_document: Callable[[Document, int], None] | None = None) -> ExtractReport:
-        """Extract events from documents not yet processed (all with `redo`), then resolve."""
-        report = run_extraction(self.store, redo=redo, on_document=on_document)
+    def extract(
+        self,
+        *,
+        redo: bool = False,
+        retry: bool = False,
+        ids: list[str] | None = None,
+        on_start: Callable[[ExtractPlan], None] | None = None,
+        on_document: Callable[[Document, int], None] | None = None,
+    ) -> ExtractReport:
+        """Extract events from documents not yet processed (every one with `redo`; the failed ones
+        too with `retry`; only `ids`), finishing what an interrupted run left, then resolve.
+        Recorded as a run (`runs()`). A document whose extraction fails never raises: it is marked
+        failed, keeps its earlier events, and is in `report.failures` and `errors()`."""
+        report = run_extraction(self.store, redo=redo, retry=retry, ids=ids, on_start=on_start, on_document=on_document)
         self.resolve()
         return report
+
+    def runs(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Recorded extraction and resolution runs, newest first: id, kind, scope, pipeline_version,
+        started_at, finished_at (None while running or when interrupted), documents, failed, note."""
+        return self.store.runs(kind=kind, limit=limit)
 
     # reading ---------------------------------------------------------------------------------
     def documents(self, *, limit: int | None = None) -> list[Document]:
@@ -105,8 +122,21 @@ class Kwatch:
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         return self.store.search(query, limit=limit)
 
-    def errors(self) -> list[IngestErrorRecord]:
-        return self.store.errors()
+    def errors(self) -> list[ErrorRecord]:
+        """Inputs that could not be ingested (kind 'ingest', stage 'read') and documents whose
+        extraction failed (kind 'extract', stage the one that raised), oldest first."""
+        failures = [
+            ErrorRecord(
+                path=document_name(SimpleNamespace(**row)),  # type: ignore[arg-type]
+                reason=row["reason"],
+                at=row["extracted_at"],
+                kind="extract",
+                stage=row["stage"],
+                document_id=row["id"],
+            )
+            for row in self.store.extraction_failures()
+        ]
+        return sorted([*self.store.errors(), *failures], key=lambda e: e.at)
 
     def events(self, **filters: Any) -> "pandas.DataFrame":
         """The resolved events (`event_records(**filters)`) as a pandas DataFrame, one row each."""
@@ -133,10 +163,19 @@ class Kwatch:
     # resolution (kwatch.resolve) -------------------------------------------------------------
     def resolve(self) -> "ResolveReport":
         """Group the extracted events into resolved events (one per real event), applying the
-        analysts' decisions, and store them. Runs after every extraction."""
+        analysts' decisions, and store them (a recorded run of kind 'resolve'). Runs after every
+        extraction and every merge or split; reads never run it (see `resolution_status`)."""
         from kwatch.resolve import resolve_store
 
-        return resolve_store(self.store, names=self._document_names())
+        return resolve_store(self.store, name=_info_name)
+
+    def resolution_status(self) -> "ResolutionStatus":
+        """Whether the stored resolution, which every read serves, is of the events as they are
+        now: when it finished, how many extracted events it lacks, and a resolve run that started
+        and never finished. Reads only."""
+        from kwatch.resolve import ResolutionStatus
+
+        return ResolutionStatus.of(self.store.resolution_state())
 
     def event_records(
         self,
@@ -150,26 +189,31 @@ class Kwatch:
     ) -> list[dict[str, Any]]:
         """Resolved events as FORMAT.md records: one per real event with every source, plus
         killed_low/high, injured_low/high, coordinates, precision and `detail` (per-source figures).
-        Analysts' edits are applied (`review` says which); rejected events only with include_rejected."""
-        if not self.store.resolution_is_current():
-            self.resolve()
-        rows = self.store.resolved_events(type=type, since=since, until=until, country=country, limit=limit)
-        return review.apply_all(self._resolved_records(rows), self.store.overrides(), include_rejected=include_rejected)
+        Analysts' edits are applied (`review` says which); rejected events only with include_rejected.
+        Reads only: this is the last complete resolution (`resolution_status()` says whether it is
+        of the events as they are now), read in one snapshot of the store."""
+        with self.store.snapshot():
+            rows = self.store.resolved_events(type=type, since=since, until=until, country=country, limit=limit)
+            records = self._resolved_records(rows)
+            overrides = self.store.overrides()
+        return review.apply_all(records, overrides, include_rejected=include_rejected)
 
     def event(self, id: str) -> dict[str, Any] | None:
         """One resolved event by its id, a member event's id or a unique prefix of either: the
-        record plus `members` (each member event's document, figures, quote and why it was merged)."""
-        if not self.store.resolution_is_current():
-            self.resolve()
-        resolved_id = self._resolved_id(id, required=False)
-        if resolved_id is None:
-            return None
-        rows = self.store.resolved_events(ids=[resolved_id])
-        members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
-        events = self.store.events_by_id([m["event_id"] for m in members])
-        record = self._resolved_records(rows, members={resolved_id: members}, events=events)[0]
+        record plus `members` (each member event's document, figures, quote and why it was merged).
+        Reads only, in one snapshot; a member event re-extracted away since is left out."""
+        with self.store.snapshot():
+            resolved_id = self._resolved_id(id, required=False)
+            if resolved_id is None:
+                return None
+            rows = self.store.resolved_events(ids=[resolved_id])
+            if not rows:
+                return None
+            members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
+            events = self.store.events_by_id([m["event_id"] for m in members])
+            names = self._document_names()
+            record = self._resolved_records(rows, members={resolved_id: members}, events=events, names=names)[0]
         figures = {f["event_id"]: f for f in record["detail"].get("figures", [])}
-        names = self._document_names()
         record["members"] = [
             {
                 "event_id": m["event_id"],
@@ -188,10 +232,11 @@ class Kwatch:
         kept and re-applied on every resolution. Returns the merged event."""
         from kwatch.errors import ResolutionError
 
-        first, second = self._resolved_id(a), self._resolved_id(b)
-        if first == second:
-            raise ResolutionError(f"{a} and {b} are already one event ({first}).", hint="see it with `kwatch event ID`")
-        members = self.store.resolved_members([first, second])
+        with self.store.snapshot():
+            first, second = self._resolved_id(a), self._resolved_id(b)
+            if first == second:
+                raise ResolutionError(f"{a} and {b} are already one event ({first}).", hint="see it with `kwatch event ID`")
+            members = self.store.resolved_members([first, second])
         ids = [m["event_id"] for rid in (first, second) for m in members.get(rid, [])]
         self.store.add_decision(kind="merge", event_ids=ids, document_id=None, who=who, at=self._now(), why=why)
         self.resolve()
@@ -203,10 +248,11 @@ class Kwatch:
         of it, or its name as `kwatch event` shows it. Returns the events that result."""
         from kwatch.errors import ResolutionError
 
-        resolved_id = self._resolved_id(event_id)
-        members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
-        events = self.store.events_by_id([m["event_id"] for m in members])
-        names = self._document_names()
+        with self.store.snapshot():
+            resolved_id = self._resolved_id(event_id)
+            members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
+            events = self.store.events_by_id([m["event_id"] for m in members])
+            names = self._document_names()
         docs = sorted({e["document_id"] for e in events.values()})
         chosen = [d for d in docs if d == document_id or names.get(d) == document_id] or [
             d for d in docs if len(document_id) >= 6 and d.startswith(document_id)
@@ -240,10 +286,12 @@ class Kwatch:
         from kwatch.analytics import stats
         from kwatch.releases import propaganda_breakdowns
 
-        tables = stats(self.events(), since=since, until=until, country=country, province=province, actor=actor)
-        # Outlet, theme and the share outside Pashto/Dari come from the per-post records: they
-        # carry the repost keys and themes, and merge_sightings counts each release once.
-        releases = self.extracted_events(type="propaganda", since=since, until=until)
+        with self.store.snapshot():
+            events = self.events()
+            # Outlet, theme and the share outside Pashto/Dari come from the per-post records: they
+            # carry the repost keys and themes, and merge_sightings counts each release once.
+            releases = self.extracted_events(type="propaganda", since=since, until=until)
+        tables = stats(events, since=since, until=until, country=country, province=province, actor=actor)
         for name, table in propaganda_breakdowns(releases).items():
             tables.setdefault(name, table)
         return tables
@@ -261,9 +309,7 @@ class Kwatch:
         raise ResolutionError(f"{ident!r} is the start of several event ids.", hint="give more characters of the id")
 
     def _document_names(self) -> dict[str, str]:
-        from types import SimpleNamespace
-
-        return {info["id"]: document_name(SimpleNamespace(**info)) for info in self.store.document_infos()}  # type: ignore[arg-type]
+        return {info["id"]: _info_name(info) for info in self.store.document_infos()}
 
     def _resolved_records(
         self,
@@ -271,12 +317,22 @@ class Kwatch:
         *,
         members: dict[str, list[dict[str, Any]]] | None = None,
         events: dict[str, dict[str, Any]] | None = None,
+        names: dict[str, str] | None = None,
     ) -> list[dict[str, Any]]:
-        if members is None:
-            members = self.store.resolved_members([row["id"] for row in rows])
-        if events is None:
-            events = self.store.events_by_id([m["event_id"] for ms in members.values() for m in ms])
-        names = self._document_names() if rows else {}
+        # Resolved events, their members and the members' events in one snapshot; a member whose
+        # event was re-extracted away since the resolution (another process) is left out.
+        with self.store.snapshot():
+            if members is None:
+                members = self.store.resolved_members([row["id"] for row in rows])
+            if events is None:
+                events = self.store.events_by_id([m["event_id"] for ms in members.values() for m in ms])
+            if names is None:
+                names = self._document_names() if rows else {}
+            return self._assemble(rows, members, events, names)
+
+    def _assemble(
+        self, rows: list[dict[str, Any]], members: dict[str, list[dict[str, Any]]], events: dict[str, dict[str, Any]], names: dict[str, str]
+    ) -> list[dict[str, Any]]:
         records = []
         for row in rows:
             record = {key: row.get(key) for key in RESOLVED_FIELDS}
@@ -322,9 +378,14 @@ class Kwatch:
         return export_records(fmt, self.event_records(**filters), fp, **options)
 
     def summary(self) -> dict[str, Any]:
-        """Counts that describe the store at a glance."""
-        docs = self.store.documents()
-        events = self.event_records()
+        """Counts that describe the store at a glance, and `resolution` (`resolution_status()`,
+        JSON-ready), all of one snapshot."""
+        with self.store.snapshot():
+            docs = self.store.documents()
+            events = self.event_records()
+            errors = self.store.errors()
+            status = self.resolution_status()
+            unfinished = self.store.unfinished_run("extract")
         published = sorted(d.published for d in docs if d.published)
         return {
             "store": self.store.url,
@@ -334,10 +395,15 @@ class Kwatch:
             "published_range": [published[0], published[-1]] if published else None,
             "near_duplicates": sum(1 for d in docs if d.duplicate_of),
             "skipped": sum(1 for d in docs if d.extract_status == "skipped"),
-            "ingest_errors": len(self.store.errors()),
+            "extraction_failed": sum(1 for d in docs if d.extract_status == "failed"),
+            "ingest_errors": len(errors),
             "events": len(events),
             "merged_events": sum(1 for e in events if len(e["detail"].get("documents") or []) > 1),
             "events_by_type": dict(Counter(e["type"] for e in events).most_common()),
+            "resolution": status.as_dict(),
+            # An extraction run that started and never finished: interrupted (the next
+            # `kwatch extract` finishes its job) or still going on in another process.
+            "unfinished_extraction": None if unfinished is None else {"run": unfinished["id"], "scope": unfinished["scope"], "started_at": unfinished["started_at"].isoformat()},
         }
 
     # review: analysts' overrides and the audit log (kwatch.review, kwatch.auth) ---------------
@@ -353,11 +419,13 @@ class Kwatch:
 
     def reviewed_event(self, event_id: str) -> dict[str, Any]:
         """One event (`event()`: id, member id or unique prefix) with its overrides applied;
-        EventNotFound when no event has this id."""
-        resolved = self.event(event_id)
-        if resolved is None:
-            raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
-        return review.apply(resolved, self.store.overrides([resolved["id"]]).get(resolved["id"]))
+        EventNotFound when no event has this id. Reads only, in one snapshot."""
+        with self.store.snapshot():
+            resolved = self.event(event_id)
+            if resolved is None:
+                raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
+            overrides = self.store.overrides([resolved["id"]]).get(resolved["id"])
+        return review.apply(resolved, overrides)
 
     def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:
         return self._record_review(review.confirm(self.reviewed_event(event_id), why=why), who=who)
@@ -401,6 +469,25 @@ class Kwatch:
         change = review.structural("split", ids, detail={"document_id": document_id, "into": [e["id"] for e in result]}, why=why)
         self.store.record_review(change.entries, at=self._now(), who=who)
         return result
+
+    # browser sessions (the dashboard's login) ----------------------------------------------
+    def login(self, token: str | None) -> auth.NewSession:
+        """A session for the holder of `token`, lasting the `web_session_hours` setting."""
+        return auth.start_session(self.store, token, now=self._now(), hours=float(self.settings["web_session_hours"]))
+
+    def session_principal(self, secret: str | None) -> auth.Principal | None:
+        """Who holds this session cookie; None when unknown, expired or its token revoked."""
+        return auth.session_principal(self.store, secret, now=self._now())
+
+    def logout(self, secret: str | None) -> bool:
+        return auth.end_session(self.store, secret)
+
+
+def _info_name(info: dict[str, Any]) -> str:
+    """A document's display name (`document_name`) from its `Store.document_infos()` row."""
+    from types import SimpleNamespace
+
+    return document_name(SimpleNamespace(**info))  # type: ignore[arg-type]
 
 
 def open(db: str | None = None, **settings: Any) -> Kwatch:  # noqa: A001 - mirrors sqlite3.connect / kwatch.open

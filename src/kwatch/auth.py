@@ -6,6 +6,10 @@
 
 A presented token is hashed and looked up by its hash; the stored hash is then compared with
 `hmac.compare_digest`, so no comparison of secrets depends on how many characters match.
+
+A browser logs in once with a token and then holds a session: a random secret in a cookie, of
+which the store keeps only the sha256 (table `web_sessions`), tied to the token. The session
+acts with the token's role until it expires, is logged out, or the token is revoked.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kwatch.errors import Forbidden, KwatchError, Unauthenticated
 from kwatch.store import Store
@@ -82,3 +86,38 @@ def require(principal: Principal, role: str) -> Principal:
     if not principal.may(role):
         raise Forbidden(f"A {principal.role} token may not do this; it needs the {role} role.", hint=f"use a token created with `kwatch token create --role {role}`")
     return principal
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    principal: Principal
+    secret: str  # goes into the cookie; the store keeps only its hash
+    expires_at: datetime
+
+
+def start_session(store: Store, token: str | None, *, now: datetime, hours: float) -> NewSession:
+    """A session for the holder of `token` (checked as `authenticate` does), lasting `hours`."""
+    principal = authenticate(store, token)
+    secret = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(hours=hours)
+    store.delete_expired_sessions(now=now)
+    store.add_session(session_hash=hash_token(secret), token_id=principal.token_id, created_at=now, expires_at=expires_at)
+    return NewSession(principal, secret, expires_at)
+
+
+def session_principal(store: Store, secret: str | None, *, now: datetime) -> Principal | None:
+    """Who holds the session with this secret; None when unknown, expired, or its token revoked."""
+    if not secret:
+        return None
+    presented = hash_token(secret)
+    row = store.session_token(presented, now=now)
+    if row is None or not hmac.compare_digest(row["session_hash"], presented):
+        return None
+    return Principal(token_id=row["id"], name=row["name"], role=row["role"])
+
+
+def end_session(store: Store, secret: str | None) -> bool:
+    """Forget the session with this secret; False when there was none."""
+    if not secret:
+        return False
+    return store.delete_session(hash_token(secret))

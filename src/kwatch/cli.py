@@ -50,6 +50,21 @@ def _print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
+def _note_if_stale(api: Any) -> None:
+    """One line on stderr (never stdout: JSON output stays clean) when the events shown are from a
+    resolution older than the extracted events; reads never resolve."""
+    status = api.resolution_status()
+    if status.current:
+        return
+    if status.resolved_at is None:
+        line = f"Note: no resolution yet, so {status.unresolved_events} extracted events are not shown."
+    else:
+        line = f"Note: events are from the resolution of {status.resolved_at:%Y-%m-%d %H:%M} UTC; documents were extracted since."
+    if status.unfinished_since is not None:
+        line += f" A resolution started {status.unfinished_since:%Y-%m-%d %H:%M} has not finished (it goes on elsewhere, or was interrupted)."
+    click.echo(line + " Run `kwatch resolve`.", err=True)
+
+
 @click.group(cls=KwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="KWATCH_DB", metavar="PATH_OR_URL", help="Store: a SQLite file or a sqlite:/// or postgresql:// URL (env KWATCH_DB; default: kwatch.db in your data folder).")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
@@ -70,7 +85,8 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], sample: bool, no_extract
     """Ingest files, folders (recursively) and URLs: text, HTML, PDF, RSS/Atom, Telegram exports.
 
     Each unreadable input is reported as `PATH: what is wrong` and recorded (see `kwatch errors`);
-    the rest of the batch goes on. Exit status 1 when any input failed."""
+    the rest of the batch goes on. Then extract, as `kwatch extract` does. Exit status 1 when any
+    input or any document's extraction failed."""
     from kwatch.api import sample_corpus_path
     from kwatch.ingestion import IngestEvent, count_files, is_url
 
@@ -97,19 +113,35 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], sample: bool, no_extract
         report, _ = api.ingest(paths, extract=False, on_item=on_item)
         extracted = None
         if not no_extract:
-            ids = api.store.documents_to_extract()
-            task = progress.add_task("Extracting", total=len(ids))
-            extracted = api.extract(on_document=lambda doc, n: progress.advance(task))
+            task = progress.add_task("Extracting", total=None)
+            extracted = api.extract(on_start=lambda plan: _extract_started(progress, task, plan), on_document=lambda doc, n: progress.advance(task))
     line = f"Ingested: {report.new} new, {report.present} already present, {report.failed} failed"
     if report.near_duplicates:
         line += f" ({report.near_duplicates} near-duplicate{'s' if report.near_duplicates != 1 else ''} linked)"
     if extracted is not None:
         line += f"; extracted {extracted.events} events from {extracted.documents} documents"
-        if extracted.skipped:
-            line += f" ({extracted.skipped} skipped)"
+        if extracted.skipped or extracted.failed:
+            line += " (" + ", ".join(f"{n} {what}" for n, what in ((extracted.skipped, "skipped"), (extracted.failed, "failed")) if n) + ")"
+        _print_failures(extracted)
     click.echo(line + ".")
-    if report.failed:
+    if report.failed or (extracted is not None and extracted.failed):
         ctx.exit(1)
+
+
+def _extract_started(progress: Progress, task: Any, plan: Any) -> None:
+    """Size the progress bar; say which interrupted run this one finishes (`ExtractPlan`)."""
+    progress.update(task, total=len(plan.ids))
+    if plan.resumed is not None:
+        started = plan.resumed["started_at"]
+        progress.console.print(
+            f"Resuming extraction run {plan.resumed['id']} (started {started:%Y-%m-%d %H:%M:%S}): {len(plan.ids)} documents left.",
+            markup=False,
+        )
+
+
+def _print_failures(report: Any) -> None:
+    for f in report.failures:
+        click.echo(f"{f.name}: extraction failed in stage {f.stage}: {f.reason}", err=True)
 
 
 def _progress(live: bool) -> Progress:
@@ -126,16 +158,48 @@ def _progress(live: bool) -> Progress:
 
 
 @cli.command()
-@click.option("--all", "redo", is_flag=True, help="Redo every document, not only new ones.")
+@click.option("--all", "redo", is_flag=True, help="Redo every document, not only new ones (failed ones included).")
+@click.option("--retry", is_flag=True, help="Also try again the documents whose extraction failed.")
 @click.pass_context
-def extract(ctx: click.Context, redo: bool) -> None:
-    """Extract events from stored documents not yet processed."""
+def extract(ctx: click.Context, redo: bool, retry: bool) -> None:
+    """Extract events from stored documents not yet processed.
+
+    A document whose extraction fails is reported as `NAME: extraction failed in stage X: why`,
+    marked failed (see `kwatch errors`) and keeps its earlier events; the rest goes on. It is not
+    tried again unless --retry (or --all) asks. A run that was interrupted (see `kwatch runs`) is
+    finished by the next one. Exit status 1 when any document failed."""
+    if redo and retry:
+        raise click.UsageError("--all already retries the failed documents: give --all or --retry.")
     api = _api(ctx)
-    ids = api.store.documents_to_extract(redo=redo)
     with _progress(stderr.is_terminal) as progress:
-        task = progress.add_task("Extracting", total=len(ids))
-        report = api.extract(redo=redo, on_document=lambda doc, n: progress.advance(task))
-    click.echo(f"Extracted {report.events} events from {report.documents} documents ({report.skipped} skipped).")
+        task = progress.add_task("Extracting", total=None)
+        report = api.extract(
+            redo=redo, retry=retry, on_start=lambda plan: _extract_started(progress, task, plan), on_document=lambda doc, n: progress.advance(task)
+        )
+    _print_failures(report)
+    click.echo(f"Extracted {report.events} events from {report.documents} documents ({report.skipped} skipped, {report.failed} failed).")
+    if report.failed:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most this many, newest first.")
+@click.pass_context
+def runs(ctx: click.Context, as_json: bool, limit: int) -> None:
+    """List the extraction and resolution runs, newest first: scope, when, how many documents,
+    how many failed, the pipeline version. An unfinished run is running, or was interrupted (the
+    next `kwatch extract` finishes its job)."""
+    records = _api(ctx).runs(limit=limit)
+    if as_json:
+        _print_json(records)
+        return
+    table = Table("id", "kind", "scope", "started", "finished", "documents", "failed", "pipeline", "note", box=None)
+    for r in records:
+        finished = f"{r['finished_at']:%Y-%m-%d %H:%M:%S}" if r["finished_at"] else "interrupted/running"
+        table.add_row(str(r["id"]), r["kind"], r["scope"], f"{r['started_at']:%Y-%m-%d %H:%M:%S}", finished, str(r["documents"]), str(r["failed"]), r["pipeline_version"], r["note"] or "")
+    stdout.print(table)
+    click.echo(f"{len(records)} runs.")
 
 
 @cli.command()
@@ -192,14 +256,16 @@ def search(ctx: click.Context, query: str, as_json: bool, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_context
 def errors(ctx: click.Context, as_json: bool) -> None:
-    """List the inputs that could not be ingested, and why."""
+    """List the inputs that could not be ingested and the documents whose extraction failed:
+    when, which input or document, in which stage ('read' for an input), and why."""
     records = _api(ctx).errors()
     if as_json:
-        _print_json([{"path": e.path, "reason": e.reason, "at": e.at.isoformat()} for e in records])
+        _print_json([e.record() for e in records])
         return
     for e in records:
-        click.echo(f"{e.at:%Y-%m-%d %H:%M} {e.path}: {e.reason}")
-    click.echo(f"{len(records)} ingest errors.")
+        click.echo(f"{e.at:%Y-%m-%d %H:%M} {e.kind} {e.stage} {e.path}: {e.reason}")
+    ingest_count = sum(1 for e in records if e.kind == "ingest")
+    click.echo(f"{ingest_count} ingest errors, {len(records) - ingest_count} extraction failures.")
 
 
 @cli.command()
@@ -212,7 +278,9 @@ def errors(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def events(ctx: click.Context, type_: str | None, since: str | None, until: str | None, country: str | None, limit: int | None, as_json: bool) -> None:
     """List events: one per real event, with every source (see `kwatch event ID`)."""
-    records = _api(ctx).event_records(type=type_, since=since, until=until, country=(country or None) and country.upper(), limit=limit)
+    api = _api(ctx)
+    records = api.event_records(type=type_, since=since, until=until, country=(country or None) and country.upper(), limit=limit)
+    _note_if_stale(api)
     if as_json:
         _print_json(records)
         return
@@ -248,6 +316,7 @@ def export(ctx: click.Context, fmt: str, output: str | None, bom: bool) -> None:
         click.echo(f"Wrote {count} events to {output}.", err=True)
     else:
         api.export(fmt, sys.stdout, options=options)
+    _note_if_stale(api)
 
 
 @cli.command("eval")
@@ -283,7 +352,10 @@ def eval_command(gold: Path, corpus: Path, as_json: bool) -> None:
 @click.pass_context
 def summary(ctx: click.Context, as_json: bool) -> None:
     """Summarise the store: documents by kind and language, events by type."""
-    data = _api(ctx).summary()
+    api = _api(ctx)
+    data = api.summary()
+    if not data["resolution"]["current"]:
+        _note_if_stale(api)
     if as_json:
         _print_json(data)
         return
@@ -292,7 +364,13 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     stdout.print(f"Documents: {data['documents']}" + (f" published {rng[0]} … {rng[1]}" if rng else ""))
     stdout.print("  by kind: " + ", ".join(f"{k} {v}" for k, v in data["by_kind"].items()))
     stdout.print("  by language: " + ", ".join(f"{k} {v}" for k, v in data["by_language"].items()))
-    stdout.print(f"  near-duplicates linked: {data['near_duplicates']}; skipped by extraction: {data['skipped']}; ingest errors: {data['ingest_errors']}")
+    stdout.print(
+        f"  near-duplicates linked: {data['near_duplicates']}; skipped by extraction: {data['skipped']}; "
+        f"extraction failed: {data['extraction_failed']}; ingest errors: {data['ingest_errors']}"
+    )
+    if data["unfinished_extraction"]:
+        run = data["unfinished_extraction"]
+        stdout.print(f"  extraction run {run['run']} ({run['scope']}, started {run['started_at'][:16]}) never finished: `kwatch extract` finishes it")
     stdout.print(f"Events: {data['events']}" + (" — " + ", ".join(f"{k} {v}" for k, v in data["events_by_type"].items()) if data["events_by_type"] else ""))
 
 
@@ -308,7 +386,9 @@ def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
     sources, each one's figures and quote, and why they were merged."""
     from kwatch.errors import ResolutionError
 
-    record = _api(ctx).event(event_id)
+    api = _api(ctx)
+    record = api.event(event_id)
+    _note_if_stale(api)
     if record is None:
         raise ResolutionError(f"No event {event_id!r}.", hint="list events and their ids with `kwatch events`")
     if as_json:
@@ -390,10 +470,13 @@ def split(ctx: click.Context, event_id: str, document: str, why: str | None, who
 @cli.command()
 @click.pass_context
 def resolve(ctx: click.Context) -> None:
-    """Group the extracted events into one event per real event (this runs after every
-    extraction; run it by hand after changing the store otherwise)."""
-    report = _api(ctx).resolve()
+    """Group the extracted events into one event per real event. This runs after every
+    extraction and every merge or split; reads never run it, they serve the last complete
+    resolution and say when documents were extracted since: run it then."""
+    api = _api(ctx)
+    report = api.resolve()
     click.echo(f"Resolved {report.events} extracted events into {report.resolved} events ({report.merged} from several reports; {report.decisions} analyst decisions applied).")
+    _note_if_stale(api)  # another process extracted while this ran
 
 
 def _analysis_options(command: Any) -> Any:
@@ -419,7 +502,9 @@ def stats(ctx: click.Context, as_json: bool, **filters: Any) -> None:
     casualties by category, incidents abroad, events by province."""
     from kwatch.analytics import ANALYSES, to_json
 
-    tables = _api(ctx).stats(**filters)
+    api = _api(ctx)
+    tables = api.stats(**filters)
+    _note_if_stale(api)
     if as_json:
         _print_json(to_json(tables))
         return
@@ -453,20 +538,40 @@ def plot(ctx: click.Context, kind: str, output: str, **filters: Any) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; the default serves this machine only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME", help="Also answer to this Host name or address (repeatable; adds to the allowed_hosts setting, env KWATCH_ALLOWED_HOSTS).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
     """Serve the dashboard and the JSON API (OpenAPI at /api/docs) until Ctrl-C.
 
-    Reads are open to this machine; clients elsewhere (with --host 0.0.0.0) need a bearer token.
-    Every write (review) needs an analyst token: `kwatch token create --role analyst`."""
+    Reads are open to this machine. Bound elsewhere (--host 0.0.0.0), every request from another
+    machine needs a bearer token or a login at /login with one, and its Host header must be a
+    loopback name, the bound address or an allowed host (else 421). Every write (review) needs
+    an analyst token: `kwatch token create --role analyst`. At most `web_max_requests` requests
+    are worked on at once; more are answered 503 with Retry-After."""
     import uvicorn
 
     from kwatch.web import create_app
+    from kwatch.web.guard import WILDCARD_HOSTS, allowed_host_names, binds_loopback, uvicorn_options
 
-    app = create_app(_api(ctx))
+    kw = _api(ctx)
+    hosts = allowed_host_names(kw.settings["allowed_hosts"], allow_hosts, [host])
+    max_requests = int(kw.settings["web_max_requests"])
+    app = create_app(kw, allowed_hosts=hosts, max_requests=max_requests)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving the dashboard at http://{shown}:{port}/ (API: http://{shown}:{port}/api/docs). Ctrl-C stops.")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    url = f"http://{shown}:{port}/"
+    if binds_loopback(host):
+        click.echo(f"Serving the dashboard at {url} (API: {url}api/docs) to this machine only: reads need no token, writes an analyst token. Ctrl-C stops.")
+    else:
+        click.echo(
+            f"Serving the dashboard at {url} (API: {url}api/docs) — reachable from other machines: every request from "
+            "elsewhere needs a token or a login at /login (`kwatch token create --role viewer`). Ctrl-C stops."
+        )
+        extra = sorted(hosts - allowed_host_names())
+        click.echo(f"Hosts accepted: {', '.join(sorted(allowed_host_names()))}{''.join(', ' + h for h in extra)}; add more with --allow-host NAME or KWATCH_ALLOWED_HOSTS.")
+        if host.strip() in WILDCARD_HOSTS and not extra:
+            click.echo("Warning: no host name is allowed besides loopback, so other machines get 421; add the name or address they use with --allow-host.", err=True)
+        click.echo("Warning: this server speaks plain HTTP: login cookies and tokens cross the network in clear. Put it behind an HTTPS proxy unless the network is trusted.", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", **uvicorn_options(max_requests))
 
 
 @cli.group()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, Pipeline
+from kwatch.pipeline import Context, Pipeline, run_stage
 from kwatch.pipeline.events import MAX_SENTENCE, event_key
 from kwatch.pipeline.model import ExtractedEvent, PipelineDoc
 from kwatch.releases import RELEASE_KINDS
@@ -102,7 +102,7 @@ def _run(pipeline: Pipeline, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     for st in pipeline.stages:
         if doc.skipped:
             break
-        doc = st.fn(doc, ctx)
+        doc = run_stage(st, doc, ctx)
         if "sentences" in st.assigns:
             reason = _sentence_reason(doc)
             if reason is not None:
@@ -111,7 +111,10 @@ def _run(pipeline: Pipeline, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
 
 
 def extract(doc: PipelineDoc, *, pipeline: Pipeline, ctx: Context) -> PipelineDoc:
-    """Run the pipeline on one document; return it with `events` (or `skipped` and no events)."""
+    """Run the pipeline on one document; return it with `events` (or `skipped` and no events).
+
+    A stage that raises gives `kwatch.pipeline.StageFailure` naming it (the original as its
+    `__cause__`); `run_extraction` turns that into one failed document of a batch."""
     reason = _skip_reason(doc)
     if reason is not None:
         # A channel post, feed item or PDF may be a release in any language, or a captionless video.

@@ -3,6 +3,10 @@
 The readers (`kwatch.ingest`) turn files and URLs into RawDocuments or ReadProblems; this module
 decides what happens to each: a problem is recorded in `ingest_errors` and the batch goes on, a
 document gets a language and a near-duplicate signature and is written in one transaction.
+
+The steps after reading are guarded per document like the readers are (`kwatch.ingest.guard`):
+a StoreError, or any other Exception (a bug), fails that document with a one-line reason and
+the batch goes on; what was stored before stays stored.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import httpx
 
 from kwatch import langid, neardup
 from kwatch.errors import StoreError
 from kwatch.ingest import ReadOptions, count_inputs, read_paths, read_url
+from kwatch.ingest.guard import one_line
+from kwatch.ingest.values import storable
 from kwatch.models import RawDocument, ReadProblem
 from kwatch.store import Store
 
@@ -87,6 +93,7 @@ def ingest(
         index.add(doc_id, sig)
 
     def fail(problem: ReadProblem) -> None:
+        problem = ReadProblem(storable(problem.path), storable(one_line(problem.reason)))
         store.record_error(problem.path, problem.reason, at=now())
         report.failed += 1
         report.problems.append(problem)
@@ -96,36 +103,64 @@ def ingest(
         if isinstance(item, ReadProblem):
             fail(item)
             continue
-        item = _prepared(item)
-        where = item.path or item.url or item.id
-        if store.has_document(item.id):
-            report.present += 1
-            _notify(on_item, IngestEvent(where, "present", item.title or ""))
-            continue
-        sig = neardup.signature(item.text)
-        similar = [(other, score) for other, score in index.query(sig) if other != item.id]
-        duplicate_of = max(similar, key=lambda pair: (pair[1], pair[0]))[0] if similar else None
+        where = item.path or item.url or item.locator or "document"
         try:
-            result = store.add_document(item, ingested_at=now(), signature=sig, duplicate_of=duplicate_of)
+            stored = _store(item, store, index=index, now=now)
         except StoreError as exc:  # nothing of this document was written; the batch goes on
             fail(ReadProblem(where, f"could not be stored: {exc.message}"))
             continue
-        if result.new:
-            index.add(result.id, sig)
+        except Exception as exc:  # containment, as for the readers: a bug costs this document only
+            fail(ReadProblem(where, f"could not be ingested: {type(exc).__name__}: {exc} (a bug in kwatch's ingestion)"))
+            continue
+        if stored.new:
             report.new += 1
-            report.new_ids.append(result.id)
-            report.near_duplicates += duplicate_of is not None
-        else:  # another process stored it meanwhile
+            report.new_ids.append(stored.id)
+            report.near_duplicates += stored.near_duplicate
+        else:
             report.present += 1
-        _notify(on_item, IngestEvent(where, "new" if result.new else "present", item.title or ""))
+        _notify(on_item, IngestEvent(where, "new" if stored.new else "present", stored.title))
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    id: str
+    new: bool  # False: the store had it already
+    title: str
+    near_duplicate: bool
+
+
+def _store(raw: RawDocument, store: Store, *, index: neardup.NearDuplicateIndex, now: Callable[[], datetime]) -> _Stored:
+    """Prepare one document, link it to its nearest duplicate and write it unless present."""
+    doc = _prepared(raw)
+    if store.has_document(doc.id):
+        return _Stored(doc.id, False, doc.title or "", False)
+    sig = neardup.signature(doc.text)
+    similar = [(other, score) for other, score in index.query(sig) if other != doc.id]
+    duplicate_of = max(similar, key=lambda pair: (pair[1], pair[0]))[0] if similar else None
+    result = store.add_document(doc, ingested_at=now(), signature=sig, duplicate_of=duplicate_of)
+    if not result.new:  # another process stored it meanwhile
+        return _Stored(result.id, False, doc.title or "", False)
+    index.add(result.id, sig)
+    return _Stored(result.id, True, doc.title or "", duplicate_of is not None)
+
+
+#: The string fields of a RawDocument, made `storable` like the strings in its `meta`.
+_STRING_FIELDS = ("text", "path", "source", "url", "title", "author", "locator")
+
+
 def _prepared(doc: RawDocument) -> RawDocument:
-    """NUL characters removed (no store can keep them; a PDF may carry them) before the id is
-    taken from the text, and the language detected when the source did not state it."""
-    if "\x00" in doc.text or (doc.title and "\x00" in doc.title):
-        doc = replace(doc, text=doc.text.replace("\x00", ""), title=doc.title.replace("\x00", "") if doc.title else None)
+    """Every string made storable (NUL removed: no store can keep it, a PDF may carry it; a file
+    name's undecodable bytes shown as U+FFFD) before the id is taken from the text, and the
+    language detected when the source did not state it."""
+    changed: dict[str, Any] = {
+        name: storable(value) for name in _STRING_FIELDS if isinstance(value := getattr(doc, name), str) and storable(value) != value
+    }
+    meta = {key: storable(value) if isinstance(value, str) else value for key, value in doc.meta.items()}
+    if meta != dict(doc.meta):
+        changed["meta"] = meta
+    if changed:
+        doc = replace(doc, **changed)
     if doc.language is None:
         doc = replace(doc, language=langid.detect(doc.text))
     return doc

@@ -38,6 +38,9 @@ _NOT_LANGUAGE = re.compile(r"https?://\S+|www\.\S+|[#@]\w+")
 def detect(text: str) -> str | None:
     """The ISO 639-1 code of the language of `text`, or None when it cannot be told."""
     sample = _SPACES.sub(" ", text[:SAMPLE_CHARS]).strip()
+    if not sample.isascii():
+        # A lone surrogate (from a JSON escape such as "\ud800") is no character: the models take UTF-8 only.
+        sample = sample.encode("utf-8", "replace").decode("utf-8")
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return None
     by_script = _script_rule(sample)

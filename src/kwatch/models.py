@@ -97,8 +97,8 @@ class Document:
     meta: Mapping[str, Any]
     ingested_at: datetime
     duplicate_of: str | None = None
-    extract_status: str | None = None  # None (not yet), 'ok', 'skipped'
-    extract_note: str | None = None  # why it was skipped, or what was inferred
+    extract_status: str | None = None  # None (not yet), 'ok', 'skipped', 'failed'
+    extract_note: str | None = None  # why it was skipped or failed, or what was inferred
 
     @property
     def chars(self) -> int:
@@ -126,10 +126,36 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class IngestErrorRecord:
+class ErrorRecord:
+    """A recorded problem (`kwatch errors`): an input that could not be read (kind 'ingest',
+    stage 'read'), or a stored document whose extraction failed (kind 'extract', stage the
+    pipeline stage that raised, or 'extract', 'to_record', 'store' outside the stages).
+
+    `path` is the input's path or URL, or for an extraction failure the document's name (its
+    locator, file name or URL, as exports name it); `document_id` is set for extraction failures.
+    """
+
     path: str
     reason: str
     at: datetime
+    kind: str = "ingest"  # 'ingest' | 'extract'
+    stage: str = "read"
+    document_id: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """As JSON-able data (`kwatch errors --json`)."""
+        return {
+            "kind": self.kind,
+            "stage": self.stage,
+            "path": self.path,
+            "reason": self.reason,
+            "at": self.at.isoformat() if self.at else None,
+            "document_id": self.document_id,
+        }
+
+
+#: The former name, from when only ingest errors were recorded.
+IngestErrorRecord = ErrorRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,8 +191,9 @@ def vocabulary() -> _Vocabulary:
 
 
 def find_outlet(text: str | None) -> tuple[str, int, int] | None:
-    """The first outlet named in `text`: (canonical name, start, end)."""
-    if not text:
+    """The first outlet named in `text`: (canonical name, start, end). Reader metadata that is
+    not text (a `forwarded_from` object or list) names none."""
+    if not text or not isinstance(text, str):
         return None
     v = vocabulary()
     for match in v.outlets.finditer(text):
@@ -280,7 +281,7 @@ def _attachment(kind: str, meta: Mapping[str, Any]) -> _Attachment | None:
 
 
 def _sha(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:24]  # a lone surrogate hashes too
 
 
 def normalised_caption(text: str, *, drop: Sequence[str] = ()) -> str:

@@ -31,13 +31,15 @@ from __future__ import annotations
 
 import bisect
 import gc
+import hashlib
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +76,11 @@ FIGURE_RULE = (
     "best: the figure most reports give; on a tie, the most recently published report's; "
     "low/high: the smallest/largest reported; claimed figures are kept apart"
 )
+#: The resolution rules' version, written into each resolve run (`runs.pipeline_version`): bump
+#: the name when the rules change; the hash follows the tuning constants by itself.
+RESOLVE_RULES = "resolve.v1"
+_TUNING = (WINDOW_DAYS, COARSE_LIMIT, STRONG, WEAK, CLAIM_DAYS, sorted(_NEAR_KM.items()), _FAR_KM, sorted(_METHOD_FAMILY.items()), sorted(_GENERIC_ACTORS), FIGURE_RULE)
+RESOLVE_VERSION = f"{RESOLVE_RULES}+{hashlib.sha256(repr(_TUNING).encode()).hexdigest()[:12]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +89,45 @@ class ResolveReport:
     resolved: int  # resolved events written
     merged: int  # resolved events with more than one member
     decisions: int  # analyst decisions applied
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionStatus:
+    """Whether the stored resolution (what every read serves) is of the events as they are now.
+
+    Reads never resolve: after an extraction that was not followed by a resolution (it was
+    interrupted, or goes on in another process) they serve the last complete one and say so."""
+
+    current: bool
+    resolved_at: datetime | None  # when the last finished resolve run finished (None: never)
+    unresolved_events: int  # extracted events no resolved event holds (new since, or never resolved)
+    vanished_events: int  # resolved events' members that were re-extracted away since
+    documents_extracted_since: int  # documents (re-)extracted after the last resolution started
+    unfinished_since: datetime | None = None  # a resolve run started then and never finished (running or interrupted)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (times as ISO 8601 text)."""
+        return {
+            "current": self.current,
+            "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
+            "unresolved_events": self.unresolved_events,
+            "vanished_events": self.vanished_events,
+            "documents_extracted_since": self.documents_extracted_since,
+            "unfinished_since": self.unfinished_since.isoformat() if self.unfinished_since else None,
+        }
+
+    @staticmethod
+    def of(state: Mapping[str, Any]) -> "ResolutionStatus":
+        """From `Store.resolution_state()`."""
+        last, unfinished = state["last_run"], state["unfinished_run"]
+        return ResolutionStatus(
+            current=state["unresolved_events"] == 0 and state["vanished_members"] == 0 and state["documents_extracted_since"] == 0,
+            resolved_at=last["finished_at"] if last else None,
+            unresolved_events=state["unresolved_events"],
+            vanished_events=state["vanished_members"],
+            documents_extracted_since=state["documents_extracted_since"],
+            unfinished_since=unfinished["started_at"] if unfinished else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,19 +221,30 @@ def _resolve(
     return sorted(resolved, key=lambda r: r.id)
 
 
-def resolve_store(store: "Store", *, names: Mapping[str, str]) -> ResolveReport:
+def resolve_store(store: "Store", *, name: Callable[[Mapping[str, Any]], str] = lambda info: str(info["id"])) -> ResolveReport:
     """Resolve every event in `store` with its analyst decisions and replace the stored
-    resolution. `names` gives documents' display names ({id: name})."""
-    owner = store.event_document_ids()
-    events = [{**e, "document_id": owner[e["id"]]} for e in store.events()]
+    resolution, recorded as a run of kind 'resolve' (`RESOLVE_VERSION`). The input (events, their
+    documents, decisions) is read in one snapshot, so a concurrent extraction is seen whole or not
+    at all; the result is written in one transaction that also finishes the run. An interrupted
+    run stays unfinished (`Kwatch.resolution_status()` says so). `name` gives a document's
+    display name from its `Store.document_infos()` row."""
+    run = store.start_run("resolve", scope="all", pipeline_version=RESOLVE_VERSION)
+    with store.snapshot():
+        owner = store.event_document_ids()
+        stored = store.events()
+        infos = store.document_infos()
+        decisions = store.decisions()
+    missing = [e["id"] for e in stored if e["id"] not in owner]
+    if missing:
+        raise Bug(f"events {missing[:5]} have no document in the same snapshot of the store")
+    events = [{**e, "document_id": owner[e["id"]]} for e in stored]
     documents = {
-        d["id"]: DocumentInfo(id=d["id"], name=names.get(d["id"], d["id"]), published=d["published"], source=d["source"], language=d["language"])
-        for d in store.document_infos()
+        d["id"]: DocumentInfo(id=d["id"], name=name(d), published=d["published"], source=d["source"], language=d["language"])
+        for d in infos
     }
-    decisions = store.decisions()
     resolved = resolve(events, documents=documents, decisions=decisions)
     members = [{"resolved_id": r.id, "event_id": eid, "reason": reason} for r in resolved for eid, reason in r.members]
-    store.replace_resolution([r.record for r in resolved], members)
+    store.replace_resolution([r.record for r in resolved], members, run=run)
     return ResolveReport(
         events=len(events), resolved=len(resolved), merged=sum(1 for r in resolved if len(r.members) > 1), decisions=len(decisions)
     )

@@ -4,8 +4,12 @@ test; an in-process client that connects from loopback; tokens of each role."""
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +63,7 @@ def client(kw: Kwatch) -> Iterator[Any]:
 
     from kwatch.web import create_app
 
-    with TestClient(create_app(kw), client=("127.0.0.1", 50000)) as test_client:
+    with TestClient(create_app(kw), base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as test_client:
         yield test_client
 
 
@@ -77,3 +81,33 @@ def bearer(tokens: dict[str, str]) -> Any:
         return {"Authorization": f"Bearer {tokens[role]}"}
 
     return header
+
+
+@contextmanager
+def serving(app: Any, **options: Any) -> Iterator[str]:
+    """`app` served by a real uvicorn on a free loopback port, in a thread (uvicorn `options`
+    added to its Config); yields its base URL and stops the server after."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def serve() -> Callable[..., Any]:
+    """`serve(app, **uvicorn_options)`: the `serving` context manager, for tests that need a real server."""
+    return serving

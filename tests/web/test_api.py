@@ -168,10 +168,10 @@ def test_reads_from_elsewhere_need_a_token(kw: Any, bearer: Any) -> None:
 
     from kwatch.web import create_app
 
-    remote = TestClient(create_app(kw), client=("203.0.113.7", 40000))
+    remote = TestClient(create_app(kw, allowed_hosts="kwatch.example"), base_url="http://kwatch.example", client=("203.0.113.7", 40000))
     assert remote.get("/api/events").status_code == 401
     assert remote.get("/api/events", headers=bearer("viewer")).status_code == 200
-    public = TestClient(create_app(kw, open_reads=True), client=("203.0.113.7", 40000))
+    public = TestClient(create_app(kw, open_reads=True, allowed_hosts=["kwatch.example"]), base_url="http://kwatch.example", client=("203.0.113.7", 40000))
     assert public.get("/api/events").status_code == 200
 
 

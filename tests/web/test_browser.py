@@ -5,10 +5,8 @@ real uvicorn server on loopback. Skips with the reason when Chromium is missing 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,42 +43,37 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def server(kw: Any) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port, in a thread; yields its base URL."""
-    import uvicorn
-
+def server(kw: Any, serve: Any) -> Iterator[str]:
     from kwatch.web import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(kw), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(kw)) as url:
+        yield url
 
 
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
+@contextmanager
+def _page(browser: Any, server: str) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     opened = context.new_page()
     opened.problems = []  # console errors, page errors and requests that left loopback
     opened.on("console", lambda m: m.type == "error" and opened.problems.append(f"console: {m.text}"))
     opened.on("pageerror", lambda e: opened.problems.append(f"pageerror: {e}"))
     opened.on("request", lambda r: r.url.startswith(server) or r.url.startswith("data:") or opened.problems.append(f"external request: {r.url}"))
-    yield opened
-    context.close()
+    try:
+        yield opened
+    finally:
+        context.close()
 
 
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    with _page(browser, server) as opened:
+        yield opened
+
+
+# The pages' CSP has no 'unsafe-eval', so Playwright's wait_for_function gets functions ("() => …"):
+# a bare expression string is eval'ed in the page and refused.
 def _wait_rendered(page: Any) -> None:
-    page.wait_for_function("document.querySelectorAll('[data-rendered]').length >= 4", timeout=20_000)
+    page.wait_for_function("() => document.querySelectorAll('[data-rendered]').length >= 4", timeout=20_000)
     page.wait_for_selector("#events-table tbody tr", timeout=20_000)
 
 
@@ -109,7 +102,7 @@ def test_filter_changes_the_table(page: Any, server: str) -> None:
     before = page.text_content("#events-status")
     page.select_option("#filters select[name=type]", "arrest")
     page.click("#filters button[type=submit]")
-    page.wait_for_function(f"document.querySelector('#events-status').textContent !== {before!r}")
+    page.wait_for_function(f"() => document.querySelector('#events-status').textContent !== {before!r}")
     types = page.locator("#events-table tbody tr td:nth-child(2)").all_text_contents()
     assert types and set(types) == {"arrest"}
     assert page.problems == []
@@ -136,10 +129,48 @@ def test_xss_document_shows_as_text_and_never_runs(page: Any, server: str, kw: A
     _wait_rendered(page)
     page.fill("#doc-search input[name=q]", "script")
     page.click("#doc-search button")
-    page.wait_for_function("document.querySelector('#documents-table tbody').textContent.includes('script')")
+    page.wait_for_function("() => document.querySelector('#documents-table tbody').textContent.includes('script')")
     events = [e for e in kw.reviewed_records() if any("__xss" in s["quote"] for s in e["sources"])]
     for event in events:
         page.goto(f"{server}/events/{event['id']}")
         assert "window.__xss=1" in page.text_content("#sources")
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.problems == []
+
+
+def test_login_opens_the_dashboard_and_logout_closes_it(browser: Any, kw: Any, serve: Any) -> None:
+    """Reads closed as for a remote browser: / sends to /login; a token logs in (a session
+    cookie); the dashboard renders under the CSP with no console error; logging out ends it."""
+    from kwatch.web import create_app
+
+    analyst = kw.create_token(role="analyst", name="browser analyst").token
+    with serve(create_app(kw, open_reads=False)) as base, _page(browser, base) as page:
+        page.goto(base + "/")
+        assert page.url == base + "/login"
+        page.fill("#login-form input[name=token]", "kw_wrong")
+        page.click("#login-form button[type=submit]")
+        assert "not valid" in page.text_content("#login-error")
+        # The refused login answers 401, which the browser logs; nothing else may be there.
+        assert [p for p in page.problems if "status of 401" not in p] == []
+        page.problems.clear()
+        page.fill("#login-form input[name=token]", analyst)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(base + "/")
+        _wait_rendered(page)
+        assert page.get_attribute("#chart-monthly", "data-rendered") == "chart"
+        assert page.locator("#chart-monthly svg.main-svg").count() >= 1
+        assert "browser analyst (analyst)" in page.text_content("#session-who")
+        cookie = next(c for c in page.context.cookies() if c["name"] == "kwatch_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert page.evaluate("() => document.cookie") == ""
+        # The session reviews from the event page, with no token typed (CSRF: Origin is ours).
+        page.locator("#events-table tbody tr a").first.click()
+        page.wait_for_selector("#review-form[data-session]")
+        page.fill("#review-form input[name=why]", "checked in the browser")
+        page.click("#review-form button[data-action=confirm]")
+        page.wait_for_function("() => document.querySelector('#review-status').textContent === 'confirmed'")
+        page.click("#logout")
+        page.wait_for_url(base + "/login")
+        page.goto(base + "/")
+        assert page.url == base + "/login"
+        assert page.problems == []

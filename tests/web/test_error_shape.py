@@ -83,6 +83,16 @@ def test_crash_is_500_without_details(kw: Any) -> None:
 
     app = create_app(kw)
     kw.reviewed_records = broken  # an instance attribute: only this Kwatch object is affected
-    client = TestClient(app, client=("127.0.0.1", 1), raise_server_exceptions=False)
+    client = TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 1), raise_server_exceptions=False)
     body = _check(client.get("/api/events"), 500)
     assert "secret" not in body["error"]
+
+
+@pytest.mark.parametrize(("host", "status"), [("attacker.example", 421), ("attacker.example:8000", 421), ("bad host", 400)])
+def test_host_refusals_are_in_the_shape(client: Any, host: str, status: int) -> None:
+    _check(client.get("/api/events", headers={"Host": host}), status)
+
+
+def test_cookie_write_failing_csrf_is_in_the_shape(client: Any, kw: Any, event_id: str, tokens: dict[str, str]) -> None:
+    client.post("/login", data={"token": tokens["analyst"]}, headers={"Origin": "http://127.0.0.1"})
+    _check(client.post(f"/api/events/{event_id}/confirm", json={}, headers={"Origin": "http://attacker.example"}), 403)

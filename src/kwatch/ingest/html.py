@@ -25,6 +25,9 @@ _BLOCK_TAGS = frozenset(
 #: symbols instead. Symbols already in the page switch the protection off.
 _JOINER_STANDINS = {"\u200c": "\u2bfe", "\u200d": "\u2bff"}
 _SPACES = re.compile(r"[ \t\u00a0]+")
+#: Characters lxml refuses in a string it parses (controls but tab and line ends, lone
+#: surrogates, the two non-characters XML forbids); a feed's text may hold any of them.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -88,7 +91,7 @@ def html_to_text(fragment: str) -> str:
     script and style are dropped, runs of spaces fold."""
     if "<" not in fragment and "&" not in fragment:
         return _tidy(fragment)
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    root = lxml.html.fragment_fromstring(_NOT_XML_CHARS.sub("", fragment), create_parent="div")
     for bad in root.xpath(".//script|.//style|.//noscript"):
         bad.drop_tree()
     parts: list[str] = []

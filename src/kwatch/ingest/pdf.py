@@ -38,8 +38,8 @@ def read_pdf(data: bytes, *, path: str | None = None, url: str | None = None) ->
         created = _creation_day(reader)
     except IngestError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        # pypdf surfaces a broken object graph as any of these
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
+        # pypdf surfaces a broken object graph as any of these (a cyclic or absurdly deep one: RecursionError)
         raise IngestError(f"PDF is truncated or damaged: {_one_line(exc)}") from None
     finally:
         logger.setLevel(previous)

@@ -1,10 +1,14 @@
 """Plain text and Markdown files → one RawDocument of kind 'text'.
 
 The text is kept exactly as decoded (UTF-8, BOM stripped, CRLF/CR → LF) so evidence offsets found
-later point into the same characters a reader sees in the file.
+later point into the same characters a reader sees in the file. Input in another encoding
+(UTF-16, UTF-32, a charset a server declared) is `transcode`d to UTF-8 bytes before sniffing, so
+the stored text is the same characters whichever encoding the file used.
 """
 
 from __future__ import annotations
+
+import re
 
 from kwatch.errors import IngestError
 from kwatch.models import RawDocument
@@ -14,6 +18,22 @@ _BOM = "\ufeff"
 MAX_TITLE_CHARS = 200
 #: A headline does not end like a sentence or a clause.
 _NOT_TITLE_ENDINGS = (".", ",", ";", ":")
+#: The encoding an XML declaration states, which stops being true once the bytes are UTF-8.
+_XML_ENCODING = re.compile(r"""^(\ufeff?\s*<\?xml\b[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def transcode(data: bytes, encoding: str) -> bytes:
+    """`data`, text in `encoding`, as UTF-8 bytes; an XML declaration at the start is made to say
+    utf-8 (feedparser believes it over the bytes). IngestError when the bytes are not valid."""
+    try:
+        text = data.decode(encoding)
+        return _XML_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
+    except LookupError:
+        raise IngestError(f"text is in an unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"text is not valid {encoding.upper()} at byte {exc.start}") from None
+    except UnicodeEncodeError:  # a lone surrogate the codec let through
+        raise IngestError(f"text is not valid {encoding.upper()} (it holds a lone surrogate)") from None
 
 
 def decode_utf8(data: bytes) -> str:

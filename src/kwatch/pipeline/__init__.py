@@ -42,6 +42,29 @@ class Stage:
 REGISTRY: dict[str, Stage] = {}
 
 
+class StageFailure(Exception):
+    """A stage raised on one document: `stage` names it, `__cause__` is what it raised.
+
+    Not a KwatchError: nothing the user can fix in a setting. Extraction of a batch catches it
+    per document (`kwatch.extraction.run_extraction`), marks that document failed and goes on.
+    """
+
+    def __init__(self, stage: str, error: BaseException) -> None:
+        super().__init__(f"stage {stage}: {type(error).__name__}: {error}")
+        self.stage = stage
+        self.error = error
+
+
+def run_stage(st: Stage, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+    """`st.fn(doc, ctx)`, with any exception it raises wrapped in a StageFailure naming it."""
+    try:
+        return st.fn(doc, ctx)
+    except StageFailure:
+        raise
+    except Exception as err:
+        raise StageFailure(st.name, err) from err
+
+
 def stage(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str]) -> Callable[[StageFn], StageFn]:
     """Register a stage function under a versioned name such as 'dates.v1'."""
     fields = {f.name for f in dataclasses.fields(PipelineDoc)}
@@ -82,8 +105,9 @@ class Pipeline:
         return tuple(st.name for st in self.stages)
 
     def run(self, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
+        """Run the stages in order until one marks the document skipped; StageFailure when one raises."""
         for st in self.stages:
             if doc.skipped:
                 break
-            doc = st.fn(doc, ctx)
+            doc = run_stage(st, doc, ctx)
         return doc

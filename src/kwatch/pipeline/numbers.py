@@ -44,6 +44,7 @@ class _Table:
     vague_re: re.Pattern[str]
     fixed_re: re.Pattern[str]
     range_split: re.Pattern[str]
+    dash_split: re.Pattern[str]
 
 
 @lru_cache(maxsize=None)
@@ -82,6 +83,8 @@ def _table(language: str) -> _Table:
         vague_re=re.compile(rf"^(?:{vague_alt})$", re.I),
         fixed_re=re.compile(rf"^(?:{fixed_alt})", re.I),
         range_split=re.compile(rf"(?<=\d)\s*[{dashes}]\s*(?=\d)|\s+(?:{_alternation(joiners)})\s+", re.I),
+        # A range dash that is not the hyphen of a number word ("twenty-five"): spaced, or next to a digit.
+        dash_split=re.compile(rf"\s+[{dashes}]\s*|\s*[{dashes}]\s+|(?<=\d)[{dashes}]|[{dashes}](?=\d)"),
     )
 
 
@@ -103,7 +106,7 @@ def parse_number(phrase: str, language: str = "en") -> int | None:
     if text in table.fixed:
         return table.fixed[text]
     head, _, scale = text.partition(" ")
-    if head.replace(",", "").isdigit():
+    if head.replace(",", "").isdecimal():
         value = int(head.replace(",", ""))
         if scale:
             if scale not in table.scales:
@@ -145,6 +148,14 @@ def read_quantity(text: str, start: int = 0, language: str = "en") -> Quantity:
     fixed = table.fixed_re.match(rest)
     first = fixed.group(0) if fixed else table.range_split.split(rest, maxsplit=1)[0]
     value = parse_number(first, language)
+    if value is None:
+        # A dash between a digit and a number word ("3 - five", "five -5", "١٢ - five") joins two
+        # numbers that do not read as one: the range keeps the first part that parses.
+        for part in table.dash_split.split(rest):
+            value = parse_number(part, language) if part.strip() else None
+            if value is not None:
+                first = part
+                break
     if value is None:
         raise Bug(f"quantity {text!r} matched the quantity regex but does not parse")
     if len(first.strip()) < len(rest.strip()) and qualifier == "exact":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -30,9 +31,13 @@ EVENT_KEYS = (
     "medium", "languages", "outlet", "detail", "sources",
 )  # fmt: skip
 SOURCE_KEYS = ("document_id", "quote", "start", "end", "fields")
-EXTRACT_STATUSES = ("ok", "skipped")
+#: A document's extract_status once extraction has seen it: 'failed' when a stage (or writing its
+#: events) raised; the events of an earlier extraction are then kept (`mark_extraction_failed`).
+EXTRACT_STATUSES = ("ok", "skipped", "failed")
 #: What a recorded run did (table `runs`).
 RUN_KINDS = ("extract", "resolve")
+#: Longest reason kept in a failed document's extract_note (characters).
+MAX_FAILURE_REASON = 400
 
 _SIGNATURE_BATCH = 1000
 _IN_BATCH = 500  # ids per IN (...) list when loading event sources
@@ -84,6 +89,8 @@ class Store:
         self._now = now
         self.url = url
         self.dialect: str = engine.dialect.name
+        # The connection of the read snapshot open in this thread or task, if any (`snapshot()`).
+        self._snapshot: ContextVar[sa.Connection | None] = ContextVar(f"kwatch_snapshot_{id(self)}", default=None)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -95,6 +102,32 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every store read inside this block (in this thread) sees one state of the database: one
+        read-only transaction (SQLite: a deferred transaction in WAL mode, with `query_only`;
+        PostgreSQL: REPEATABLE READ, READ ONLY), so a concurrent ingest or extraction cannot show
+        half its work. Nested blocks share the outer one. A write inside raises `Bug`."""
+        if self._snapshot.get() is not None:
+            yield
+            return
+        with _translated(), self._engine.connect() as conn:
+            sqlite_dbapi = None
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            elif self.dialect == "sqlite":
+                sqlite_dbapi = conn.connection.dbapi_connection
+                sqlite_dbapi.execute("PRAGMA query_only = ON")  # type: ignore[union-attr]
+            token = self._snapshot.set(conn)
+            transaction = conn.begin()
+            try:
+                yield
+            finally:
+                transaction.rollback()  # it wrote nothing; rolling back says so
+                self._snapshot.reset(token)
+                if sqlite_dbapi is not None:
+                    sqlite_dbapi.execute("PRAGMA query_only = OFF")  # type: ignore[union-attr]
 
     # -- documents --------------------------------------------------------------------------
 
@@ -229,18 +262,28 @@ class Store:
 
     # -- extraction -------------------------------------------------------------------------
 
-    def documents_to_extract(self, *, redo: bool = False) -> list[str]:
-        """Ids of documents not yet extracted (every document with `redo`), in document order."""
-        query = sa.select(documents.c.id).order_by(*_DOCUMENT_ORDER)
+    def documents_to_extract(self, *, redo: bool = False, retry: bool = False, before: datetime | None = None) -> list[str]:
+        """Ids of documents not yet extracted, in document order: with `retry` also the failed
+        ones, with `redo` every document. `before` keeps, of those already extracted, the ones
+        extracted before that time (what an interrupted run started then had still to do)."""
+        c = documents.c
+        query = sa.select(c.id, c.extract_status, c.extracted_at).order_by(*_DOCUMENT_ORDER)
         if not redo:
-            query = query.where(documents.c.extract_status.is_(None))
+            query = query.where(c.extract_status.is_(None) | (c.extract_status == "failed" if retry else sa.false()))
         with self._read() as conn:
-            return list(conn.execute(query).scalars())
+            rows = list(conn.execute(query))
+        # `before` compares datetimes here, not their ISO text under the database's collation.
+        return [
+            row.id
+            for row in rows
+            if before is None or row.extract_status is None or row.extracted_at is None or row.extracted_at < before
+        ]
 
     def set_extraction(self, doc_id: str, *, status: str, note: str | None, events: Sequence[Mapping[str, Any]]) -> None:
-        """Replace a document's extracted events and mark it extracted, in one transaction."""
-        if status not in EXTRACT_STATUSES:
-            raise Bug(f"extract status {status!r} is not one of {EXTRACT_STATUSES}")
+        """Replace a document's extracted events and mark it extracted, in one transaction
+        (status 'ok' or 'skipped'; a failure is `mark_extraction_failed`)."""
+        if status not in EXTRACT_STATUSES or status == "failed":
+            raise Bug(f"extract status {status!r} is not 'ok' or 'skipped' (a failure is mark_extraction_failed)")
         now = self._now()
         event_rows, source_rows = _event_rows(doc_id, events, created_at=now)
         with self._write() as conn:
@@ -258,6 +301,43 @@ class Store:
                 conn.execute(sa.insert(events_table), event_rows)
             if source_rows:
                 conn.execute(sa.insert(event_sources), source_rows)
+
+    def mark_extraction_failed(self, doc_id: str, *, stage: str, reason: str) -> int:
+        """Mark a document's extraction failed in `stage` (a stage name, or 'extract', 'to_record',
+        'store') for `reason`, keeping the events an earlier extraction stored for it: nothing
+        stored is lost. The note, one line, says so: `stage casualties.v1: Bug: … (kept the 2 events
+        of the previous extraction)`. Returns how many events were kept."""
+        reason = " ".join(reason.replace("\x00", " ").split())[:MAX_FAILURE_REASON] or "no message"
+        with self._write() as conn:
+            count = sa.select(sa.func.count()).select_from(events_table).where(events_table.c.document_id == doc_id)
+            kept = int(conn.execute(count).scalar_one())
+            note = f"stage {stage}: {reason}"
+            if kept:
+                note += f" (kept the {kept} event{'s' if kept != 1 else ''} of the previous extraction)"
+            updated = conn.execute(
+                sa.update(documents)
+                .where(documents.c.id == doc_id)
+                .values(extract_status="failed", extract_note=note, extracted_at=self._now())
+            )
+            if updated.rowcount == 0:
+                raise StoreError(f"No document {doc_id} in the store.", hint="ingest it before extracting")
+        return kept
+
+    def extraction_failures(self) -> list[dict[str, Any]]:
+        """Documents whose last extraction failed, oldest failure first: id, path, url, locator,
+        extract_note, extracted_at, and stage and reason read back from the note."""
+        c = documents.c
+        query = (
+            sa.select(c.id, c.path, c.url, c.locator, c.extract_note, c.extracted_at)
+            .where(c.extract_status == "failed")
+            .order_by(c.extracted_at, c.id)
+        )
+        with self._read() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(query)]
+        for row in rows:
+            stage, sep, reason = (row["extract_note"] or "").removeprefix("stage ").partition(": ")
+            row["stage"], row["reason"] = (stage, reason) if sep else ("extract", row["extract_note"] or "")
+        return rows
 
     def events(
         self,
@@ -301,8 +381,12 @@ class Store:
         with self._read() as conn:
             return [dict(row._mapping) for row in conn.execute(sa.select(*columns).order_by(*_DOCUMENT_ORDER))]
 
-    def replace_resolution(self, resolved: Sequence[Mapping[str, Any]], members: Sequence[Mapping[str, Any]]) -> None:
-        """Replace every resolved event and membership with these rows, in one transaction."""
+    def replace_resolution(
+        self, resolved: Sequence[Mapping[str, Any]], members: Sequence[Mapping[str, Any]], *, run: int | None = None
+    ) -> None:
+        """Replace every resolved event and membership with these rows, in one transaction; with
+        `run` (a `start_run('resolve', ...)` id), that run is finished in the same transaction
+        (documents: the events resolved), so readers see the resolution and its run together."""
         columns = {c.name for c in resolved_events.c}
         rows = [{key: row.get(key) for key in columns} for row in resolved]
         for row in rows:
@@ -317,6 +401,8 @@ class Store:
             member_rows = [{"resolved_id": m["resolved_id"], "event_id": m["event_id"], "reason": dict(m["reason"])} for m in members]
             for i in range(0, len(member_rows), _WRITE_BATCH):
                 conn.execute(sa.insert(resolved_members), member_rows[i : i + _WRITE_BATCH])
+            if run is not None:
+                self._finish_run(conn, run, documents=len(member_rows), failed=0, note=None)
 
     def resolved_events(
         self,
@@ -352,15 +438,39 @@ class Store:
             return list(conn.execute(query).scalars())
 
     def resolution_is_current(self) -> bool:
-        """Every extracted event belongs to a resolved event (false after an extraction that was
-        not followed by `Kwatch.resolve()`)."""
-        with self._read() as conn:
-            events = conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one()
-            joined = conn.execute(
-                sa.select(sa.func.count()).select_from(resolved_members.join(events_table, events_table.c.id == resolved_members.c.event_id))
-            ).scalar_one()
-            members = conn.execute(sa.select(sa.func.count()).select_from(resolved_members)).scalar_one()
-        return events == joined == members
+        """The stored resolution is of the events as they are now (false after an extraction that
+        was not followed by `Kwatch.resolve()`); see `resolution_state()`."""
+        state = self.resolution_state()
+        return state["unresolved_events"] == 0 and state["vanished_members"] == 0 and state["documents_extracted_since"] == 0
+
+    def resolution_state(self) -> dict[str, Any]:
+        """How the stored resolution stands against the extracted events, read in one snapshot:
+        `unresolved_events` (extracted events no resolved event holds), `vanished_members`
+        (members whose event was re-extracted away), `documents_extracted_since` (documents
+        extracted after the resolve run that finished last started), `last_run` (that run, or None)
+        and `unfinished_run` (the newest resolve run when it never finished, or None)."""
+        joined = resolved_members.join(events_table, events_table.c.id == resolved_members.c.event_id)
+        with self.snapshot(), self._read() as conn:
+            events = int(conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one())
+            members = int(conn.execute(sa.select(sa.func.count()).select_from(resolved_members)).scalar_one())
+            held = int(conn.execute(sa.select(sa.func.count()).select_from(joined)).scalar_one())
+            # The resolution stored is the one that finished last (two may overlap; the later
+            # write wins), so it is the run that finished last, not the one that started last.
+            finished = sa.select(runs).where(runs.c.kind == "resolve", runs.c.finished_at.is_not(None))
+            row = conn.execute(finished.order_by(runs.c.finished_at.desc(), runs.c.id.desc()).limit(1)).first()
+            last = None if row is None else dict(row._mapping)
+            since = 0
+            if last is not None:
+                query = sa.select(sa.func.count()).select_from(documents).where(documents.c.extracted_at > last["started_at"])
+                since = int(conn.execute(query).scalar_one())
+            unfinished = self.unfinished_run("resolve")
+        return {
+            "unresolved_events": events - held,
+            "vanished_members": members - held,
+            "documents_extracted_since": since,
+            "last_run": last,
+            "unfinished_run": unfinished,
+        }
 
     def resolved_members(self, resolved_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """{resolved id: [{event_id, reason}, ...] in event id order}."""
@@ -424,9 +534,12 @@ class Store:
     def finish_run(self, run_id: int, *, documents: int, failed: int, note: str | None = None) -> None:
         """Mark a run finished now, with what it did."""
         _reject_nul("run note", note)
-        values = {"finished_at": self._now(), "documents": documents, "failed": failed, "note": note}
         with self._write() as conn:
-            conn.execute(sa.update(runs).where(runs.c.id == run_id).values(**values))
+            self._finish_run(conn, run_id, documents=documents, failed=failed, note=note)
+
+    def _finish_run(self, conn: sa.Connection, run_id: int, *, documents: int, failed: int, note: str | None) -> None:
+        values = {"finished_at": self._now(), "documents": documents, "failed": failed, "note": note}
+        conn.execute(sa.update(runs).where(runs.c.id == run_id).values(**values))
 
     def runs(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Recorded runs, newest first."""
@@ -562,8 +675,9 @@ class Store:
         return found
 
     def data_version(self) -> tuple[Any, ...]:
-        """A value that changes whenever the events, their resolution inputs or their review
-        change (extraction, analysts' decisions, audit entries): a cache key for readers."""
+        """A value that changes whenever the events, their resolution or its inputs, or their review
+        change (extraction, a resolve run starting or finishing, analysts' decisions, audit
+        entries), in any process: a cache key for readers. One statement; it only reads."""
         parts = (
             sa.select(sa.func.count()).select_from(events_table),
             sa.select(sa.func.max(events_table.c.created_at)),
@@ -572,6 +686,9 @@ class Store:
             sa.select(sa.func.count()).select_from(resolved_members),
             sa.select(sa.func.max(analyst_decisions.c.id)),
             sa.select(sa.func.max(audit_log.c.id)),
+            # A resolution starting or finishing (in any process) changes what readers serve.
+            sa.select(sa.func.max(runs.c.id)).where(runs.c.kind == "resolve"),
+            sa.select(sa.func.count()).select_from(runs).where(runs.c.kind == "resolve", runs.c.finished_at.is_not(None)),
         )
         with self._read() as conn:
             return tuple(conn.execute(sa.select(*(part.scalar_subquery() for part in parts))).one())
@@ -602,11 +719,17 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
+        held = self._snapshot.get()
+        if held is not None:
+            yield held
+            return
         with _translated(), self._engine.connect() as conn:
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
+        if self._snapshot.get() is not None:
+            raise Bug("a store write inside a read snapshot: reads never write (finish the snapshot first)")
         with _translated(), self._engine.connect() as conn:
             conn.execution_options(**{engines.SQLITE_BEGIN: "IMMEDIATE"})
             with conn.begin():

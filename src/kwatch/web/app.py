@@ -6,7 +6,9 @@ ours, FastAPI's validation errors, unknown routes and methods, crashes — leave
     {"ok": false, "status": 404, "error": "No event 'x'.", "errors": [...]}
 
 Reads are open to clients on the loopback interface (or to everyone with `open_reads=True`);
-anyone else needs a bearer token. Every write needs an analyst token (admin to manage tokens).
+anyone else needs a bearer token or a login session (`web/sessions.py`). Every write needs an
+analyst token or an analyst's session (admin to manage tokens). Around the app, `web/guard.py`
+checks the Host header, bounds the requests in flight and adds the security headers.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import io
 import ipaddress
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -41,6 +43,9 @@ from kwatch.errors import (
     Unauthenticated,
 )
 from kwatch.query import EventQuery, order, select
+from kwatch.resolve import ResolutionStatus
+from kwatch.web.guard import allowed_host_names, guard, security_headers
+from kwatch.web.sessions import add_login, credentials
 
 #: HTTP status of each error class; the most specific class listed wins. Anything else a user
 #: can fix is a 400.
@@ -130,67 +135,93 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
 
 class Snapshot:
-    """The reviewed records and the stats of one data version of the store, rebuilt when
-    `Store.data_version()` changes (an extraction, a decision or a review by anyone, in any
-    process). Building them reads every event, so requests share one build."""
+    """The reviewed records, the stats and the resolution status of one data version of the
+    store, rebuilt when `Store.data_version()` changes (an extraction, a resolution finishing, a
+    decision or a review by anyone, in any process). Building them reads every event, so requests
+    share one build; the version and what is built for it are read in one store snapshot, and
+    nothing here writes (reads serve the last complete resolution; they never resolve)."""
 
     def __init__(self, kw: Kwatch) -> None:
         self._kw = kw
         self._lock = threading.Lock()
         self._version: tuple[Any, ...] | None = None
+        self._status: ResolutionStatus | None = None
         self._records: dict[bool, list[Any]] = {}
         self._stats: dict[tuple[Any, ...], dict[str, list[dict[str, Any]]]] = {}
 
-    def _current(self) -> None:
+    def _current(self) -> ResolutionStatus:
         version = self._kw.store.data_version()
-        if version != self._version:
+        if version != self._version or self._status is None:
             self._version, self._records, self._stats = version, {}, {}
+            self._status = self._kw.resolution_status()
+        return self._status
+
+    def read(self, *, include_rejected: bool = False) -> tuple[list[Any], ResolutionStatus]:
+        """Reviewed records in `query.order()`, and the status of the resolution they come from."""
+        with self._lock, self._kw.store.snapshot():
+            status = self._current()
+            if include_rejected not in self._records:
+                self._records[include_rejected] = order(self._kw.reviewed_records(include_rejected=include_rejected))
+            return self._records[include_rejected], status
 
     def records(self, *, include_rejected: bool = False) -> list[Any]:
         """Reviewed records in `query.order()`."""
-        with self._lock:
-            self._current()
-            if include_rejected not in self._records:
-                self._records[include_rejected] = order(self._kw.reviewed_records(include_rejected=include_rejected))
-            return self._records[include_rejected]
+        return self.read(include_rejected=include_rejected)[0]
 
-    def stats(self, **filters: Any) -> dict[str, list[dict[str, Any]]]:
+    def status(self) -> ResolutionStatus:
+        """The status of the resolution reads serve now (computed once per data version)."""
+        with self._lock, self._kw.store.snapshot():
+            return self._current()
+
+    def stats(self, **filters: Any) -> tuple[dict[str, list[dict[str, Any]]], ResolutionStatus]:
+        """The stats tables for these filters, and the status of the resolution they come from."""
         key = tuple(sorted(filters.items()))
-        with self._lock:
-            self._current()
+        with self._lock, self._kw.store.snapshot():
+            status = self._current()
             if key not in self._stats:
                 self._stats[key] = stats_tables(self._kw, **filters)
-            return self._stats[key]
+            return self._stats[key], status
+
+
+#: Response header of the reads that serve resolved events: `current` or `stale`.
+RESOLUTION_HEADER = "X-Kwatch-Resolution"
+
+
+def resolution_body(status: ResolutionStatus, response: Response) -> dict[str, Any]:
+    """The `resolution` member of a read's body (current, resolved_at, …), and its header."""
+    response.headers[RESOLUTION_HEADER] = "current" if status.current else "stale"
+    return status.as_dict()
 
 
 def reader(request: Request) -> Principal | None:
-    """Reads: open on loopback (or to all with open_reads=True); otherwise any valid token."""
-    kw: Kwatch = request.app.state.kw
-    token = _bearer(request)
-    if token is not None:
-        return kw.authenticate(token)
+    """Reads: open on loopback (or to all with open_reads=True); otherwise any valid token or session."""
+    principal = credentials(request)
+    if principal is not None:
+        return principal
     allowed = request.app.state.open_reads
     if allowed is None:
         allowed = _is_loopback(request.client.host if request.client else None)
     if not allowed:
-        raise Unauthenticated("Reading from outside this machine needs a bearer token.", hint="send 'Authorization: Bearer TOKEN' (any role)")
+        raise Unauthenticated(
+            "Reading from outside this machine needs a bearer token or a login.",
+            hint="send 'Authorization: Bearer TOKEN' (any role), or log in at /login",
+        )
     return None
 
 
+def _writer(request: Request, role: str) -> Principal:
+    principal = credentials(request, write=True)
+    return require(principal or request.app.state.kw.authenticate(None), role)
+
+
 def analyst(request: Request) -> Principal:
-    return require(request.app.state.kw.authenticate(_bearer(request)), "analyst")
+    return _writer(request, "analyst")
 
 
 def admin(request: Request) -> Principal:
-    return require(request.app.state.kw.authenticate(_bearer(request)), "admin")
+    return _writer(request, "admin")
 
 
 Reader = Annotated[Principal | None, Depends(reader)]
@@ -198,11 +229,22 @@ Analyst = Annotated[Principal, Depends(analyst)]
 Admin = Annotated[Principal, Depends(admin)]
 
 
-def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title: str = "Khorasan Watch") -> FastAPI:
+def create_app(
+    kw_or_db: Kwatch | str,
+    *,
+    open_reads: bool | None = None,
+    allowed_hosts: str | Iterable[str] | None = None,
+    max_requests: int | None = None,
+    title: str = "Khorasan Watch",
+) -> FastAPI:
     """The FastAPI app over a `Kwatch` (or a store path/URL, opened here and closed on shutdown).
 
     open_reads: True lets anyone read without a token; False asks every reader for one; None
     (default) lets clients on the loopback interface read without one.
+    allowed_hosts: Host names answered besides the loopback ones (comma-separated text or a
+    list; default: the `allowed_hosts` setting); any other Host gets 421.
+    max_requests: requests worked on or waiting at once (default: the `web_max_requests`
+    setting); one more gets 503 with Retry-After.
     """
     owns = not isinstance(kw_or_db, Kwatch)
     kw: Kwatch = kwatch.open(kw_or_db) if owns else kw_or_db  # type: ignore[arg-type]
@@ -211,7 +253,7 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
         summary="Read and review the Khorasan Watch events dataset.",
         version=kwatch.__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # our own /api/docs page (pages.py), without inline script
         redoc_url=None,
     )
     app.state.kw = kw
@@ -220,6 +262,9 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
     app.state.snapshot = snapshot
     if owns:
         app.router.on_shutdown.append(kw.close)
+    hosts = allowed_host_names(kw.settings.get("allowed_hosts", "") if allowed_hosts is None else allowed_hosts)
+    app.state.allowed_hosts = hosts
+    guard(app, allowed_hosts=hosts, max_requests=int(kw.settings.get("web_max_requests", 64) if max_requests is None else max_requests))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -244,13 +289,16 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
-        # No traceback or message leaves the server: it may hold paths or data.
-        return _error_response(500, "Internal error: this is a bug in kwatch; the server log has the details.")
+        # No traceback or message leaves the server: it may hold paths or data. Starlette answers
+        # crashes outside the middleware, so this response gets the security headers here.
+        headers = security_headers(request.url.path)
+        return _error_response(500, "Internal error: this is a bug in kwatch; the server log has the details.", headers=headers)
 
     # -- reads -----------------------------------------------------------------------------
 
     @app.get("/api/events", tags=["events"])
     def list_events(
+        response: Response,
         _: Reader,
         type: str | None = None,
         since: str | None = Query(None, description="YYYY[-MM[-DD]]"),
@@ -263,15 +311,23 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
         limit: int = Query(50, ge=1, le=500),
         offset: int = Query(0, ge=0),
     ) -> dict[str, Any]:
-        """Events (with analysts' edits applied), newest first."""
+        """Events (with analysts' edits applied), newest first, from the last complete resolution
+        (`resolution.current` false, header X-Kwatch-Resolution: stale, when documents were
+        extracted since)."""
         query = EventQuery(type=type, since=since, until=until, country=country, province=province, actor=actor, text=text, review=review, limit=limit, offset=offset)
-        page = select(snapshot.records(include_rejected=review == "rejected"), query.check(), ordered=True)
-        return {"ok": True, "total": page.total, "limit": page.limit, "offset": page.offset, "items": plain(page.items)}
+        records, status = snapshot.read(include_rejected=review == "rejected")
+        page = select(records, query.check(), ordered=True)
+        body = {"ok": True, "total": page.total, "limit": page.limit, "offset": page.offset, "items": plain(page.items)}
+        return {**body, "resolution": resolution_body(status, response)}
 
     @app.get("/api/events/{event_id}", tags=["events"])
-    def get_event(_: Reader, event_id: str) -> dict[str, Any]:
+    def get_event(_: Reader, event_id: str, response: Response) -> dict[str, Any]:
         """One event with its sources and quotes, why its sources were merged, and its audit log."""
-        return {"ok": True, **plain(event_view(kw, event_id))}
+        # The status first, not inside the event's snapshot: waiting for the cache's lock while
+        # holding a connection could exhaust the pool.
+        status = snapshot.status()
+        view = event_view(kw, event_id)
+        return {"ok": True, **plain(view), "resolution": resolution_body(status, response)}
 
     @app.get("/api/events/{event_id}/audit", tags=["review"])
     def event_audit(_: Reader, event_id: str) -> dict[str, Any]:
@@ -304,6 +360,7 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
 
     @app.get("/api/stats", tags=["analytics"])
     def stats(
+        response: Response,
         _: Reader,
         since: str | None = None,
         until: str | None = None,
@@ -312,7 +369,8 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
         actor: str | None = None,
     ) -> dict[str, Any]:
         """The analytics tables (monthly, propaganda_by_language, casualties, abroad, by_province, …) as row lists."""
-        return {"ok": True, "stats": snapshot.stats(since=since, until=until, country=country, province=province, actor=actor)}
+        tables, status = snapshot.stats(since=since, until=until, country=country, province=province, actor=actor)
+        return {"ok": True, "stats": tables, "resolution": resolution_body(status, response)}
 
     @app.get("/api/export", tags=["export"], response_class=Response)
     def export(_: Reader, format: str = "jsonl") -> Response:
@@ -325,7 +383,7 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
 
     @app.get("/api/whoami", tags=["auth"])
     def whoami(request: Request) -> dict[str, Any]:
-        principal = kw.authenticate(_bearer(request))
+        principal = credentials(request) or kw.authenticate(None)
         return {"ok": True, "token_id": principal.token_id, "name": principal.name, "role": principal.role}
 
     # -- writes ----------------------------------------------------------------------------
@@ -358,7 +416,8 @@ def create_app(kw_or_db: Kwatch | str, *, open_reads: bool | None = None, title:
 
     from kwatch.web.pages import add_pages
 
-    add_pages(app, kw, reader)
+    add_pages(app, kw)
+    add_login(app)
     return app
 
 

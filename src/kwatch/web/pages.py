@@ -6,10 +6,11 @@ from the internet.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kwatch.api import Kwatch
 from kwatch.review import EDITABLE_FIELDS, VOCABULARY
 from kwatch.web.provinces import province_map
+from kwatch.web.sessions import page_principal, session_of
 
 ABROAD_TYPES = ("attack", "plot", "arrest")
 
@@ -39,8 +41,44 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def render(name: str, **context: Any) -> HTMLResponse:
-    return HTMLResponse(_templates.get_template(name).render(**context))
+#: A JS string literal, '…' or "…" (minified plotly.js writes both).
+_JS_STRING = r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+
+
+@lru_cache(maxsize=1)
+def plotly_css() -> str:
+    """The CSS plotly.js would insert into a <style> element of its own, as a stylesheet.
+
+    Our CSP has no 'unsafe-inline' for styles, so the dashboard pre-empts plotly's style element
+    with `<link id="plotly.js-style-global" class="no-inline-styles">` (which plotly honours) and
+    serves the rules here: they are read out of the bundle's `{"X,X div": "…", …}` table, with X
+    and Y expanded as plotly expands them."""
+    source = plotly_js()
+    start = source.find('{"X,X div":')
+    end = source.find("};for(", start)
+    if start < 0 or end < 0:
+        return ""
+    # A key is quoted, or a bare identifier where the minifier dropped the quotes (Y:'…').
+    rules = re.findall(r"(" + _JS_STRING[1:-1] + r"|[A-Za-z_$][\w$]*)\s*:\s*" + _JS_STRING, source[start:end])
+    lines = []
+    for key, value in rules:
+        key = key[1:-1] if key[0] in "'\"" else key
+        selector = re.sub("^,", " ,", key).replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        lines.append(f"{selector} {{{value[1:-1]}}}")
+    return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=1)
+def plotly_style_ids() -> tuple[str, ...]:
+    """Ids of the <style> elements plotly.js adds when loaded unless an element with that id
+    exists (maplibre's CSS, for map traces the dashboard does not draw): the page holds an empty
+    <template> with each id, so no inline style is refused by the CSP."""
+    found = re.findall(r'document\.getElementById\("([0-9a-f]{32,64})"\)\)\{var \w+=document\.createElement\("style"\)', plotly_js())
+    return tuple(dict.fromkeys(found))
+
+
+def render(name: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_templates.get_template(name).render(**context), status_code=status)
 
 
 def dashboard_context(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -62,29 +100,44 @@ def dashboard_context(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def add_pages(app: FastAPI, kw: Kwatch, reader: Callable[..., Any]) -> None:
+def add_pages(app: FastAPI, kw: Kwatch) -> None:
+    """The pages. Each reads as the API does (`app.reader`), except that a browser without
+    credentials is sent to /login; `session` (the logged-in principal or None) feeds the header."""
     static = resources.files("kwatch.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    reader = page_principal
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """Swagger UI (from FastAPI's CDN, as FastAPI serves it) started by a static script."""
+        return render("api_docs.html")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly() -> Response:
         return Response(plotly_js(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "public, max-age=86400"})
 
+    @app.get("/vendor/plotly.css", include_in_schema=False)
+    def plotly_stylesheet() -> Response:
+        return Response(plotly_css(), media_type="text/css; charset=utf-8", headers={"Cache-Control": "public, max-age=86400"})
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request, _: Any = Depends(reader)) -> HTMLResponse:
         context = dashboard_context(request.app.state.snapshot.records())
-        return render("dashboard.html", vocabulary=VOCABULARY, **context)
+        return render(
+            "dashboard.html", vocabulary=VOCABULARY, session=session_of(request), plotly_style_ids=plotly_style_ids(),
+            resolution=request.app.state.snapshot.status(), **context,
+        )
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
-    def event_page(event_id: str, _: Any = Depends(reader)) -> HTMLResponse:
+    def event_page(request: Request, event_id: str, _: Any = Depends(reader)) -> HTMLResponse:
         from kwatch.web.app import event_view
 
         view = event_view(kw, event_id)
-        return render("event.html", editable=EDITABLE_FIELDS, **view)
+        return render("event.html", editable=EDITABLE_FIELDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(document_id: str, _: Any = Depends(reader)) -> HTMLResponse:
+    def document_page(request: Request, document_id: str, _: Any = Depends(reader)) -> HTMLResponse:
         doc = kw.store.get_document(document_id)
         if doc is None:
             raise StarletteHTTPException(404, f"No document {document_id!r}.")
-        return render("document.html", doc=doc)
+        return render("document.html", doc=doc, session=session_of(request))

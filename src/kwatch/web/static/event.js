@@ -4,11 +4,13 @@
 const eventId = document.getElementById("event").dataset.eventId;
 const form = document.getElementById("review-form");
 const message = document.getElementById("review-message");
-form.elements.token.value = sessionStorage.getItem("kwatch-token") || "";
+// Logged in (a session cookie), the form has no token field and the cookie does the work.
+const tokenField = form.elements.token;
+if (tokenField) tokenField.value = sessionStorage.getItem("kwatch-token") || "";
 
 async function act(action) {
-  const token = form.elements.token.value.trim();
-  sessionStorage.setItem("kwatch-token", token);
+  const token = tokenField ? tokenField.value.trim() : "";
+  if (tokenField) sessionStorage.setItem("kwatch-token", token);
   const payload = {why: form.elements.why.value || null};
   if (action === "edit") {
     payload.field = form.elements.field.value;
@@ -22,7 +24,7 @@ async function act(action) {
   try {
     await getJSON(`/api/events/${encodeURIComponent(eventId)}/${action}`, {
       method: "POST",
-      headers: {"Content-Type": "application/json", "Authorization": "Bearer " + token},
+      headers: Object.assign({"Content-Type": "application/json"}, token ? {"Authorization": "Bearer " + token} : {}),
       body: JSON.stringify(payload),
     });
     window.location.reload();
