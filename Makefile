@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test bench clean
+.PHONY: install run test check bench clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ run: install
 test: install
 	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
+
+# Lint (ruff over src and tests) and types (mypy --strict over src, configured in pyproject.toml).
+check: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "ingest" / "bad"
 
 
-def run(db: Path, *args: str) -> "subprocess.CompletedProcess[str]":
+def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real `kwatch` program in a child process, as a user would."""
     return subprocess.run([sys.executable, "-m", "kwatch", "--db", str(db), *args], capture_output=True, text=True, timeout=300)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
 
-from pathlib import Path
 from kwatch.cli import cli
 from kwatch.settings import SETTINGS
 

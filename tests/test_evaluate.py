@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kwatch.evaluate import Counts, dates_compatible, field_equal, load_jsonl, score
 from kwatch.errors import EvalError
+from kwatch.evaluate import Counts, dates_compatible, field_equal, load_jsonl, score
 
 
 @pytest.mark.parametrize(

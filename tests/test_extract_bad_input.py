@@ -57,7 +57,7 @@ CONTROL = (
 )
 
 
-def run(db: Path, *args: str) -> "subprocess.CompletedProcess[str]":
+def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kwatch", "--db", str(db), *args], capture_output=True, text=True, timeout=600)
 
 

@@ -9,9 +9,10 @@ import itertools
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
 from kwatch.settings import resolve
 from kwatch.store import Store, open_store
 
-T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 22, 18, 0, tzinfo=UTC)
 
 GOOD = (
     "A suicide bomber killed 12 worshippers at a mosque in Kunduz on Friday, 8 October 2021, police said.",

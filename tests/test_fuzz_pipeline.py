@@ -10,8 +10,8 @@ no deadline); `KWATCH_FUZZ_EXAMPLES` raises the count for a longer hunt.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ def _plain(texts: Any) -> set[str]:
     return {t for t in _strings(texts) if 0 < len(t) <= 30 and not any(ch in t for ch in "\\{}()[]|?*+^$")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def pools(language: str) -> dict[str, tuple[str, ...]]:
     """The language's words by role: event words, casualty words, number words, place names."""
     places = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))["places"]
@@ -176,7 +176,7 @@ def test_a_batch_of_odd_documents_ends_every_one_ok_skipped_or_failed(tmp_path_f
             text = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF) or "x"  # the store takes UTF-8 only
             meta = data.draw(_meta, label="meta")
             raw = RawDocument(text=text, kind=kind, language=language, locator=f"chan/{n}", meta={k: v for k, v in meta.items()})
-            store.add_document(raw, ingested_at=datetime(2024, 3, 5, tzinfo=timezone.utc))
+            store.add_document(raw, ingested_at=datetime(2024, 3, 5, tzinfo=UTC))
         report = run_extraction(store, pipeline=pipeline, ctx=ctx)
         statuses = [d.extract_status for d in store.documents()]
         assert report.documents == len(statuses)

@@ -3,7 +3,7 @@ the batch, the clock is injected."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +14,7 @@ from kwatch.ingestion import ingest
 from kwatch.store import open_store
 
 DATA = Path(__file__).resolve().parent / "data"
-T0 = datetime(2024, 3, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 23, 9, 0, tzinfo=UTC)
 
 
 def clock() -> datetime:

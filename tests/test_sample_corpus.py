@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -186,9 +187,9 @@ def test_telegram_export_has_media_type(media_type: str) -> None:
 
 @pytest.mark.parametrize("message", _messages("message"), ids=lambda m: str(m["id"]))
 def test_telegram_message_dates_agree(message: dict[str, Any]) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    stamp = datetime.fromisoformat(message["date"]).replace(tzinfo=timezone.utc).timestamp()
+    stamp = datetime.fromisoformat(message["date"]).replace(tzinfo=UTC).timestamp()
     assert int(message["date_unixtime"]) == int(stamp)
     assert isinstance(message["text_entities"], list)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 
@@ -42,7 +43,7 @@ RESOLVED_FIELDS = RECORD_FIELDS + (
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def sample_corpus_path() -> Path:
@@ -61,7 +62,7 @@ class Kwatch:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Kwatch":
+    def __enter__(self) -> Kwatch:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -138,7 +139,7 @@ class Kwatch:
         ]
         return sorted([*self.store.errors(), *failures], key=lambda e: e.at)
 
-    def events(self, **filters: Any) -> "pandas.DataFrame":
+    def events(self, **filters: Any) -> pandas.DataFrame:
         """The resolved events (`event_records(**filters)`) as a pandas DataFrame, one row each."""
         from kwatch.analytics import frame
 
@@ -161,7 +162,7 @@ class Kwatch:
         return records
 
     # resolution (kwatch.resolve) -------------------------------------------------------------
-    def resolve(self) -> "ResolveReport":
+    def resolve(self) -> ResolveReport:
         """Group the extracted events into resolved events (one per real event), applying the
         analysts' decisions, and store them (a recorded run of kind 'resolve'). Runs after every
         extraction and every merge or split; reads never run it (see `resolution_status`)."""
@@ -169,7 +170,7 @@ class Kwatch:
 
         return resolve_store(self.store, name=_info_name)
 
-    def resolution_status(self) -> "ResolutionStatus":
+    def resolution_status(self) -> ResolutionStatus:
         """Whether the stored resolution, which every read serves, is of the events as they are
         now: when it finished, how many extracted events it lacks, and a resolve run that started
         and never finished. Reads only."""
@@ -280,7 +281,7 @@ class Kwatch:
         country: str | None = None,
         province: str | None = None,
         actor: str | None = None,
-    ) -> dict[str, "pandas.DataFrame"]:
+    ) -> dict[str, pandas.DataFrame]:
         """The analyses (kwatch.analytics.ALL) over the resolved events, as DataFrames keyed
         monthly, propaganda_by_language, propaganda_by_medium, casualties, abroad, by_province."""
         from kwatch.analytics import stats
@@ -411,7 +412,7 @@ class Kwatch:
         """Every event record with analysts' overrides applied (rejected ones only on request)."""
         return self.event_records(include_rejected=include_rejected)
 
-    def browse(self, query: "EventQuery") -> "Page":
+    def browse(self, query: EventQuery) -> Page:
         """One page of reviewed event records matching `query` (the web API's events list)."""
         from kwatch.query import select
 
@@ -497,7 +498,7 @@ def open(db: str | None = None, **settings: Any) -> Kwatch:  # noqa: A001 - mirr
     return Kwatch(open_store(values["db"]), values)
 
 
-def evaluate_corpus(gold: Path, corpus: Path) -> "Report":
+def evaluate_corpus(gold: Path, corpus: Path) -> Report:
     """`kwatch eval`: ingest `corpus` into a temporary SQLite store, extract, export the records
     and score them against the `gold` file with the rules of FORMAT.md."""
     import tempfile
@@ -517,7 +518,7 @@ def evaluate_corpus(gold: Path, corpus: Path) -> "Report":
     return score(gold_records, predictions, corpus=corpus, texts=texts)
 
 
-def report_dict(report: "Report") -> dict[str, Any]:
+def report_dict(report: Report) -> dict[str, Any]:
     """A scoring report as one JSON-able object (what `kwatch eval --json` prints)."""
     return {
         "events": report.events.as_dict(),

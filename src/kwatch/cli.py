@@ -291,7 +291,9 @@ def events(ctx: click.Context, type_: str | None, since: str | None, until: str 
         killed = "" if r.get("killed") is None else str(r["killed"])
         if r.get("killed_claimed") is not None:
             killed += f" (claimed {r['killed_claimed']})"
-        table.add_row(r["id"][:10], r.get("date") or "", r["type"], _clip(where, 40), r.get("actor") or "", r.get("method") or r.get("medium") or "", killed, "" if r.get("injured") is None else str(r["injured"]), claimed, str(len(r["sources"])))
+        injured = "" if r.get("injured") is None else str(r["injured"])
+        method = r.get("method") or r.get("medium") or ""
+        table.add_row(r["id"][:10], r.get("date") or "", r["type"], _clip(where, 40), r.get("actor") or "", method, killed, injured, claimed, str(len(r["sources"])))
     stdout.print(table)
     click.echo(f"{len(records)} events.")
 

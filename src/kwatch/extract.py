@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import Counter
-from functools import lru_cache
-from typing import Any, Iterator
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import Any
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, Pipeline, run_stage
@@ -64,7 +65,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon_scripts(language: str) -> frozenset[str]:
     """The scripts the lexicons of `language` are written in ({'LATIN'} for English)."""
     declared = lexicon.load("dates", language).get("scripts")

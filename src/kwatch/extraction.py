@@ -17,10 +17,11 @@ finishes it marks the interrupted run finished with the note 'finished by run M'
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from kwatch.extract import build_context, extract, to_record
 from kwatch.models import Document
@@ -83,7 +84,7 @@ def document_name(doc: Document) -> str:
     return doc.url or doc.path or doc.id
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon_digest() -> str:
     digest = hashlib.sha256()
     root = resources.files("kwatch") / "lexicons"
@@ -100,7 +101,7 @@ def _lexicon_digest() -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline_version(names: tuple[str, ...] = DEFAULT_STAGES) -> str:
     """A short, stable hash of the stage names in order and of every lexicon file the stages read
     (`kwatch/lexicons/**.yaml`): it changes exactly when what extraction does may change."""

@@ -16,10 +16,10 @@ import gzip
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Sequence
 
 from kwatch import lexicon
 from kwatch.errors import Bug

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -15,7 +15,7 @@ import yaml
 from kwatch.errors import Bug
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str, language: str | None = None) -> Any:
     base = resources.files("kwatch") / "lexicons"
     path = base / language / f"{name}.yaml" if language else base / f"{name}.yaml"

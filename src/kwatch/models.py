@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 #: Document kinds, one per reader.
 KINDS = ("text", "html", "pdf", "rss", "telegram")

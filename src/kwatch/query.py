@@ -33,7 +33,7 @@ class EventQuery:
     limit: int = 50
     offset: int = 0
 
-    def check(self) -> "EventQuery":
+    def check(self) -> EventQuery:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and not _PARTIAL_DATE.match(value):

@@ -28,10 +28,11 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -560,7 +561,7 @@ def propaganda_rows(records: Iterable[Mapping[str, Any]]) -> dict[str, list[dict
     return rows
 
 
-def propaganda_breakdowns(records: Iterable[Mapping[str, Any]]) -> dict[str, "pd.DataFrame"]:
+def propaganda_breakdowns(records: Iterable[Mapping[str, Any]]) -> dict[str, pd.DataFrame]:
     """`propaganda_rows` as pandas DataFrames (long format: month, value, releases)."""
     import pandas as pd
 

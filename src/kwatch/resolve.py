@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kwatch import lexicon
@@ -117,7 +117,7 @@ class ResolutionStatus:
         }
 
     @staticmethod
-    def of(state: Mapping[str, Any]) -> "ResolutionStatus":
+    def of(state: Mapping[str, Any]) -> ResolutionStatus:
         """From `Store.resolution_state()`."""
         last, unfinished = state["last_run"], state["unfinished_run"]
         return ResolutionStatus(
@@ -221,7 +221,7 @@ def _resolve(
     return sorted(resolved, key=lambda r: r.id)
 
 
-def resolve_store(store: "Store", *, name: Callable[[Mapping[str, Any]], str] = lambda info: str(info["id"])) -> ResolveReport:
+def resolve_store(store: Store, *, name: Callable[[Mapping[str, Any]], str] = lambda info: str(info["id"])) -> ResolveReport:
     """Resolve every event in `store` with its analyst decisions and replace the stored
     resolution, recorded as a run of kind 'resolve' (`RESOLVE_VERSION`). The input (events, their
     documents, decisions) is read in one snapshot, so a concurrent extraction is seen whole or not
@@ -529,7 +529,12 @@ def _fragment_folds(items: Mapping[str, _Item]) -> list[tuple[str, str, list[str
             for event in dated:
                 if _conflicts(fragment, event):
                     continue
-                keys = [k for k, same in (("place", _same_place(fragment, event)), ("admin2", bool(fragment.admin2) and fragment.admin2 == event.admin2), ("admin1", bool(fragment.admin1) and fragment.admin1 == event.admin1)) if same]
+                agreements = (
+                    ("place", _same_place(fragment, event)),
+                    ("admin2", bool(fragment.admin2) and fragment.admin2 == event.admin2),
+                    ("admin1", bool(fragment.admin1) and fragment.admin1 == event.admin1),
+                )
+                keys = [k for k, same in agreements if same]
                 if keys:
                     found.append((event.id, keys))
             if len(found) == 1:
@@ -753,7 +758,7 @@ def _pick_actor(actors: Iterable[str | None]) -> str | None:
     return min(counts, key=lambda a: (-counts[a], a in _GENERIC_ACTORS, a))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _priority(name: str) -> tuple[str, ...]:
     # Canonical values are language-independent; the English lexicon holds the shared order.
     return tuple(lexicon.load(name, "en")["priority"])
@@ -762,7 +767,7 @@ def _priority(name: str) -> tuple[str, ...]:
 # -- claims -------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _claim_pattern(language: str) -> re.Pattern[str] | None:
     if language not in lexicon.available("claims"):
         return None

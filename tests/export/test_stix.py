@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import stix2
@@ -147,7 +147,7 @@ def test_sighting_points_at_its_location_and_period():
     assert sighting.sighting_of_ref == GROUP_ID and sighting.where_sighted_refs == [location.id]
     assert (location.latitude, location.longitude, location.precision, location.country) == (55.8245, 37.3853, 100.0, "RU")
     assert location.region == "europe"
-    assert (sighting.first_seen, sighting.last_seen) == (datetime(2024, 3, 22, tzinfo=timezone.utc), datetime(2024, 3, 23, tzinfo=timezone.utc))
+    assert (sighting.first_seen, sighting.last_seen) == (datetime(2024, 3, 22, tzinfo=UTC), datetime(2024, 3, 23, tzinfo=UTC))
 
 
 def test_resolved_ranges_travel_in_the_extension():
@@ -174,7 +174,7 @@ def test_re_export_is_byte_identical(sample_bundle, sample_db):
 
 def test_timestamp_option_sets_created_and_published_but_not_ids():
     default = json.loads(export_stix([record()]))
-    later = json.loads(export_stix([record()], timestamp=datetime(2027, 1, 2, tzinfo=timezone.utc)))
+    later = json.loads(export_stix([record()], timestamp=datetime(2027, 1, 2, tzinfo=UTC)))
     assert [o["id"] for o in default["objects"]] == [o["id"] for o in later["objects"]]
     assert {o["created"] for o in later["objects"]} == {"2027-01-02T00:00:00.000Z"}
     (report,) = [o for o in later["objects"] if o["type"] == "report"]

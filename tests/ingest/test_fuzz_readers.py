@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -27,7 +27,7 @@ from kwatch.models import RawDocument, ReadProblem
 from kwatch.store import open_store
 
 OPTIONS = ReadOptions()
-T0 = datetime(2024, 3, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 23, 9, 0, tzinfo=UTC)
 PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 KINDS = ["text", "html", "pdf", "rss", "json", "empty", "binary", "unsupported"]
 STRING_FIELDS = ("path", "source", "url", "title", "author", "language", "locator")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from kwatch.models import RawDocument, ReadProblem
 from kwatch.store import open_store
 
 OPTIONS = ReadOptions()
-T0 = datetime(2024, 3, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 23, 9, 0, tzinfo=UTC)
 GOOD_TEXT = "A blast hit a market in Kabul on Tuesday, officials said.\nTwo people were hurt.\n"
 
 
@@ -439,7 +439,7 @@ def test_declared_utf16_charset_is_decoded(charset: str, codec: str) -> None:
 
 
 def test_utf8_bytes_win_over_a_declared_utf16_charset() -> None:
-    assert unicode_encoding("Взрыв в Кабуле.".encode("utf-8"), declared="utf-16") is None
+    assert unicode_encoding("Взрыв в Кабуле.".encode(), declared="utf-16") is None
 
 
 Server = tuple[str, dict[str, tuple[int, str, bytes]]]

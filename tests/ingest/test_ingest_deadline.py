@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from kwatch.models import RawDocument, ReadProblem
 from kwatch.settings import resolve
 from kwatch.store import open_store
 
-T0 = datetime(2024, 3, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 23, 9, 0, tzinfo=UTC)
 #: Seconds between two bytes of a dripped answer: well under the client's per-read timeout.
 DRIP_SECONDS = 0.1
 

@@ -9,8 +9,7 @@ import pytest
 
 from kwatch.api import evaluate_corpus
 from kwatch.extract import build_context, extract, supported_languages
-from kwatch.pipeline import Pipeline
-from kwatch.pipeline import calendars
+from kwatch.pipeline import Pipeline, calendars
 from kwatch.pipeline.default import DEFAULT_STAGES
 from kwatch.pipeline.model import PipelineDoc
 

@@ -8,12 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kwatch.pipeline.casualties  # noqa: F401  (registers the stage)
+import kwatch.pipeline.sentences  # noqa: F401
 from kwatch.pipeline import Context, Pipeline
 from kwatch.pipeline.casualties import sentence_casualties, total
 from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
-
-import kwatch.pipeline.casualties  # noqa: F401  (registers the stage)
-import kwatch.pipeline.sentences  # noqa: F401
 
 
 def _mentions(text: str) -> list[tuple[str, int | None, str, str | None, bool]]:

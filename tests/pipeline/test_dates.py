@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from kwatch.pipeline import Context, Pipeline
-from kwatch.pipeline.model import PipelineDoc
-
 import kwatch.pipeline.dates  # noqa: F401  (registers the stage)
 import kwatch.pipeline.sentences  # noqa: F401
+from kwatch.pipeline import Context, Pipeline
+from kwatch.pipeline.model import PipelineDoc
 
 PIPELINE = Pipeline(["sentences.v1", "dates.v1"])
 CTX = Context(gazetteer=None)

@@ -129,7 +129,7 @@ def test_seed_gold_locations_are_found(shared_dir: Path) -> None:
             continue
         mentions = [m for doc in gold["docs"] for m in run((corpus / doc).read_text(encoding="utf-8"))]
 
-        def agrees(m: PlaceMention) -> bool:
+        def agrees(m: PlaceMention, gold: dict = gold) -> bool:
             return (m.country == gold["country"]
                     and (not gold.get("admin1") or m.admin1 in _as_list(gold["admin1"]))
                     and (not gold.get("admin2") or m.admin2 in _as_list(gold["admin2"])))

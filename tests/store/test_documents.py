@@ -6,7 +6,7 @@ import dataclasses
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from kwatch.models import KINDS, RawDocument
 from kwatch.store import Store, open_store
 from kwatch.store.engine import resolve_url
 
-T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 22, 18, 0, tzinfo=UTC)
 
 # Any Unicode text PostgreSQL can hold (no NUL, no lone surrogates), with Cyrillic and Persian
 # runs mixed in so every example exercises them.
@@ -54,7 +54,7 @@ raw_documents = st.builds(
     locator=_maybe_text,
     meta=st.dictionaries(st.text(_chars, max_size=10), _json, max_size=4),
 )
-ingest_times = st.datetimes(timezones=st.none() | st.just(timezone.utc) | st.just(timezone(timedelta(hours=4, minutes=30))))
+ingest_times = st.datetimes(timezones=st.none() | st.just(UTC) | st.just(timezone(timedelta(hours=4, minutes=30))))
 
 
 def _raw(text: str, **fields: object) -> RawDocument:

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,7 @@ def _extracted_since_run(path: Path) -> int:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_an_extract_all_killed_mid_run_is_resumed_by_the_next_extract(tmp_path: Path) -> None:
     path = tmp_path / "kwatch.db"
-    at = datetime(2024, 3, 5, tzinfo=timezone.utc)
+    at = datetime(2024, 3, 5, tzinfo=UTC)
     with open_store(str(path)) as store:
         for n in range(DOCUMENTS):
             doc = store.add_document(RawDocument(text=TEXT.format(n=n, k=n % 40 + 2) * 3, kind="text", path=f"r{n}.txt"), ingested_at=at)

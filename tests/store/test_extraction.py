@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from kwatch.errors import Bug, StoreError
 from kwatch.models import IngestErrorRecord, RawDocument
 from kwatch.store import Store
 
-T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 22, 18, 0, tzinfo=UTC)
 MakeEvent = Callable[..., dict[str, Any]]
 
 

@@ -4,8 +4,9 @@ finished by the next one."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from kwatch.extraction import pipeline_version, plan_extraction, run_extraction
 from kwatch.models import RawDocument
 from kwatch.store import Store
 
-T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 22, 18, 0, tzinfo=UTC)
 
 MakeEvent = Callable[..., dict[str, Any]]
 TEXT = "A suicide bomber killed {n} worshippers at a mosque in Kunduz on 8 October 2021, police said."

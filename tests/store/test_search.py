@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from kwatch.models import RawDocument
 from kwatch.store import Store
 from kwatch.store.fulltext import HIGHLIGHT_START, HIGHLIGHT_STOP, fts5_query
 
-T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 22, 18, 0, tzinfo=UTC)
 
 DOCUMENTS = {
     "en": ("Suicide bombing in Kabul", "A suicide bomber struck a mosque in Kabul on Friday, killing at least 20 worshippers."),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from kwatch.errors import Bug
 from kwatch.models import RawDocument
 from kwatch.store import Store, open_store
 
-T0 = datetime(2024, 3, 22, 18, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 22, 18, 0, tzinfo=UTC)
 
 
 def _document(store: Store, text: str) -> str:

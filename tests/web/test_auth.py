@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from kwatch import auth
 from kwatch.errors import Forbidden, Unauthenticated
 from kwatch.store import open_store
 
-NOW = datetime(2024, 4, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 4, 1, tzinfo=UTC)
 
 
 def test_token_is_stored_hashed(tmp_path: Path) -> None:

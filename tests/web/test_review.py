@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from kwatch.errors import ReviewError
 from kwatch.store import open_store
 
 RECORD = {"id": "e1", "type": "attack", "date": "2024-03-22", "killed": 10, "admin1": "Kabul", "languages": [], "review": None}
-AT = datetime(2024, 4, 1, 12, 0, tzinfo=timezone.utc)
+AT = datetime(2024, 4, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +208,7 @@ def test_login_from_a_foreign_origin_is_refused(remote: Any, tokens: dict[str, s
 
 
 def test_expired_session_is_refused(kw: Kwatch, tokens: dict[str, str]) -> None:
-    clock = {"now": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+    clock = {"now": datetime(2026, 1, 1, tzinfo=UTC)}
     timed = Kwatch(kw.store, {**kw.settings, "web_session_hours": 2.0}, now=lambda: clock["now"])
     with _client(create_app(timed, allowed_hosts="kwatch.example")) as remote:
         _login(remote, tokens["analyst"])

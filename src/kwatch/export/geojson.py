@@ -9,7 +9,8 @@ reader can tell an empty map from a missing one."""
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 COORDINATE_DECIMALS = 6
 

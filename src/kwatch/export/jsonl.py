@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, TextIO
+from collections.abc import Iterable
+from typing import TextIO
 
 
 def write_jsonl(records: Iterable[dict], fp: TextIO) -> int:

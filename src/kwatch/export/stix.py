@@ -21,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date as Date, datetime, timezone
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from datetime import date as Date
+from typing import Any, TextIO
 
 import stix2
 
@@ -32,7 +34,7 @@ from kwatch.export.csv import country_facts
 #: Namespace of every id in our bundles: uuid5(URL namespace, "kwatch STIX 2.1 mapping v1").
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "kwatch STIX 2.1 mapping v1")
 #: Default created/modified of every object: the date this mapping (v1) was written.
-MAPPING_TIMESTAMP = datetime(2026, 11, 25, tzinfo=timezone.utc)
+MAPPING_TIMESTAMP = datetime(2026, 11, 25, tzinfo=UTC)
 EXTENSION_VERSION = "1.0.0"
 
 #: Location.precision in metres, by how precise the event's coordinates are.
@@ -81,7 +83,7 @@ def period(value: str | None) -> tuple[datetime, datetime] | None:
         end = Date(start.year + start.month // 12, start.month % 12 + 1, 1)
     else:
         end = Date(start.year + 1, 1, 1)
-    return (datetime(start.year, start.month, start.day, tzinfo=timezone.utc), datetime(end.year, end.month, end.day, tzinfo=timezone.utc))
+    return (datetime(start.year, start.month, start.day, tzinfo=UTC), datetime(end.year, end.month, end.day, tzinfo=UTC))
 
 
 def summary(record: dict[str, Any]) -> str:

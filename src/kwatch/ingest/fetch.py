@@ -10,8 +10,8 @@ so a fetch ends at most about twice the deadline after it starts.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import httpx
 

@@ -9,7 +9,8 @@ failing in a way it did not foresee, so the reason says so and names the reader.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from kwatch.errors import IngestError
 from kwatch.models import RawDocument, ReadProblem

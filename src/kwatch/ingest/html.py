@@ -9,8 +9,8 @@ from typing import Any
 
 import lxml.html
 import trafilatura
-from trafilatura.utils import decode_file
 from lxml import etree
+from trafilatura.utils import decode_file
 
 from kwatch.errors import IngestError
 from kwatch.ingest.dates import to_day

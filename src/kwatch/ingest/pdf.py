@@ -4,8 +4,8 @@ author and creation date from the document information when present."""
 from __future__ import annotations
 
 import io
-import re
 import logging
+import re
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError

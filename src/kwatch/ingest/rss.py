@@ -12,8 +12,9 @@ with `published` None and the date as the feed wrote it in `meta["bad_date"]`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import partial
-from typing import Any, Iterator
+from typing import Any
 
 import feedparser
 

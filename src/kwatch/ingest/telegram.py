@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
-from typing import Any, Iterator
+from typing import Any
 
 from kwatch.errors import IngestError
 from kwatch.ingest.dates import to_day

@@ -10,8 +10,9 @@ lexicons are in the context.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from kwatch.errors import Bug, PipelineError
 from kwatch.pipeline.model import PipelineDoc

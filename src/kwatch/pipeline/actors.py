@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from functools import lru_cache
+from functools import cache
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
@@ -70,7 +70,7 @@ def _alternation(aliases: list[str]) -> str:
     return "|".join(phrase_regex(a) for a in ordered)
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher() -> ActorMatcher:
     data = lexicon.load("actors")["actors"]
     exact: list[str] = []

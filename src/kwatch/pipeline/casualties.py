@@ -14,13 +14,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable
+from functools import cache
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, stage
-from kwatch.pipeline import multilingual
+from kwatch.pipeline import Context, multilingual, stage
 from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
 from kwatch.pipeline.numbers import quantity_regex, read_quantity
 from kwatch.pipeline.scan import Scanner
@@ -68,7 +67,7 @@ class _Patterns:
     scanner: Scanner  # anchor_cue, anchor_re, aggregate_re and claim_re, tried only where their words occur
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(language: str) -> _Patterns:
     data = lexicon.load("casualties", language)
     anchors: dict[str, _Anchor] = {}

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
+from functools import cache
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, stage
-from kwatch.pipeline import multilingual
+from kwatch.pipeline import Context, multilingual, stage
 from kwatch.pipeline.actors import SentenceLocator, phrase_regex
 from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
@@ -56,7 +55,7 @@ class CueTables:
     scanner: Scanner  # patterns, then language_contexts, then lengths: each pattern tried only where its words occur
 
 
-@lru_cache(maxsize=None)
+@cache
 def tables(language: str = "en") -> CueTables:
     events = lexicon.load("events", language)
     methods = lexicon.load("methods", language)["methods"]

@@ -15,12 +15,12 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
+
 import dateparser
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, stage
-from kwatch.pipeline import multilingual
+from kwatch.pipeline import Context, multilingual, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
 
@@ -70,7 +70,7 @@ def _alternation(phrases: list[str]) -> str:
     return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(language: str) -> _Patterns:
     data = lexicon.load("dates", language)
     months = {k.lower(): v for k, v in data["month_numbers"].items()}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
-from kwatch.pipeline import Pipeline
+from collections.abc import Iterable
 
 # Importing a stage module registers its stages.
-from kwatch.pipeline import actors, casualties, cues, dates, events, places, releases, sentences  # noqa: F401
+from kwatch.pipeline import Pipeline, actors, casualties, cues, dates, events, places, releases, sentences  # noqa: F401
 
 DEFAULT_STAGES: tuple[str, ...] = (
     "sentences.v1",

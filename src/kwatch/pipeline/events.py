@@ -26,9 +26,10 @@ import dataclasses
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from functools import cache
+from typing import Any
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
@@ -59,7 +60,7 @@ _ANCHOR_KINDS = ("date", "place", "casualty")
 _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _priorities(language: str) -> dict[str, list[str]]:
     # Method, target and medium values are canonical English names in every language.
     if language not in lexicon.available("methods"):
@@ -71,7 +72,7 @@ def _priorities(language: str) -> dict[str, list[str]]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _outlet_actors() -> dict[str, str]:
     return {name: entry["actor"] for name, entry in lexicon.load("outlets")["outlets"].items()}
 

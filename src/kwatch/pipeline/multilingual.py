@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -68,7 +68,7 @@ def _fold(word: str) -> str:
     return " ".join(word.casefold().split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _date_rules(language: str) -> _DateRules:
     data = lexicon.load("dates", language)
     gregorian = {_fold(k): v for k, v in data["gregorian_months"].items()}
@@ -192,7 +192,7 @@ class _CasualtyRules:
     asides: tuple[re.Pattern[str], ...]  # subset asides, blanked before figures are read
 
 
-@lru_cache(maxsize=None)
+@cache
 def _casualty_rules(language: str) -> _CasualtyRules:
     numbers = lexicon.load("numbers", language)
     data = lexicon.load("casualties", language)
@@ -368,7 +368,7 @@ def _entry(gazetteer: Gazetteer, row: dict[str, Any]) -> Entry | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _place_rules(language: str, gazetteer: Gazetteer) -> tuple[re.Pattern[str] | None, dict[str, Entry]]:
     surfaces: dict[str, Entry] = {}
     for row in _name_table():
@@ -433,7 +433,7 @@ def find_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazet
 # -- cues --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cue_rules(language: str) -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     data = lexicon.load("events", language)
     rules = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from kwatch import lexicon
 from kwatch.errors import Bug
@@ -47,7 +47,7 @@ class _Table:
     dash_split: re.Pattern[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(language: str) -> _Table:
     data = lexicon.load("numbers", language)
     words = {**data["units"], **data["tens"]}
@@ -93,7 +93,7 @@ def quantity_regex(language: str = "en") -> str:
     return _table(language).regex
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(language: str) -> re.Pattern[str]:
     return re.compile(quantity_regex(language), re.I)
 

@@ -17,14 +17,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from functools import lru_cache
-from typing import Any, Sequence
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from kwatch import lexicon
 from kwatch.errors import PipelineError
 from kwatch.gazetteer import Entry, Gazetteer, Match
-from kwatch.pipeline import Context, stage
-from kwatch.pipeline import multilingual
+from kwatch.pipeline import Context, multilingual, stage
 from kwatch.pipeline.model import PipelineDoc, PlaceMention, Sentence
 from kwatch.pipeline.scan import Scan, Scanner
 
@@ -52,7 +52,7 @@ class Cues:
     scanner: Scanner  # the patterns above, each tried only where its words occur
 
 
-@lru_cache(maxsize=None)
+@cache
 def cues(language: str = "en") -> Cues:
     data: dict[str, Any] = lexicon.load("places", language)
     heads = sorted(data["site_heads"], key=len, reverse=True)

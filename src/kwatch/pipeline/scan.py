@@ -20,8 +20,8 @@ import re
 import re._casefix as sre_casefix  # the extra case-blind equivalences of `re` ('σ' ~ 'ς' …)
 import re._constants as C  # noqa: N812 - the opcodes of the parse tree
 import re._parser as sre_parse
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
 
 import ahocorasick
 

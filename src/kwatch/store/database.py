@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,11 +16,21 @@ from kwatch.errors import Bug, StoreError
 from kwatch.models import Document, IngestErrorRecord, RawDocument, SearchHit, date_precision
 from kwatch.store import engine as engines
 from kwatch.store import fulltext, migrations
-from kwatch.store.schema import document_signatures, documents, event_sources, ingest_errors
+from kwatch.store.schema import (  # review (0003)  # resolution (0002)  # runs and browser sessions (0004)
+    analyst_decisions,
+    api_tokens,
+    audit_log,
+    document_signatures,
+    documents,
+    event_overrides,
+    event_sources,
+    ingest_errors,
+    resolved_events,
+    resolved_members,
+    runs,
+    web_sessions,
+)
 from kwatch.store.schema import events as events_table  # `events` is also a method and a parameter
-from kwatch.store.schema import api_tokens, audit_log, event_overrides  # review (0003)
-from kwatch.store.schema import analyst_decisions, resolved_events, resolved_members  # resolution (0002)
-from kwatch.store.schema import runs, web_sessions  # runs and browser sessions (0004)
 
 Clock = Callable[[], datetime]
 
@@ -51,7 +61,7 @@ class AddResult:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def open_store(url_or_path: str, *, now: Clock = _utc_now) -> Store:

@@ -13,8 +13,8 @@ its 0001 shape, not from `schema.py`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import sqlalchemy as sa
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import struct
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
@@ -38,7 +38,7 @@ def make_pdf() -> bytes:
     pdf = FPDF()
     pdf.set_title("Briefing note on the Khorasan branch")
     pdf.set_author("Khorasan Watch test suite")
-    pdf.set_creation_date(datetime(2024, 4, 2, 10, 30, tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime(2024, 4, 2, 10, 30, tzinfo=UTC))
     unicode_font = FONT.is_file()
     if unicode_font:
         pdf.add_font("DejaVu", fname=str(FONT))
@@ -93,7 +93,7 @@ def main() -> None:
     (HERE / "pdf" / "report.pdf").write_bytes(pdf)
     (HERE / "bad" / "truncated.pdf").write_bytes(pdf[: len(pdf) // 2])
     (HERE / "bad" / "invalid_utf8.txt").write_bytes(
-        "Valid words come first, then ".encode("utf-8") + b"\xc3\x28 an invalid sequence.\n"
+        b"Valid words come first, then " + b"\xc3\x28 an invalid sequence.\n"
     )
     (HERE / "bad" / "random_bytes.txt").write_bytes(random.Random(20240322).randbytes(2048))
     (HERE / "bad" / "image.html").write_bytes(make_png())

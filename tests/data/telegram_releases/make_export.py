@@ -271,7 +271,7 @@ class Export:
         text = head + ', "messages": [\n' + body + "\n ]\n}\n"
         path = HERE / folder / "result.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8").replace("@@BAD_BYTES@@".encode(), b"\xff\xfe"))
+        path.write_bytes(text.encode("utf-8").replace(b"@@BAD_BYTES@@", b"\xff\xfe"))
 
 
 def caption(variant: str, medium: str, theme: str | None, i: int) -> str:
@@ -378,7 +378,7 @@ def main() -> None:
     # The relay channel: forwards (Telegram keeps the file and the caption), copies (same file,
     # caption with a hashtag and a link added), its own releases signed by other outlets, media
     # nobody signed, and chatter.
-    for n, (message_id, body, gold) in enumerate(originals):
+    for n, (_message_id, body, gold) in enumerate(originals):
         if n % 3 == 0:
             relay.add({**body, "forwarded_from": "Al-Azaim Foundation"}, {**gold})
         elif n % 7 == 1:
@@ -397,7 +397,7 @@ def main() -> None:
         relay.add({"text": line, **{k: val for k, val in media_for(medium, i, f"relay_unsigned_{i}").items() if val is not None}},
                   {"release": False, "paragraphs": []})
         i += 1
-    for variant, v in VARIANTS.items():
+    for v in VARIANTS.values():
         for line in v["chatter"][:2]:
             relay.add({"text": line}, {"release": False, "paragraphs": [[line, v["code"]]]})
     for line in EXTRA_CHATTER:
