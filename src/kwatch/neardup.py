@@ -46,7 +46,8 @@ def shingles(text: str) -> set[str]:
 def signature(text: str) -> bytes:
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
-    return _HEADER.pack(_VERSION) + minhash.hashvalues.astype("<u4").tobytes()
+    values: bytes = minhash.hashvalues.astype("<u4").tobytes()
+    return _HEADER.pack(_VERSION) + values
 
 
 def from_signature(sig: bytes) -> MinHash:

@@ -15,6 +15,7 @@ matplotlib.use("Agg")  # files only; must precede pyplot
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 
 from kwatch.errors import ExportError  # noqa: E402
 
@@ -55,7 +56,7 @@ def plot(kind: str, tables: Mapping[str, pd.DataFrame], path: str | Path) -> Pat
     return path
 
 
-def _monthly(ax: plt.Axes, table: pd.DataFrame) -> None:
+def _monthly(ax: Axes, table: pd.DataFrame) -> None:
     x = range(len(table))
     ax.bar([i - 0.2 for i in x], table["iskp_attacks"], width=0.4, label="ISKP attacks", color="#b2182b")
     ax.bar([i + 0.2 for i in x], table["raids"], width=0.4, label="raids against ISKP", color="#2166ac")
@@ -64,7 +65,7 @@ def _monthly(ax: plt.Axes, table: pd.DataFrame) -> None:
     ax.legend()
 
 
-def _propaganda(ax: plt.Axes, table: pd.DataFrame) -> None:
+def _propaganda(ax: Axes, table: pd.DataFrame) -> None:
     bottom = pd.Series(0, index=table.index)
     x = range(len(table))
     for language in table.columns:
@@ -75,7 +76,7 @@ def _propaganda(ax: plt.Axes, table: pd.DataFrame) -> None:
     ax.legend(title="language", ncols=2)
 
 
-def _casualties(ax: plt.Axes, table: pd.DataFrame) -> None:
+def _casualties(ax: Axes, table: pd.DataFrame) -> None:
     parts = table.drop(index="total")
     x = range(len(parts))
     ax.bar([i - 0.2 for i in x], parts["killed"], width=0.4, label="killed", color="#b2182b")
@@ -86,19 +87,19 @@ def _casualties(ax: plt.Axes, table: pd.DataFrame) -> None:
     ax.legend()
 
 
-def _abroad(ax: plt.Axes, table: pd.DataFrame) -> None:
+def _abroad(ax: Axes, table: pd.DataFrame) -> None:
     by_country = table.groupby("country")[["attack", "plot", "arrest"]].sum().sort_values("attack", ascending=False)
     by_country.plot.bar(stacked=True, ax=ax, rot=0)
     ax.set_ylabel("events")
 
 
-def _provinces(ax: plt.Axes, table: pd.DataFrame) -> None:
+def _provinces(ax: Axes, table: pd.DataFrame) -> None:
     provinces = table.groupby(["country", "admin1"])["events"].sum().sort_values()
     ax.barh([f"{admin1} ({country})" for country, admin1 in provinces.index], provinces.values, color="#4d4d4d")
     ax.set_xlabel("events")
 
 
-def _month_ticks(ax: plt.Axes, months: pd.Index) -> None:
+def _month_ticks(ax: Axes, months: pd.Index) -> None:
     step = max(1, len(months) // 12)
     ax.set_xticks(list(range(0, len(months), step)), [months[i] for i in range(0, len(months), step)], rotation=45, ha="right")
 

@@ -19,7 +19,7 @@ _RFC_YEAR = re.compile(r"\d{1,2}\s+[A-Za-z]{3,}\s+(\d+)")
 PLAUSIBLE_YEARS = range(1900, 2101)
 
 
-def to_day(value: str | date | struct_time | None) -> str | None:
+def to_day(value: object) -> str | None:
     """The calendar day a date names, in its own time zone (a feed item stamped 23:30 -05:00 is
     that day, not the next day in UTC); None when it cannot be read or is implausible."""
     if value is None or value == "":
@@ -28,7 +28,7 @@ def to_day(value: str | date | struct_time | None) -> str | None:
         return _day(value.year, value.month, value.day)
     if isinstance(value, struct_time):
         return _day(value.tm_year, value.tm_mon, value.tm_mday)
-    if not isinstance(value, str):
+    if not isinstance(value, str):  # a reader passes on whatever JSON or a feed held
         return None
     text = value.strip()
     match = _ISO_DAY.match(text)

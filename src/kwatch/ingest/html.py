@@ -10,6 +10,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 from trafilatura.utils import decode_file
 
 from kwatch.errors import IngestError
@@ -38,6 +39,12 @@ def declared_language(data: bytes) -> str | None:
         return None
     code = match.group(1).decode("ascii").lower()
     return code if len(code) == 2 else None
+
+
+def _bare(page: str, options: dict[str, Any]) -> Document | None:
+    """trafilatura's extraction as its Document (we never ask for the dict form)."""
+    found = trafilatura.bare_extraction(page, **options)
+    return found if isinstance(found, Document) else None
 
 
 def read_html(data: bytes, *, path: str | None = None, url: str | None = None) -> RawDocument:
@@ -71,10 +78,10 @@ def _extract(data: bytes, url: str | None) -> dict[str, Any]:
         for joiner, standin in _JOINER_STANDINS.items():
             page = page.replace(joiner, standin)
     try:
-        found = trafilatura.bare_extraction(page, **common)
+        found = _bare(page, common)
         if found is None or not found.text:
             # short pages (a two-paragraph statement) fall under the default thresholds
-            found = trafilatura.bare_extraction(page, favor_recall=True, **common)
+            found = _bare(page, {**common, "favor_recall": True})
     except (ValueError, etree.LxmlError) as exc:
         raise IngestError(f"HTML could not be parsed: {exc}") from None
     result: dict[str, Any] = found.as_dict() if found is not None else {}

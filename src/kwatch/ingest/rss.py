@@ -80,7 +80,7 @@ def _body_html(entry: Any) -> str:
     """The fullest body the item carries: `content:encoded`/Atom content over the summary."""
     contents = [c.get("value", "") for c in entry.get("content", []) or []]
     summary = entry.get("summary", "") or ""
-    return max([*contents, summary], key=len)
+    return str(max([*contents, summary], key=len))
 
 
 def _one_line(exc: object) -> str:

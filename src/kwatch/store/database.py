@@ -137,7 +137,7 @@ class Store:
                 transaction.rollback()  # it wrote nothing; rolling back says so
                 self._snapshot.reset(token)
                 if sqlite_dbapi is not None:
-                    sqlite_dbapi.execute("PRAGMA query_only = OFF")  # type: ignore[union-attr]
+                    sqlite_dbapi.execute("PRAGMA query_only = OFF")
 
     # -- documents --------------------------------------------------------------------------
 
@@ -431,7 +431,7 @@ class Store:
         with self._read() as conn:
             if ids is None:
                 return [dict(row._mapping) for row in conn.execute(query)]
-            found = []
+            found: list[dict[str, Any]] = []
             for i in range(0, len(ids), _IN_BATCH):
                 found.extend(dict(row._mapping) for row in conn.execute(query.where(t.c.id.in_(list(ids[i : i + _IN_BATCH])))))
         return found
@@ -451,7 +451,7 @@ class Store:
         """The stored resolution is of the events as they are now (false after an extraction that
         was not followed by `Kwatch.resolve()`); see `resolution_state()`."""
         state = self.resolution_state()
-        return state["unresolved_events"] == 0 and state["vanished_members"] == 0 and state["documents_extracted_since"] == 0
+        return bool(state["unresolved_events"] == 0 and state["vanished_members"] == 0 and state["documents_extracted_since"] == 0)
 
     def resolution_state(self) -> dict[str, Any]:
         """How the stored resolution stands against the extracted events, read in one snapshot:
