@@ -66,7 +66,9 @@ _ALTERATIONS = {
     "killed": [None, 3, 7, 145],
     "date": [None, "2024", "2023-10-14", "2018-03"],
     "actor": [None, "IS", "ISKP", "Taliban"],
-    "place": [None, "Kabul", "", "Moscow"],
+    "place": [None, "Kabul", "", "Moscow", "Крокус", "کابل", "كابل"],
+    "admin1": [None, "Kabul", "Кабул", "Moscow Oblast", "ننگرهار"],
+    "country": [None, "AF", "PK", "RU"],
     "method": [None, "bombing", "suicide_bombing"],
     "languages": [None, ["ps"], [], ["tg", "uz", "ky"]],
     "claimed": [None, True, False],
@@ -101,8 +103,14 @@ def _gold_as_prediction(gold: list[dict]) -> list[dict]:
     return preds
 
 
-def _predictions(shared_dir: Path, name: str) -> list[dict]:
-    gold = load_jsonl(shared_dir / "eval" / "seeds.gold.jsonl")
+#: (gold, corpus) under ../shared: the seeds, and the real sets whose names are in many scripts
+SETS = {
+    "seeds": ("eval/seeds.gold.jsonl", "corpus/seeds"),
+    **{name: (f"eval/real/{name}/gold.jsonl", f"eval/real/{name}/corpus") for name in ("en", "fa_ps", "ru_tg_uz_ur")},
+}
+
+
+def _predictions(gold: list[dict], name: str) -> list[dict]:
     if name == "empty":
         return []
     if name == "gold":
@@ -110,13 +118,14 @@ def _predictions(shared_dir: Path, name: str) -> list[dict]:
     return _perturb(_gold_as_prediction(gold), seed=int(name.split("-")[1]))
 
 
+@pytest.mark.shared
+@pytest.mark.parametrize("which", sorted(SETS))
 @pytest.mark.parametrize("name", ["empty", "gold", "perturbed-1", "perturbed-2", "perturbed-3", "perturbed-4"])
-def test_agrees_with_reference_scorer(shared_dir, tmp_path, name):
-    gold_path = shared_dir / "eval" / "seeds.gold.jsonl"
-    corpus = shared_dir / "corpus" / "seeds"
-    pred = _predictions(shared_dir, name)
+def test_agrees_with_reference_scorer(shared_dir, tmp_path, which, name):
+    gold_path, corpus = (shared_dir / part for part in SETS[which])
+    pred = _predictions(load_jsonl(gold_path), name)
     pred_path = tmp_path / "pred.jsonl"
-    pred_path.write_text("".join(json.dumps(p) + "\n" for p in pred), encoding="utf-8")
+    pred_path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pred), encoding="utf-8")
     reference = json.loads(
         subprocess.run(
             [sys.executable, str(shared_dir / "eval" / "score.py"), str(gold_path), str(pred_path), "--corpus", str(corpus), "--json"],
