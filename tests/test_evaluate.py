@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kwatch.errors import EvalError
-from kwatch.evaluate import Counts, dates_compatible, field_equal, load_jsonl, score
+from kwatch.evaluate import Counts, corpus_hash, dates_compatible, field_equal, load_jsonl, only_split, score, split_documents
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,9 @@ _ALTERATIONS = {
     "killed": [None, 3, 7, 145],
     "date": [None, "2024", "2023-10-14", "2018-03"],
     "actor": [None, "IS", "ISKP", "Taliban"],
-    "place": [None, "Kabul", "", "Moscow"],
+    "place": [None, "Kabul", "", "Moscow", "Крокус", "کابل", "كابل"],
+    "admin1": [None, "Kabul", "Кабул", "Moscow Oblast", "ننگرهار"],
+    "country": [None, "AF", "PK", "RU"],
     "method": [None, "bombing", "suicide_bombing"],
     "languages": [None, ["ps"], [], ["tg", "uz", "ky"]],
     "claimed": [None, True, False],
@@ -101,8 +103,14 @@ def _gold_as_prediction(gold: list[dict]) -> list[dict]:
     return preds
 
 
-def _predictions(shared_dir: Path, name: str) -> list[dict]:
-    gold = load_jsonl(shared_dir / "eval" / "seeds.gold.jsonl")
+#: (gold, corpus) under ../shared: the seeds, and the real sets whose names are in many scripts
+SETS = {
+    "seeds": ("eval/seeds.gold.jsonl", "corpus/seeds"),
+    **{name: (f"eval/real/{name}/gold.jsonl", f"eval/real/{name}/corpus") for name in ("en", "fa_ps", "ru_tg_uz_ur")},
+}
+
+
+def _predictions(gold: list[dict], name: str) -> list[dict]:
     if name == "empty":
         return []
     if name == "gold":
@@ -110,13 +118,14 @@ def _predictions(shared_dir: Path, name: str) -> list[dict]:
     return _perturb(_gold_as_prediction(gold), seed=int(name.split("-")[1]))
 
 
+@pytest.mark.shared
+@pytest.mark.parametrize("which", sorted(SETS))
 @pytest.mark.parametrize("name", ["empty", "gold", "perturbed-1", "perturbed-2", "perturbed-3", "perturbed-4"])
-def test_agrees_with_reference_scorer(shared_dir, tmp_path, name):
-    gold_path = shared_dir / "eval" / "seeds.gold.jsonl"
-    corpus = shared_dir / "corpus" / "seeds"
-    pred = _predictions(shared_dir, name)
+def test_agrees_with_reference_scorer(shared_dir, tmp_path, which, name):
+    gold_path, corpus = (shared_dir / part for part in SETS[which])
+    pred = _predictions(load_jsonl(gold_path), name)
     pred_path = tmp_path / "pred.jsonl"
-    pred_path.write_text("".join(json.dumps(p) + "\n" for p in pred), encoding="utf-8")
+    pred_path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pred), encoding="utf-8")
     reference = json.loads(
         subprocess.run(
             [sys.executable, str(shared_dir / "eval" / "score.py"), str(gold_path), str(pred_path), "--corpus", str(corpus), "--json"],
@@ -129,3 +138,98 @@ def test_agrees_with_reference_scorer(shared_dir, tmp_path, name):
     assert {f: c.f1 for f, c in report.fields.items()} == pytest.approx({f: v["f1"] for f, v in reference["fields"].items()}, abs=5e-4)
     assert (report.quotes_found, report.quotes) == (reference["evidence"]["verbatim"], reference["evidence"]["quotes"])
     assert report.missed == reference["missed"]
+
+
+# -- names in every script, a gold file scored against itself, splits, corpus hashes
+
+
+@pytest.mark.parametrize(
+    ("name", "gold", "pred", "expected"),
+    [
+        ("admin1", "Кабул", "кабул", True),
+        ("admin1", "Кабул", "Герат", False),  # used to fold both to "" and agree
+        ("admin1", "كابل", "کابل", True),  # Arabic and Persian kaf
+        ("actor", "داعش", "داعش خراسان", False),
+        ("place", "مسجد امام زمان", "امام زمان", True),
+        ("admin1", "Qo‘qon", "Qoqon", True),
+        ("killed", [10, 12], [12], True),  # a gold record as the prediction
+        ("actor", ["ISKP", "IS"], ["IS", "ISKP"], True),
+    ],
+)
+def test_names_compare_in_every_script(name, gold, pred, expected):
+    assert field_equal(name, gold, pred) is expected
+
+
+def test_gold_country_alternatives_allow_a_match():
+    gold = [{"id": "g", "type": "attack", "country": ["AF", "PK"], "docs": ["a.txt"]}]
+    pred = [{"type": "attack", "country": "PK", "sources": [{"doc": "a.txt", "quote": "q"}]}]
+    assert score(gold, pred).events.tp == 1
+
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [{"doc": "a.txt", "published": "2024-01-02", "language": "en", "split": "dev"}, {"doc": "b.txt", "published": "2024-02-03", "language": "en", "split": "test"}]
+    (corpus / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (corpus / "a.txt").write_text("Our own sentence about a market.\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("Another sentence of ours.\n", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text(
+        json.dumps({"id": "g1", "type": "attack", "date": "2024-01-01", "docs": ["a.txt"]}) + "\n"
+        + json.dumps({"id": "g2", "type": "arrest", "date": "2024-02-02", "docs": ["b.txt"]}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    return corpus
+
+
+def test_only_split_keeps_the_documents_of_one_split(tmp_path):
+    corpus = _corpus(tmp_path)
+    gold = load_jsonl(tmp_path / "gold.jsonl")
+    pred = [{"type": "attack", "sources": [{"doc": "a.txt", "quote": "q"}]}, {"type": "arrest", "sources": [{"doc": "b.txt", "quote": "q"}]}]
+    kept_gold, kept_pred = only_split(gold, pred, split_documents(corpus, "dev"))
+    assert [g["id"] for g in kept_gold] == ["g1"] and [p["type"] for p in kept_pred] == ["attack"]
+
+
+def test_a_split_the_manifest_lacks_is_an_error_with_a_hint(tmp_path):
+    corpus = _corpus(tmp_path)
+    with pytest.raises(EvalError, match="split 'train'") as info:
+        split_documents(corpus, "train")
+    assert "dev, test" in info.value.hint
+
+
+def test_corpus_hash_notices_a_changed_added_or_renamed_document(tmp_path):
+    corpus = _corpus(tmp_path)
+    gold = tmp_path / "gold.jsonl"
+    first = corpus_hash(gold, corpus)
+    assert corpus_hash(gold, corpus) == first
+    (corpus / "a.txt").write_text("Our own sentence about a market!\n", encoding="utf-8")
+    second = corpus_hash(gold, corpus)
+    (corpus / "c.txt").write_text("", encoding="utf-8")
+    third = corpus_hash(gold, corpus)
+    (corpus / "c.txt").rename(corpus / "d.txt")
+    assert len({first, second, third, corpus_hash(gold, corpus)}) == 4
+
+
+def test_cli_eval_scores_one_split_of_an_export(tmp_path):
+    from click.testing import CliRunner
+
+    from kwatch.cli import cli
+
+    corpus = _corpus(tmp_path)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"type": "attack", "date": "2024-01-01", "sources": [{"doc": "a.txt", "quote": "Our own sentence"}]}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "gold.jsonl"), "--corpus", str(corpus), "--predictions", str(pred), "--split", "dev", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["events"]["tp"], data["events"]["fp"], data["events"]["fn"], data["score"]) == (1, 0, 0, 1.0)
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "gold.jsonl"), "--corpus", str(corpus), "--predictions", str(pred), "--split", "test", "--json"])
+    assert json.loads(result.output)["events"]["fn"] == 1
+
+
+def test_cli_eval_refuses_predictions_and_save_predictions_together(tmp_path):
+    from click.testing import CliRunner
+
+    from kwatch.cli import cli
+
+    corpus = _corpus(tmp_path)
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "gold.jsonl"), "--corpus", str(corpus), "--predictions", str(tmp_path / "gold.jsonl"), "--save-predictions", str(tmp_path / "x.jsonl")])
+    assert result.exit_code == 2 and "give one of them" in result.output

@@ -498,24 +498,48 @@ def open(db: str | None = None, **settings: Any) -> Kwatch:  # noqa: A001 - mirr
     return Kwatch(open_store(values["db"]), values)
 
 
-def evaluate_corpus(gold: Path, corpus: Path) -> Report:
+def evaluate_corpus(
+    gold: Path,
+    corpus: Path,
+    *,
+    split: str | None = None,
+    predictions: Path | None = None,
+    save_predictions: Path | None = None,
+) -> Report:
     """`kwatch eval`: ingest `corpus` into a temporary SQLite store, extract, export the records
-    and score them against the `gold` file with the rules of FORMAT.md."""
+    and score them against the `gold` file with the rules of FORMAT.md.
+
+    `split` scores only the documents the corpus manifest puts in that split (`dev`, `test`), as
+    `score.py --split` does. `predictions` scores that export (JSON lines) instead of extracting;
+    `save_predictions` writes the records extracted (every split) to that file, which
+    `../shared/eval/score.py` reads too.
+    """
+    import json
     import tempfile
 
     from kwatch.errors import EvalError
-    from kwatch.evaluate import load_jsonl, score
+    from kwatch.evaluate import load_jsonl, only_split, score, split_documents
 
     if not corpus.is_dir():
         raise EvalError(f"Corpus folder {corpus} does not exist.", hint="give the folder that holds the documents and manifest.jsonl")
     gold_records = load_jsonl(gold)
-    with tempfile.TemporaryDirectory(prefix="kwatch-eval-") as tmp:
-        values = settings_mod.resolve({"db": str(Path(tmp) / "eval.db")})
-        with Kwatch(open_store(values["db"]), values) as kw:
-            kw.ingest([str(corpus)], extract=True)
-            predictions = kw.event_records()
-            texts = {document_name(doc): doc.text for doc in kw.documents()}
-    return score(gold_records, predictions, corpus=corpus, texts=texts)
+    docs = split_documents(corpus, split) if split is not None else None  # before minutes of extraction
+    texts: dict[str, str] | None = None
+    if predictions is not None:
+        records = load_jsonl(predictions)
+    else:
+        with tempfile.TemporaryDirectory(prefix="kwatch-eval-") as tmp:
+            values = settings_mod.resolve({"db": str(Path(tmp) / "eval.db")})
+            with Kwatch(open_store(values["db"]), values) as kw:
+                kw.ingest([str(corpus)], extract=True)
+                records = kw.event_records()
+                texts = {document_name(doc): doc.text for doc in kw.documents()}
+    if save_predictions is not None:
+        with save_predictions.open("w", encoding="utf-8") as fp:
+            fp.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if docs is not None:
+        gold_records, records = only_split(gold_records, records, docs)
+    return score(gold_records, records, corpus=corpus, texts=texts)
 
 
 def report_dict(report: Report) -> dict[str, Any]:

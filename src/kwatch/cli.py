@@ -324,13 +324,19 @@ def export(ctx: click.Context, fmt: str, output: str | None, bom: bool) -> None:
 @cli.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--corpus", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of the documents the gold file annotates.")
+@click.option("--split", type=click.Choice(["dev", "test"]), help="Score only the documents the corpus manifest puts in this split.")
+@click.option("--predictions", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Score this export (JSON lines) instead of extracting the corpus.")
+@click.option("--save-predictions", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the extracted records (every split) to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_command(gold: Path, corpus: Path, as_json: bool) -> None:
+def eval_command(gold: Path, corpus: Path, split: str | None, predictions: Path | None, save_predictions: Path | None, as_json: bool) -> None:
     """Score extraction against a gold file: ingest CORPUS into a temporary store, extract, and
-    compare with GOLD by the rules of FORMAT.md (per-field precision, recall and F1)."""
+    compare with GOLD by the rules of FORMAT.md (per-field precision, recall and F1). The figures
+    are those of ../shared/eval/score.py on the same records (docs/evaluation.md)."""
     from kwatch.api import evaluate_corpus, report_dict
 
-    data = report_dict(evaluate_corpus(gold, corpus))
+    if predictions is not None and save_predictions is not None:
+        raise click.UsageError("--predictions scores an existing export; --save-predictions writes a new one: give one of them.")
+    data = report_dict(evaluate_corpus(gold, corpus, split=split, predictions=predictions, save_predictions=save_predictions))
     if as_json:
         _print_json(data)
         return

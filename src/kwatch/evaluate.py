@@ -2,13 +2,18 @@
 
 `score(gold, pred, corpus=...)` matches predictions to gold events (type, country, compatible
 dates, admin1 and shared documents must agree; pairs chosen greedily, most agreeing fields
-first), then counts events and fields. It gives the same figures as `../shared/eval/score.py`.
+first), then counts events and fields. `only_split` keeps the documents of one manifest split,
+`corpus_hash` fingerprints what a figure was measured on.
+
+The rules are our own copy, so user gold files score without `../shared`; they give the figures
+of `../shared/eval/score.py` to three decimals on every shared set and split, which
+tests/eval/test_agreement.py checks (docs/evaluation.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -67,10 +72,16 @@ class Report:
         return (self.events.f1 + self.fields_micro.f1) / 2
 
 
+#: Arabic-script letters that Persian, Pashto and Urdu text writes in more than one way.
+_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا"})
+
+
 def normalise(text: Any) -> str:
-    """Case-, accent- and punctuation-blind form of a name."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
+    """Case-, accent- and punctuation-blind form of a name, in any script (Arabic and Persian
+    yeh, kaf and heh count as one)."""
+    decomposed = unicodedata.normalize("NFKD", str(text).translate(_FOLD))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in bare.casefold() if c.isalnum())
 
 
 def _options(value: Any) -> list[Any]:
@@ -79,6 +90,8 @@ def _options(value: Any) -> list[Any]:
 
 def dates_compatible(gold: Any, pred: Any) -> bool:
     """One date is a prefix of the other, or either is unknown; gold may list alternatives."""
+    if isinstance(pred, list):  # a gold file scored against itself
+        return not pred or any(dates_compatible(gold, p) for p in pred)
     for option in _options(gold):
         if option is None or pred is None:
             return True
@@ -108,6 +121,8 @@ def field_equal(name: str, gold: Any, pred: Any) -> bool:
     """`gold` may list acceptable values; `languages` compares as a set."""
     if name == "languages":
         return pred is not None and gold is not None and set(pred) == set(gold)
+    if isinstance(pred, list):  # a gold file scored against itself
+        return any(field_equal(name, gold, p) for p in pred)
     return any(_equal_one(name, option, pred) for option in _options(gold))
 
 
@@ -116,9 +131,9 @@ def _documents(pred: dict[str, Any]) -> set[Any]:
 
 
 def compatible(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
-    if pred.get("type") not in _options(gold.get("type")):
+    if not any(p == t for p in _options(pred.get("type")) for t in _options(gold.get("type"))):
         return False
-    if gold.get("country") and pred.get("country") and normalise(gold["country"]) != normalise(pred["country"]):
+    if gold.get("country") and pred.get("country") and not field_equal("country", gold["country"], pred["country"]):
         return False
     if not dates_compatible(gold.get("date"), pred.get("date")):
         return False
@@ -144,7 +159,7 @@ def match(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[
             by_doc.setdefault(doc, []).append(pi)
         if not docs:
             undocumented.append(pi)
-    pairs = []
+    pairs: list[tuple[int, bool, int, int]] = []
     for gi, g in enumerate(gold):
         gold_docs = g.get("docs") or []
         if gold_docs:
@@ -254,3 +269,53 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise EvalError(f"{path}:{number} is not JSON ({exc.msg}).", hint="one JSON object per line") from exc
     return records
+
+
+SPLITS = ("dev", "test")
+
+
+def read_manifest(corpus: Path) -> list[dict[str, Any]]:
+    """The records of `corpus/manifest.jsonl` (one per document; FORMAT.md)."""
+    path = corpus / "manifest.jsonl"
+    if not path.is_file():
+        raise EvalError(f"{corpus} has no manifest.jsonl.", hint="a split is read from each document's `split` in the corpus manifest")
+    return load_jsonl(path)
+
+
+def split_documents(corpus: Path, split: str) -> set[str]:
+    """The documents that the corpus manifest puts in `split` (`dev` or `test`)."""
+    manifest = read_manifest(corpus)
+    docs = {str(r["doc"]) for r in manifest if r.get("split") == split and r.get("doc")}
+    if not docs:
+        present = sorted({str(r["split"]) for r in manifest if r.get("split")})
+        hint = f"its splits are {', '.join(present)}" if present else "this corpus has no splits: leave out --split"
+        raise EvalError(f"No document of {corpus / 'manifest.jsonl'} is in split {split!r}.", hint=hint)
+    return docs
+
+
+def only_split(gold: list[dict[str, Any]], pred: list[dict[str, Any]], docs: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The gold events that name a document of `docs` and the predictions with a source in one,
+    as `score.py --split` keeps them (an event told by documents of both splits is in both)."""
+    return ([g for g in gold if set(g.get("docs") or ()) & docs], [p for p in pred if _documents(p) & docs])
+
+
+def corpus_files(gold: Path, corpus: Path) -> list[tuple[str, Path]]:
+    """What a figure measured on `corpus` depends on, in a stable order, each with the name it is
+    hashed under: the manifest, the gold file, then every other file of the corpus folder by path."""
+    documents = sorted(
+        (p.relative_to(corpus).as_posix(), p)
+        for p in corpus.rglob("*")
+        if p.is_file() and p.name != "manifest.jsonl" and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
+    )
+    return [("manifest.jsonl", corpus / "manifest.jsonl"), ("gold", gold), *documents]
+
+
+def corpus_hash(gold: Path, corpus: Path) -> str:
+    """sha256 over the manifest, the gold file and every document file (names and bytes), so a
+    changed, added, removed or renamed file changes it."""
+    digest = hashlib.sha256()
+    for name, path in corpus_files(gold, corpus):
+        data = path.read_bytes() if path.is_file() else b""
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
