@@ -190,19 +190,28 @@ def merge(base: Any, user: Any, *, origin: str, origins: dict[Key, str] | None =
             elif key in out and key not in replace:
                 out[key] = merge(out[key], value, origin=origin, origins=origins, at=(*at, key))
             else:
-                out[key] = value
+                out[key] = _clean(value)
                 origins[(*at, key)] = origin
         return out
     if isinstance(base, list) and isinstance(user, list):
         merged = list(base)
-        for item in user:
+        for item in map(_clean, user):
             if item not in merged:
                 merged.append(item)
                 origins[(*at, _item_key(item, len(merged) - 1))] = origin
         return merged
     if base != user:
         origins[at] = origin
-    return user
+    return _clean(user)
+
+
+def _clean(value: Any) -> Any:
+    """A user value put in whole: its `_replace` keys and null values (removals of nothing) dropped."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if k != REPLACE_KEY and v is not None}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 def _item_key(item: Any, index: int) -> Any:

@@ -168,8 +168,8 @@ def vocabulary(lexicons: SearchPath = BUILTIN) -> Vocabulary:
         release.extend(table["release"])
         for unit, patterns in table["length"].items():
             lengths[unit].extend(patterns)
-        for code, names in table["languages"]["names"].items():
-            alternation = "|".join(sorted((re.escape(str(n)) for n in names), key=len, reverse=True))
+        for code, spellings in table["languages"]["names"].items():
+            alternation = "|".join(sorted((re.escape(str(n)) for n in spellings), key=len, reverse=True))
             for context in table["languages"]["contexts"]:
                 mentions.append((code, _any([context.replace("LANG", f"(?:{alternation})")])))
     themes: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = []
@@ -289,13 +289,13 @@ class _Attachment:
 
 def _attachment(kind: str, meta: Mapping[str, Any], v: Vocabulary) -> _Attachment | None:
     if kind == "pdf":
-        entry = v.mime_types["application/pdf"]
-        return _Attachment(entry["medium"], tuple(entry["may_be"]), None, {"mime": "application/pdf", "pages": meta.get("pages")})
+        pdf = v.mime_types["application/pdf"]
+        return _Attachment(pdf["medium"], tuple(pdf["may_be"]), None, {"mime": "application/pdf", "pages": meta.get("pages")})
     if kind != "telegram":
         return None
     media_type = meta.get("media_type")
     mime = str(meta.get("mime_type") or "")
-    entry = v.media_types.get(str(media_type)) if media_type else None
+    entry: Mapping[str, Any] | None = v.media_types.get(str(media_type)) if media_type else None
     if entry is None and mime and not media_type:
         entry = next((e for prefix, e in v.mime_types.items() if mime.startswith(prefix)), None)
     if entry is None:
