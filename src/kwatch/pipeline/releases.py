@@ -183,10 +183,12 @@ def vocabulary(lexicons: SearchPath = BUILTIN) -> Vocabulary:
     for name, entry in outlets.items():
         for alias in [name, *entry["aliases"]]:
             key = str(alias).casefold()
-            names.setdefault(key, name)
+            names[key] = name  # an alias two outlets share belongs to the later one
             origin = table.origin("outlets", name, "aliases", alias) if alias != name else table.origin("outlets", name)
-            if origin is not None and names[key] == name:
-                origins.setdefault(key, origin)
+            if origin is not None:
+                origins[key] = origin
+            else:
+                origins.pop(key, None)
     actor_origins = {name: found for name in outlets if (found := table.origin("outlets", name, "actor")) is not None}
     files = lexicon.load_file("releases/files.yaml", lexicons).data
     return Vocabulary(
@@ -431,7 +433,8 @@ def describe_release(
         if body and not (announced or statement or themes or mentioned):
             return None
         why = "a file without a caption" if not body else "a media post whose caption reads like a release"
-        reasons.insert(0, f"outlet unknown: {why}, attributed to the channel {channel!r}")
+        via = f" (forwarded from {forwarded!r}, which is no known outlet)" if forwarded else ""
+        reasons.insert(0, f"outlet unknown: {why}, attributed to the channel {channel!r}{via}")
 
     length = _length(meta, body, kind, v)
     caption = normalised_caption(text, drop=[s.text for s in signatures])
