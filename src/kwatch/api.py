@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 
-from kwatch import auth, review
+from kwatch import auth, lexicon, review
 from kwatch import settings as settings_mod
 from kwatch.errors import EventNotFound
 from kwatch.export import check_export
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pandas
 
     from kwatch.evaluate import Report
+    from kwatch.pipeline import Context
     from kwatch.query import EventQuery, Page
     from kwatch.resolve import ResolutionStatus, ResolveReport
 
@@ -107,7 +108,7 @@ class Kwatch:
         too with `retry`; only `ids`), finishing what an interrupted run left, then resolve.
         Recorded as a run (`runs()`). A document whose extraction fails never raises: it is marked
         failed, keeps its earlier events, and is in `report.failures` and `errors()`."""
-        report = run_extraction(self.store, redo=redo, retry=retry, ids=ids, on_start=on_start, on_document=on_document)
+        report = run_extraction(self.store, redo=redo, retry=retry, ids=ids, ctx=self.extraction_context(), on_start=on_start, on_document=on_document)
         self.resolve()
         return report
 
@@ -482,6 +483,27 @@ class Kwatch:
 
     def logout(self, secret: str | None) -> bool:
         return auth.end_session(self.store, secret)
+
+    # user lexicons ---------------------------------------------------------------------------
+    def lexicon_path(self) -> lexicon.SearchPath:
+        """The user lexicon folders of the `lexicon_dirs` setting, checked: ConfigError naming the
+        first problem (`lexicon_problems()` lists them all)."""
+        return lexicon.search_path(self.settings.get("lexicon_dirs") or "")
+
+    def extraction_context(self) -> Context:
+        """The extraction context: the gazetteer, and the lexicons with the user's folders merged."""
+        from kwatch.extract import build_context
+
+        return build_context(**{lexicon.LEXICONS_OPTION: self.lexicon_path()})
+
+    def lexicon_problems(self, dirs: Iterable[str] | None = None) -> list[str]:
+        """What is wrong with user lexicon folders (default: the configured ones), one
+        `FILE: key: what is wrong` line each; empty when all is well."""
+        return lexicon.check(self.settings.get("lexicon_dirs") or "" if dirs is None else list(dirs))
+
+    def lexicon_files(self) -> list[dict[str, Any]]:
+        """Every lexicon file in use: its path under lexicons/ and the user files merged over it."""
+        return lexicon.files_in_use(self.lexicon_path())
 
 
 def _info_name(info: dict[str, Any]) -> str:

@@ -623,6 +623,58 @@ def token_revoke(ctx: click.Context, token_id: str) -> None:
     click.echo(f"Revoked token {token_id}.")
 
 
+@cli.group()
+def lexicons() -> None:
+    """Check and list the lexicons in use: the built-in ones and the user folders of
+    lexicon_dirs (KWATCH_LEXICON_DIRS) merged over them (docs/lexicons.md)."""
+
+
+def _lexicon_dirs() -> str:
+    from kwatch import settings
+
+    return str(settings.resolve()["lexicon_dirs"])
+
+
+@lexicons.command("check")
+@click.argument("dirs", nargs=-1, metavar="[DIR...]")
+def lexicons_check(dirs: tuple[str, ...]) -> None:
+    """Check user lexicon folders (default: the configured lexicon_dirs): YAML syntax, file names
+    with no built-in counterpart, the shape of each entry against the built-in file. Prints one
+    `FILE: key: what is wrong` line per problem; exit status 1 when there is any."""
+    from kwatch import lexicon
+
+    folders = list(dirs) if dirs else lexicon.parse_dirs(_lexicon_dirs())
+    if not folders:
+        click.echo("No user lexicon folder: give DIR... or set KWATCH_LEXICON_DIRS.", err=True)
+        return
+    problems = lexicon.check(folders)
+    for line in problems:
+        click.echo(line)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {', '.join(folders)}.", err=True)
+        raise SystemExit(1)
+    click.echo(f"No problems in {', '.join(folders)}.", err=True)
+
+
+@lexicons.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--all", "show_all", is_flag=True, help="Also list the built-in files no user file extends.")
+def lexicons_list(as_json: bool, show_all: bool) -> None:
+    """List the lexicon files in use: each built-in file and the user files merged over it, in
+    the order they apply."""
+    from kwatch import lexicon
+
+    files = lexicon.files_in_use(lexicon.search_path(_lexicon_dirs()))
+    shown = [f for f in files if show_all or f["user"]]
+    if as_json:
+        _print_json(shown)
+        return
+    for entry in shown:
+        click.echo(entry["builtin"] + "".join(f"\n  + {path}" for path in entry["user"]))
+    extended = sum(bool(f["user"]) for f in files)
+    click.echo(f"{len(files)} built-in lexicon files, {extended} extended by user files.", err=True)
+
+
 def main() -> None:
     cli(prog_name="kwatch")
 

@@ -39,6 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allowed_hosts", lambda: "", str, "Host names (comma-separated) the web server answers to besides the loopback names."),
     Setting("web_max_requests", lambda: 64, int, "Requests the web server works on or queues at once; more are answered 503 with Retry-After."),
     Setting("web_session_hours", lambda: 12.0, float, "How long a dashboard login (session cookie) lasts, in hours."),
+    Setting("lexicon_dirs", lambda: "", str, "User lexicon folders (os.pathsep-separated) whose YAML files add to or override the built-in lexicons."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -180,7 +180,7 @@ class _Bundle:
             quotes = [f'{s.get("doc")}: "{s.get("quote")}"' for s in record.get("sources") or []]
             obj = stix2.Note(
                 id=stix_id("note", event_id), abstract=summary(record), content="\n".join([summary(record), *quotes]),
-                authors=["kwatch"], object_refs=refs + reports, **common,
+                authors=["kwatch"], object_refs=(refs + reports) or [PRODUCER_ID], **common,  # a captionless release of unknown outlet quotes nothing
             )
         for doc in doc_ids:
             self.report_refs.setdefault(doc, []).append(obj.id)

@@ -300,7 +300,7 @@ def media_for(medium: str, i: int, stem: str) -> dict:
     return {}  # a statement is a text post
 
 
-def release_gold(medium: str, languages: list[str], outlet: str, themes: list[str], group: str, paragraphs: list[list[str]]) -> dict:
+def release_gold(medium: str, languages: list[str], outlet: str | None, themes: list[str], group: str, paragraphs: list[list[str]]) -> dict:
     return {"release": True, "group": group, "medium": medium, "languages": sorted(set(languages)), "outlet": outlet,
             "themes": sorted(set(themes)), "paragraphs": paragraphs}
 
@@ -309,6 +309,7 @@ def main() -> None:
     outlet = Export("Al-Azaim Foundation", 1001110001, datetime(2024, 1, 3, 6, 0))
     relay = Export("Northern Relay", 1002220002, datetime(2024, 1, 20, 7, 0))
     originals: list[tuple[int, dict, dict]] = []  # (message id, message body, gold) of outlet releases
+    unsigned: set[int] = set()  # indexes of originals whose text names no outlet (only the channel does)
     i = 0
     for variant, v in VARIANTS.items():
         for medium in MEDIA:
@@ -319,6 +320,8 @@ def main() -> None:
             gold = release_gold(medium, [v["code"]], "Al-Azaim", [theme] if theme else [], f"outlet/{outlet.next_id}", [[text, v["code"]]])
             message_id = outlet.add(body, gold)
             originals.append((message_id, body, gold))
+            if len(lines) == 1 and v["pub"] not in text:
+                unsigned.add(len(originals) - 1)  # nothing in the post names the outlet
             i += 1
         # a signed text post that names no medium: medium 'post'
         theme = THEMES[i % len(THEMES)]
@@ -353,6 +356,7 @@ def main() -> None:
         body = {"text": "", **{k: val for k, val in media_for(medium, i, f"azaim_bare_{i}").items() if val is not None}}
         gold = release_gold(medium, [], "Al-Azaim", [], f"outlet/{outlet.next_id}", [])
         originals.append((outlet.add(body, gold), body, gold))
+        unsigned.add(len(originals) - 1)
         i += 1
     # Release text in entity form, an unknown field and a duplicated "text" key (the fullest wins).
     text = caption("en", "video", "hijrah", i)
@@ -384,7 +388,9 @@ def main() -> None:
         elif n % 7 == 1:
             text = body["text"] if isinstance(body["text"], str) else ""
             copy = {**body, "text": f"#repost {text}\nhttps://mirror.example.org/{n}" if text else ""}
-            relay.add(copy, {**gold})
+            # An unsigned copy of an unsigned release is the relay channel's release of an unknown
+            # outlet until merged with its original (post_outlet: what the post alone attributes).
+            relay.add(copy, {**gold, "post_outlet": None} if n in unsigned else {**gold})
     for n, (signature, variant, medium) in enumerate(OTHER_OUTLETS):
         v = VARIANTS[variant]
         theme = THEMES[(n + 2) % len(THEMES)]
@@ -394,8 +400,10 @@ def main() -> None:
         i += 1
     for n, line in enumerate(UNATTRIBUTED):
         medium = "image" if n % 2 == 0 else "video"
-        relay.add({"text": line, **{k: val for k, val in media_for(medium, i, f"relay_unsigned_{i}").items() if val is not None}},
-                  {"release": False, "paragraphs": []})
+        # Media nobody signed: a file without a caption is the channel's release (outlet unknown);
+        # a caption that is the channel's own talk makes the post chatter.
+        gold = release_gold(medium, [], None, [], f"relay/{relay.next_id}", []) if not line else {"release": False, "paragraphs": []}
+        relay.add({"text": line, **{k: val for k, val in media_for(medium, i, f"relay_unsigned_{i}").items() if val is not None}}, gold)
         i += 1
     for v in VARIANTS.values():
         for line in v["chatter"][:2]:
