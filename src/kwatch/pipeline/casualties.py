@@ -17,12 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, multilingual, stage
-from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.model import CasualtyMention, DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.numbers import quantity_regex, read_quantity
 from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 #: How far before a passive verb the victims may start (characters): keeps the backward search short.
 _LOOKBACK = 220
@@ -276,11 +278,192 @@ def find_casualties(sentences: Iterable[Sentence], language: str = "en") -> tupl
     return tuple(m for s in sentences for m in sentence_casualties(s, language))
 
 
+# -- figures by proximity ---------------------------------------------------------------------
+# A language whose casualties.yaml gives `figure_position` is read by proximity: the nearest number
+# on that side of a killed/injured stem, within `max_words_between` words.
+
+
+@dataclass(frozen=True, slots=True)
+class _CasualtyRules:
+    quantity: re.Pattern[str]
+    words: dict[str, int]
+    joiners: frozenset[str]
+    qualifiers: dict[str, str]
+    vague: frozenset[str]
+    anchors: re.Pattern[str]
+    kinds: dict[str, str]
+    directions: tuple[str, ...]  # 'before' and/or 'after': where the figure stands from the verb
+    max_words: int
+    attackers: re.Pattern[str] | None
+    claim: re.Pattern[str] | None
+    barrier: re.Pattern[str]
+    asides: tuple[re.Pattern[str], ...]  # subset asides, blanked before figures are read
+
+
+@cache
+def _casualty_rules(language: str) -> _CasualtyRules:
+    numbers = lexicon.load("numbers", language)
+    data = lexicon.load("casualties", language)
+    words = {fold(k): v for k, v in numbers["words"].items()}
+    joiner_words = frozenset(fold(j) for j in numbers.get("joiners") or ())
+    qualifiers = {fold(p): q for q, phrases in numbers["qualifiers"].items() for p in phrases}
+    vague = frozenset(fold(v) for v in numbers.get("vague") or ())
+    word = rf"{WORD_START}(?:{literal_alternation(numbers['words'])}){WORD_END}"
+    joiners = numbers.get("joiners") or ()
+    joiner = rf"(?:[\s\u200c]+(?:{literal_alternation(joiners)}))?" if joiners else ""
+    # A compound number is up to four number words in a row ("двадцать пять", "بیست و پنج").
+    number = rf"(?:\d{{1,5}}|{word}(?:{joiner}[\s\u200c]+{word}){{0,3}})"
+    qualifier = rf"(?:{WORD_START}(?:{literal_alternation(qualifiers)})\s+)?" if qualifiers else ""
+    vague_alt = rf"|{WORD_START}(?:{literal_alternation(vague)}){WORD_END}" if vague else ""
+    # Vague amounts first: "ده‌ها" (dozens) must not read as "ده" (ten).
+    vague_first = vague_alt[1:] + "|" if vague_alt else ""
+    quantity = re.compile(rf"(?<![\d./:-])(?:{vague_first}{qualifier}{number})(?![\d./:%])", re.IGNORECASE)
+    kinds = {}
+    for kind in ("killed", "injured"):
+        for stem in data[kind]["stems"]:
+            kinds[fold(stem)] = kind
+    anchors = re.compile(rf"{WORD_START}(?:{literal_alternation(kinds)})[^\W\d_]*", re.IGNORECASE)
+    attackers = data.get("attackers") or ()
+    claims = data.get("claim_markers") or ()
+    return _CasualtyRules(
+        quantity=quantity,
+        words=words,
+        joiners=joiner_words,
+        qualifiers=qualifiers,
+        vague=vague,
+        anchors=anchors,
+        kinds=kinds,
+        directions=tuple(data["figure_position"]),
+        max_words=int(data["max_words_between"]),
+        attackers=re.compile(rf"{WORD_START}(?:{literal_alternation(attackers)})", re.I) if attackers else None,
+        claim=re.compile(rf"{WORD_START}(?:{literal_alternation(claims)})", re.I) if claims else None,
+        barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
+        asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchors.pattern),
+    )
+
+
+def _asides(markers: Any, postpositions: Any, number: str, anchor: str) -> tuple[re.Pattern[str], ...]:
+    asides = []
+    if markers:
+        marker = rf"{WORD_START}(?:{literal_alternation(markers)}){WORD_END}"
+        asides += [
+            # ", including two staff," between commas, with no casualty word inside;
+            re.compile(rf"[,،]\s*{marker}(?:(?!{anchor})[^,،.;؛])*[,،]", re.I),
+            # "6 people, including two staff died" without a closing comma: up to the casualty word;
+            re.compile(rf"[,،]?\s*{marker}[^,،.;؛]*?(?={anchor})", re.I),
+            # else the marker and the figure after it.
+            re.compile(rf"{marker}\s+\S+", re.I),
+        ]
+    if postpositions:
+        # "دو ملازمین سمیت 6 افراد" (six people including two staff): the subset stands before the word.
+        post = rf"(?:{literal_alternation(postpositions)}){WORD_END}"
+        asides.append(re.compile(rf"(?<![\d./:-]){number}(?:\s+[^\s\d,،.;؛]+){{0,3}}?\s+{post}", re.I))
+    return tuple(asides)
+
+
+def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    """`text` with each match of `patterns` replaced by spaces: offsets stay where they were."""
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _read_quantity(text: str, rules: _CasualtyRules) -> tuple[int | None, str]:
+    folded = fold(text)
+    qualifier = "exact"
+    for phrase, q in sorted(rules.qualifiers.items(), key=lambda kv: -len(kv[0])):
+        if folded.startswith(phrase + " "):
+            qualifier, folded = q, folded[len(phrase) + 1:]
+            break
+    if folded in rules.vague:
+        return None, "vague"
+    if folded.isdigit():
+        return int(folded), qualifier
+    return _compound(folded, rules), qualifier
+
+
+def _compound(folded: str, rules: _CasualtyRules) -> int | None:
+    """A number word, or words read as one number: tens then units are added ("twenty five"), a
+    hundred multiplies what stands before it ("three hundred"). Words in any other order are not
+    one number: the first one counts."""
+    if folded in rules.words:
+        return rules.words[folded]
+    values = [rules.words.get(part) for part in folded.replace("\u200c", " ").split() if part not in rules.joiners]
+    if not values or None in values:
+        return values[0] if values else None
+    current = 0
+    previous = None
+    for value in values:
+        if value == 100:
+            current = (current or 1) * 100
+        elif previous is not None and previous != 100 and value >= previous:
+            return values[0]
+        else:
+            current += value
+        previous = value
+    return current
+
+
+def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
+    folded = fold(anchor)
+    best = max((stem for stem in rules.kinds if folded.startswith(stem)), key=len)
+    return rules.kinds[best]
+
+
+def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: tuple[DateMention, ...] = ()) -> tuple[CasualtyMention, ...]:
+    rules = _casualty_rules(language)
+    found: list[CasualtyMention] = []
+    for sentence in sentences:
+        original = sentence.text
+        text = _blank(original, rules.asides)
+        anchors = list(rules.anchors.finditer(text))
+        if not anchors:
+            continue
+        date_spans = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
+        quantities = [q for q in rules.quantity.finditer(text)
+                      if not any(q.start() < e and s < q.end() for s, e in date_spans)]
+        claim_at = rules.claim.search(text) if rules.claim else None
+        used: set[int] = set()
+        for anchor in anchors:
+            kind = _kind_of(anchor.group(0), rules)
+            best: tuple[int, int] | None = None  # (words between, index)
+            for i, q in enumerate(quantities):
+                if i in used:
+                    continue
+                if q.end() <= anchor.start() and "before" in rules.directions:
+                    gap = text[q.end():anchor.start()]
+                elif q.start() >= anchor.end() and "after" in rules.directions:
+                    gap = text[anchor.end():q.start()]
+                else:
+                    continue
+                if rules.barrier.search(gap) or any(a is not anchor and rules.anchors.search(gap) for a in anchors):
+                    continue
+                words = len(gap.split())
+                if words > rules.max_words:
+                    continue
+                if best is None or words < best[0]:
+                    best = (words, i)
+            if best is None:
+                continue
+            q = quantities[best[1]]
+            value, qualifier = _read_quantity(q.group(0), rules)
+            if value is None and qualifier != "vague":
+                continue
+            used.add(best[1])
+            span_start, span_end = min(q.start(), anchor.start()), max(q.end(), anchor.end())
+            between = text[q.end():q.end() + 40]
+            category = "attackers" if rules.attackers and rules.attackers.match(between.lstrip()) else None
+            claimed = claim_at is not None and claim_at.start() < span_start
+            found.append(CasualtyMention(sentence.start + span_start, sentence.start + span_end, original[span_start:span_end],
+                                         sentence.index, kind, value, qualifier, category, claimed))
+    return tuple(found)
+
+
 @stage("casualties.v1", requires=("sentences",), assigns=("casualties",))
 def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Killed and injured figures with category, qualifier and claimed flag."""
-    if multilingual.handles(doc.language):
-        found = multilingual.find_casualties(doc.sentences or (), doc.language, doc.dates or ())
+    if "figure_position" in lexicon.load("casualties", doc.language or "en"):
+        found = find_near_casualties(doc.sentences or (), doc.language or "en", doc.dates or ())
         return dataclasses.replace(doc, casualties=found)
     return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en"))
 

@@ -20,9 +20,10 @@ from functools import cache, lru_cache
 import dateparser
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, multilingual, stage
+from kwatch.pipeline import Context, calendars, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d|,\d|\s*[-–]\s*\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -306,10 +307,132 @@ def find_dates(
     return mentions, notes
 
 
+# -- dates by template ------------------------------------------------------------------------
+# A language whose dates.yaml gives `templates` ("{day} {month} {year}" in its own order) is read
+# by them: Gregorian and Solar Hijri month names, relative days and weekdays from the same file.
+
+
+@dataclass(frozen=True, slots=True)
+class _DateRules:
+    patterns: tuple[re.Pattern[str], ...]
+    gregorian: dict[str, int]
+    solar: dict[str, int]
+    relative_days: dict[str, int]
+    relative_re: re.Pattern[str] | None
+    weekdays: dict[str, int]
+    weekday_re: re.Pattern[str] | None
+
+
+
+@cache
+def _date_rules(language: str) -> _DateRules:
+    data = lexicon.load("dates", language)
+    gregorian = {fold(k): v for k, v in data["gregorian_months"].items()}
+    solar = {fold(k): v for k, v in (data.get("solar_months") or {}).items()}
+    month = rf"(?P<month>{literal_alternation([*data['gregorian_months'], *(data.get('solar_months') or {})])})"
+    fill = {"day": r"(?P<day>\d{1,2})", "year": r"(?P<year>\d{4})", "month": month}
+    patterns = tuple(
+        re.compile(WORD_START + template.format(**fill).replace(" ", r"\s*") + WORD_END, re.IGNORECASE)
+        for template in data["templates"]
+    )
+    relative = {fold(k): v for k, v in (data.get("relative_days") or {}).items()}
+    weekdays = {fold(k): v for k, v in (data.get("weekdays") or {}).items()}
+    return _DateRules(
+        patterns=patterns,
+        gregorian=gregorian,
+        solar=solar,
+        relative_days=relative,
+        relative_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['relative_days'])}){WORD_END}", re.I) if relative else None,
+        weekdays=weekdays,
+        weekday_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['weekdays'])}){WORD_END}", re.I) if weekdays else None,
+    )
+
+
+def _publication_day(published: str | None) -> date | None:
+    if not published or len(published) < 10:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _resolve_date(match: re.Match[str], rules: _DateRules, base: date | None) -> tuple[str, str] | None:
+    groups = match.groupdict()
+    key = fold(groups["month"])
+    day = int(groups["day"]) if groups.get("day") else None
+    year = int(groups["year"]) if groups.get("year") else None
+    if key in rules.solar and not (year is not None and year >= 1900):
+        month = rules.solar[key]
+        years = [year] if year is not None else ([base.year - 621, base.year - 622] if base else [])
+        for jy in years:
+            try:
+                value = calendars.to_gregorian(jy, month, day or 1)
+            except ValueError:
+                return None
+            if year is None and base is not None and value > base:
+                continue
+            if day is None:
+                # A Solar month spans two Gregorian months: give the year only when both agree.
+                end = calendars.to_gregorian(jy, month, calendars.month_length(jy, month))
+                return (f"{value.year:04d}", "absolute" if year else "relative") if end.year == value.year else None
+            return value.isoformat(), "absolute" if year else "relative"
+        return None
+    if key not in rules.gregorian:
+        return None
+    month = rules.gregorian[key]
+    basis = "absolute"
+    if year is None:
+        if base is None:
+            return None
+        year = base.year if (month, day or 1) <= (base.month, base.day) else base.year - 1
+        basis = "relative"
+    if not 1900 <= year <= 2100:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}", basis
+    try:
+        return date(year, month, day).isoformat(), basis
+    except ValueError:
+        return None
+
+
+def find_template_dates(sentences: tuple[Sentence, ...], published: str | None, language: str) -> tuple[DateMention, ...]:
+    rules = _date_rules(language)
+    base = _publication_day(published)
+    found: list[DateMention] = []
+    for sentence in sentences:
+        taken: list[tuple[int, int]] = []
+        text = sentence.text
+        for pattern in rules.patterns:
+            for m in pattern.finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                resolved = _resolve_date(m, rules, base)
+                if resolved is None:
+                    continue
+                taken.append(m.span())
+                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, *resolved))
+        if base is None:
+            continue
+        for regex, table, is_weekday in ((rules.relative_re, rules.relative_days, False), (rules.weekday_re, rules.weekdays, True)):
+            if regex is None:
+                continue
+            for m in regex.finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                value = table[fold(m.group(0))]
+                day = base - timedelta(days=(base.weekday() - value) % 7) if is_weekday else base + timedelta(days=value)
+                taken.append(m.span())
+                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, day.isoformat(), "relative"))
+    return tuple(sorted(found, key=lambda d: d.start))
+
+
 @stage("dates.v1", requires=("sentences",), assigns=("dates",))
 def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Date expressions resolved against the publication date (or a year inferred from the text)."""
-    if multilingual.handles(doc.language):
-        return dataclasses.replace(doc, dates=multilingual.find_dates(doc.sentences or (), doc.published, doc.language))
+    if "templates" in lexicon.load("dates", doc.language or "en"):
+        found = find_template_dates(doc.sentences or (), doc.published, doc.language or "en")
+        return dataclasses.replace(doc, dates=found)
     mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en")
     return dataclasses.replace(doc, dates=mentions, notes=doc.notes + notes)
