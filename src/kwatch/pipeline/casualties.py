@@ -57,6 +57,7 @@ class _Patterns:
     continuation: re.Pattern[str]
     item_re: re.Pattern[str]
     quantity_re: re.Pattern[str]
+    singular_verb: re.Pattern[str]  # "Ahmadi was killed": a lone named person needs one
     zero_re: re.Pattern[str]
     trailing_aux: re.Pattern[str]
     leading_aux_passive: re.Pattern[str]
@@ -90,7 +91,9 @@ def _patterns(language: str) -> _Patterns:
     stops = _alternation(set(data["description_stops"]) | anchor_words | set(data["auxiliaries"]))
     # A description word: not a stop, not the start of another quantity, not a participle
     # ("a civilian accusing him"), no sentence-final period.
-    word = rf"(?!(?:{stops})\b)(?!{quantity})(?![\w'’-]*ing\b)[A-Za-z](?:[\w'’-]|\.(?=\w))*"
+    endings = data.get("participle_endings") or ()
+    participle = rf"(?![\w'’-]*(?:{_alternation(endings)})\b)" if endings else ""
+    word = rf"(?!(?:{stops})\b)(?!{quantity}){participle}[A-Za-z](?:[\w'’-]|\.(?=\w))*"
     described = rf"{quantity}(?:\s+{word}){{1,6}}"
     bare = rf"{quantity}"
     person_noun = _alternation(data["singular_persons"])
@@ -127,10 +130,12 @@ def _patterns(language: str) -> _Patterns:
     claim_verbs = _alternation(data["claim_verbs"])
     claim_openers = _alternation(data["claim_openers"])
     saying = _alternation(data["claim_responsibility_saying"])
+    saying_verbs = _alternation(data["saying_verbs"])
+    articles = _alternation(data["definite_articles"])
     claim = (
         rf"(?-i:\b(?:{claimants}))(?:['’]s)?(?:\s+[\w-]+){{0,3}}?\s+(?:{claim_verbs})\b"
-        rf"|\b(?:{claim_openers})\s+(?:the\s+)?(?-i:(?:{claimants}))\b"
-        rf"|\b(?:{saying})\b[^.;]*?\bsaying\b"
+        rf"|\b(?:{claim_openers})\s+(?:(?:{articles})\s+)?(?-i:(?:{claimants}))\b"
+        rf"|\b(?:{saying})\b[^.;]*?\b(?:{saying_verbs})\b"
     )
 
     months = _alternation(lexicon.load("dates", language)["months"])
@@ -153,6 +158,7 @@ def _patterns(language: str) -> _Patterns:
         list_before=re.compile(rf"(?:{grouped_before})*(?:{last_before}|{proper})$", re.I),
         item_re=re.compile(item, re.I),
         quantity_re=re.compile(quantity, re.I),
+        singular_verb=re.compile(rf"\b(?:{_alternation(data['singular_auxiliaries'])})\b", re.I),
         zero_re=re.compile(rf"(?:{_alternation(data['zero'])})", re.I),
         trailing_aux=re.compile(rf"(?:\s+(?:{auxiliaries})\b)*\s*$", re.I),
         leading_aux_passive=re.compile(rf"(?:\s+(?:{auxiliaries})\b)*\s+(?:{anchor_alt})\b", re.I),
@@ -251,7 +257,7 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
                 if len(spans) == 1 and not patterns.quantity_re.match(text, spans[0][0]):
                     head = text[spans[0][0] : spans[0][1]]
                     verb_zone = text[spans[0][1] : anchor_match.start()].lower()
-                    if head[:1].isupper() and not re.search(r"\bwas\b", verb_zone) and not patterns.item_re.fullmatch(head.lower()):
+                    if head[:1].isupper() and not patterns.singular_verb.search(verb_zone) and not patterns.item_re.fullmatch(head.lower()):
                         spans = []
         if spans:
             consumed_until = max(consumed_until, spans[-1][1], anchor_match.end())
@@ -261,7 +267,7 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
                 found.extend((s, e, kind, None) for s, e in spans for kind in ("killed", "injured"))
             continue
         # "death toll rose to 145": a running total; the phrase stays in the mention for total().
-        lead_start = anchor_match.start() if "toll" in anchor_match.group(0).lower() else None
+        lead_start = anchor_match.start() if _RUNNING_TOTAL_WORDS().search(anchor_match.group(0)) else None
         found.extend((s, e, anchor.kind, lead_start if i == 0 else None) for i, (s, e) in enumerate(spans))
     mentions = []
     for start, end, kind, lead_start in found:
@@ -468,6 +474,14 @@ def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en"))
 
 
+@cache
+def _RUNNING_TOTAL_WORDS() -> re.Pattern[str]:  # noqa: N802 - a constant built on first use
+    """Words that make a figure a running total ("death toll rose to 145"), in every language
+    (`running_totals`): a mention does not record its language, and `total()` reads any."""
+    words = [w for language in lexicon.available("casualties") for w in lexicon.load("casualties", language).get("running_totals") or ()]
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}" if words else r"(?!)", re.I)
+
+
 def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False) -> int | None:
     """The toll of one event from its mentions: summed within a sentence ("170 civilians and 13
     US soldiers"), the largest over sentences (a repeated or updated toll). Attackers, vague
@@ -480,7 +494,7 @@ def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = Fal
         if m.kind != kind or m.claimed != claimed or m.value is None or m.category == "attackers":
             continue
         seen = True
-        if "toll" in m.text.lower():
+        if _RUNNING_TOTAL_WORDS().search(m.text):
             tolls[m.sentence] = max(tolls[m.sentence], m.value)
         else:
             sums[m.sentence] += m.value

@@ -26,7 +26,6 @@ from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d|,\d|\s*[-–]\s*\d)"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 
 
 #: Rules whose year may come from a full date in the same sentence rather than the publication date.
@@ -81,15 +80,19 @@ def _patterns(language: str) -> _Patterns:
     last_year = [p.lower() for p in data["last_year_suffixes"]]
     suffix = rf"(?P<suffix>{_alternation(this_year + last_year)})"
     preposition = f"(?:{_alternation(data['prepositions'])})"
+    ordinal = f"(?:{_alternation(data['ordinal_suffixes'])})?" if data.get("ordinal_suffixes") else ""
+    day_ = rf"(?P<day>[0-3]?\d){ordinal}"
+    of = rf"(?:(?:{_alternation(data['of'])})\s+)?" if data.get("of") else ""
+    weekday_opener = _alternation(data["weekday_openers"])
     specs: list[tuple[str, str]] = [
         ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month_num>[01]\d)-(?P<day>[0-3]\d)\b"),
-        ("month_day_year", rf"\b{month}\s+{_DAY},?\s+{_YEAR}\b"),
-        ("day_month_year", rf"\b{_DAY}\s+(?:of\s+)?{month},?\s+{_YEAR}\b"),
-        ("month_suffix", rf"\b{month}\s+(?:of\s+)?{suffix}\b"),
-        ("month_year", rf"\b{month},?\s+(?:of\s+)?{_YEAR}\b"),
+        ("month_day_year", rf"\b{month}\s+{day_},?\s+{_YEAR}\b"),
+        ("day_month_year", rf"\b{day_}\s+{of}{month},?\s+{_YEAR}\b"),
+        ("month_suffix", rf"\b{month}\s+{of}{suffix}\b"),
+        ("month_year", rf"\b{month},?\s+{of}{_YEAR}\b"),
         ("weekday_paren", rf"\b{weekday}\s*\(\s*(?P<inner>[^()]{{3,20}})\)"),
-        ("month_day", rf"\b{month}\s+{_DAY}\b(?![:\d])"),
-        ("day_month", rf"\b{_DAY}\s+(?:of\s+)?{month}\b"),
+        ("month_day", rf"\b{month}\s+{day_}\b(?![:\d])"),
+        ("day_month", rf"\b{day_}\s+{of}{month}\b"),
         # After a preposition (so ages, counts and page numbers are never years); the span kept
         # is the `target` group.
         ("month_alone", rf"\b{preposition}\s+(?P<target>{month})\b"),
@@ -98,8 +101,9 @@ def _patterns(language: str) -> _Patterns:
         ("relative_month", rf"\b(?P<rel>{_alternation(list(data['relative_months']))})\b"),
         ("relative_year", rf"\b(?P<rel>{_alternation(list(data['relative_years']))})\b"),
         ("relative_week", rf"\b(?P<rel>{_alternation(list(data['relative_weeks']))})\b"),
-        ("ago", r"\b(?P<rel>(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?)\s+ago)\b"),
-        ("weekday", rf"\b(?:on|last|this|since)\s+{weekday}\b"),
+        # "three days ago": read by dateparser.
+        ("ago", rf"\b(?P<rel>{data['ago']})\b"),
+        ("weekday", rf"\b(?:{weekday_opener})\s+{weekday}\b"),
     ]
     flags = re.I
     needs = {"iso": "year", "month_day_year": "month", "day_month_year": "month", "month_suffix": "month",
@@ -111,7 +115,7 @@ def _patterns(language: str) -> _Patterns:
         "weekday": re.compile(rf"\b(?:{_alternation(list(data['weekdays']))})\b", re.I),
         "year": re.compile(r"(?:19|20)\d\d"),
         "word": re.compile(
-            rf"\b(?:{_alternation(list(data['relative_days']) + ['year', 'month', 'week', 'ago'] + list(data['weekdays']))})",
+            rf"\b(?:{_alternation(list(data['relative_days']) + list(data['period_words']) + list(data['weekdays']))})",
             re.I,
         ),
     }

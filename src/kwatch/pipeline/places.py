@@ -48,6 +48,7 @@ class Cues:
     site: re.Pattern[str]
     site_of: tuple[re.Pattern[str], ...]
     area_heads: frozenset[str]
+    area_name_before: re.Pattern[str]  # "Hazara neighbourhood of X": the name that matters follows
     site_stopwords: frozenset[str]
     origin: frozenset[str]
     demonyms: dict[str, str]
@@ -63,11 +64,15 @@ def cues(language: str = "en") -> Cues:
     head_pattern = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in heads)
     name_word = r"[A-Z][\w'’\-]*"
     # Up to six capitalised words (joined by spaces, optionally "of"/"al-") before a site head.
-    site = re.compile(rf"\b((?:{name_word}\s+(?:(?:of|al|el|e|i|and)\s+)?){{1,6}})((?i:{head_pattern}))\b")
+    joiners = "|".join(re.escape(w) for w in data["site_joiners"])
+    lead = "|".join(re.escape(w) for w in data["site_lead"])
+    after = "|".join(re.escape(w) for w in data["site_of_after"])
+    namers = "|".join(re.escape(w) for w in data["site_namers"])
+    site = re.compile(rf"\b((?:{name_word}\s+(?:(?:{joiners})\s+)?){{1,6}})((?i:{head_pattern}))\b")
     kinds = "|".join(re.escape(w) for w in data["site_of_patterns"])
     site_of = (
-        re.compile(rf"\b(?i:the\s+)({name_word}(?:\s+{name_word}){{0,3}})\s+(?i:{kinds})\s+(?i:of|in)\b"),
-        re.compile(rf"\b(?i:{kinds})\s+(?i:of|called|named)\s+({name_word}(?:[\s\-]+{name_word}){{0,3}})"),
+        re.compile(rf"\b(?i:(?:{lead})\s+)({name_word}(?:\s+{name_word}){{0,3}})\s+(?i:{kinds})\s+(?i:{after})\b"),
+        re.compile(rf"\b(?i:{kinds})\s+(?i:{namers})\s+({name_word}(?:[\s\-]+{name_word}){{0,3}})"),
     )
     organisations = tuple(re.compile(p) for p in data["organisation_patterns"])
     demonym = re.compile(rf"\b((?i:{'|'.join(map(re.escape, data['demonyms']))}))\b(?:\s+([A-Za-z]+))?")
@@ -81,6 +86,7 @@ def cues(language: str = "en") -> Cues:
         site=site,
         site_of=site_of,
         area_heads=frozenset(w.lower() for w in data["area_heads"]),
+        area_name_before=re.compile(rf"\s+(?:{after})\b"),
         site_stopwords=frozenset(w.lower() for w in [*data["site_stopwords"], *data["demonyms"]]),
         origin=frozenset(w.lower() for w in data["origin_prepositions"]),
         demonyms={k.lower(): v for k, v in data["demonyms"].items()},
@@ -233,7 +239,7 @@ def _site_spans(text: str, cue: Cues, scan: Scan | None = None) -> list[tuple[in
             continue
         if found.group(2).lower() in cue.area_heads:
             # "Hazara neighbourhood of X": the name that matters follows "of".
-            if re.match(r"\s+(?:of|in)\b", text[found.end(2):]):
+            if cue.area_name_before.match(text, found.end(2)):
                 continue
             spans.append((start, start + len(text[start:found.end(1)].rstrip()), "head"))
         else:
