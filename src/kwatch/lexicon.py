@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs pinned; only validate() uses it
 import yaml
 
 from kwatch.errors import Bug, PipelineError

@@ -398,8 +398,8 @@ def _compound(folded: str, rules: _CasualtyRules) -> int | None:
     if not values or None in values:
         return values[0] if values else None
     current = 0
-    previous = None
-    for value in values:
+    previous: int | None = None
+    for value in (v for v in values if v is not None):
         if value == 100:
             current = (current or 1) * 100
         elif previous is not None and previous != 100 and value >= previous:

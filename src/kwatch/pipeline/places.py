@@ -326,7 +326,8 @@ _PRECISION = {"country": "country", "admin1": "province", "admin2": "district", 
 def _name_table() -> list[dict[str, Any]]:
     path = resources.files("kwatch") / "data" / "gazetteer" / "names_multilingual.yaml"
     with path.open("r", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["places"]
+        rows: list[dict[str, Any]] = yaml.safe_load(handle)["places"]
+    return rows
 
 
 def _entry(gazetteer: Gazetteer, row: dict[str, Any]) -> Entry | None:
@@ -370,7 +371,7 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
     organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
     own_names = bool(lexicon.load("places", language).get("gazetteer_names"))
     found: list[PlaceMention] = []
-    readings: list[tuple[Sentence, object]] = []
+    readings: list[tuple[Sentence, Match]] = []
     for sentence in sentences:
         # Month names ("میزان", "تیر") are place names too: a date's words are never a place.
         taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
@@ -383,19 +384,19 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
                 found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, entry))
         if own_names:
             # The gazetteer's own names in the language's script (Dari and Pashto: provinces and districts).
-            for m in gazetteer.matches(sentence.text):
-                if organisation is not None and organisation.match(sentence.text, m.end):
+            for reading in gazetteer.matches(sentence.text):
+                if organisation is not None and organisation.match(sentence.text, reading.end):
                     continue
-                if not any(m.start < e and s < m.end for s, e in taken):
-                    readings.append((sentence, m))
+                if not any(reading.start < e and s < reading.end for s, e in taken):
+                    readings.append((sentence, reading))
     provinces = {p.admin1 for p in found if p.precision == "province"}
-    provinces |= {m.candidates[0].admin1 for _, m in readings if m.candidates[0].kind == "admin1"}
-    for sentence, m in readings:
+    provinces |= {r.candidates[0].admin1 for _, r in readings if r.candidates[0].kind == "admin1"}
+    for sentence, reading in readings:
         # A name with several readings takes the one in a province the document names.
-        entry = next((e for e in m.candidates if e.admin1 in provinces), m.candidates[0])
+        entry = next((e for e in reading.candidates if e.admin1 in provinces), reading.candidates[0])
         if provinces and entry.kind in ("admin2", "town") and entry.admin1 not in provinces:
             continue  # a district of a province the report never names is another place of that name
-        found.append(_named_mention(sentence.start + m.start, sentence.start + m.end, m.text, sentence, entry))
+        found.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text, sentence, entry))
     return tuple(sorted(found, key=lambda p: p.start))
 
 
