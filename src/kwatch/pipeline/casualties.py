@@ -328,7 +328,10 @@ def _casualty_rules(language: str) -> _CasualtyRules:
     for kind in ("killed", "injured"):
         for stem in data[kind]["stems"]:
             kinds[fold(stem)] = kind
-    anchors = re.compile(rf"{WORD_START}(?:{literal_alternation(kinds)})[^\W\d_]*", re.IGNORECASE)
+    # A clitic ("و", "ب" in Arabic) may stand glued before a stem; the stem alone says the kind.
+    clitic = f"(?:{literal_alternation(data['clitics'])})?" if data.get("clitics") else ""
+    anchor_plain = rf"{WORD_START}{clitic}(?:{literal_alternation(kinds)})[^\W\d_]*"
+    anchors = re.compile(rf"{WORD_START}{clitic}(?P<stem>(?:{literal_alternation(kinds)})[^\W\d_]*)", re.IGNORECASE)
     attackers = data.get("attackers") or ()
     claims = data.get("claim_markers") or ()
     return _CasualtyRules(
@@ -344,7 +347,7 @@ def _casualty_rules(language: str) -> _CasualtyRules:
         attackers=re.compile(rf"{WORD_START}(?:{literal_alternation(attackers)})", re.I) if attackers else None,
         claim=re.compile(rf"{WORD_START}(?:{literal_alternation(claims)})", re.I) if claims else None,
         barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
-        asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchors.pattern),
+        asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
     )
 
 
@@ -431,7 +434,7 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
         claim_at = rules.claim.search(text) if rules.claim else None
         used: set[int] = set()
         for anchor in anchors:
-            kind = _kind_of(anchor.group(0), rules)
+            kind = _kind_of(anchor.group("stem"), rules)
             best: tuple[int, int] | None = None  # (words between, index)
             for i, q in enumerate(quantities):
                 if i in used:

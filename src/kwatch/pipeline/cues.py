@@ -28,12 +28,13 @@ from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import SentenceLocator, phrase_regex
 from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.words import literal_alternation
 
 _BEFORE = r"(?<![\w])"
 _AFTER = r"(?![\w])"
 
 
-def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = False) -> re.Pattern[str]:
+def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
     """One pattern for a list of phrases: regexes (a space stands for any run of spaces), or
     literal phrases, or word-initial stems that take any ending (`match: stems`)."""
     if stems:
@@ -41,13 +42,17 @@ def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = Fa
     else:
         parts = [phrase_regex(p) if literal else re.sub(r" ", r"\\s+", p) for p in patterns]
     parts.sort(key=len, reverse=True)
-    return re.compile(f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}", re.IGNORECASE | re.MULTILINE)
+    # A clitic ("و", "ب" in Arabic) may stand glued before a stem.
+    prefix = clitic if stems else ""
+    return re.compile(f"{_BEFORE}{prefix}(?:{'|'.join(parts)}){_AFTER}", re.IGNORECASE | re.MULTILINE)
 
 
-def _compile_values(table: dict[str, list[str]], *, literal: bool = False, stems: bool = False) -> list[tuple[str, re.Pattern[str]]]:
+def _compile_values(
+    table: dict[str, list[str]], *, literal: bool = False, stems: bool = False, clitic: str = ""
+) -> list[tuple[str, re.Pattern[str]]]:
     """One pattern per value: measured faster in CPython's re than one alternation with a named
     group per alternative."""
-    return [(value, _compile(phrases, literal=literal, stems=stems)) for value, phrases in table.items() if phrases]
+    return [(value, _compile(phrases, literal=literal, stems=stems, clitic=clitic)) for value, phrases in table.items() if phrases]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ def _table(language: str, name: str, key: str, events: dict[str, Any]) -> dict[s
 def tables(language: str = "en") -> CueTables:
     events = lexicon.load("events", language)
     stems = events.get("match") == "stems"
+    clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
     methods = _table(language, "methods", "methods", events)
     targets = _table(language, "targets", "targets", events)
     claims = _table(language, "claims", "claims", events)
@@ -86,11 +92,11 @@ def tables(language: str = "en") -> CueTables:
     patterns: list[tuple[str, str, re.Pattern[str]]] = []
 
     def by_value(kind: str, table: dict[str, list[str]], literal: bool = False) -> None:
-        patterns.extend((kind, value, pattern) for value, pattern in _compile_values(table, literal=literal, stems=stems and not literal))
+        patterns.extend((kind, value, pattern) for value, pattern in _compile_values(table, literal=literal, stems=stems and not literal, clitic=clitic))
 
     def one(kind: str, value: str, phrases: list[str] | None) -> None:
         if phrases:
-            patterns.append((kind, value, _compile(phrases, stems=stems)))
+            patterns.append((kind, value, _compile(phrases, stems=stems, clitic=clitic)))
 
     by_value("event_type", events["triggers"])
     for key, kind in (("intent", "intent"), ("hedges", "hedge"), ("captions", "caption"), ("recency", "recency"), ("reporting", "reporting")):

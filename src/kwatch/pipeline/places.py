@@ -352,7 +352,9 @@ def _place_rules(language: str, gazetteer: Gazetteer) -> tuple[re.Pattern[str] |
     suffix = rf"(?:{literal_alternation(suffixes)})?" if suffixes else ""
     organisations = lexicon.load("places", language).get("organisation_words") or []
     not_organisation = rf"(?!\s*(?:{literal_alternation(organisations)}))" if organisations else ""
-    pattern = re.compile(rf"{WORD_START}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
+    clitics = lexicon.load("places", language).get("clitics") or []
+    clitic = rf"(?:{literal_alternation(clitics)})?" if clitics else ""
+    pattern = re.compile(rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
     return pattern, surfaces
 
 
