@@ -80,3 +80,15 @@ def test_every_language_with_events_gives_the_sentence_rules():
     for language in lexicon.available("events"):
         data = lexicon.load("events", language)
         assert data.get("hedges") and data.get("aggregates") and data.get("clause_breaks") and data.get("list_joiners"), language
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("У посольства в Кабуле 5 сентября 2022 года взорвался смертник, погибли 2 сотрудника, сообщил МИД России.", {"AF"}),
+        ("У посольства России в Кабуле 5 сентября 2022 года взорвался смертник, погибли 2 человека.", {"AF"}),
+    ],
+)
+def test_the_country_of_an_institution_is_no_location(text, countries, pipeline, ctx):
+    doc = extract(PipelineDoc(id="t", text=text, published="2022-09-06", language="ru"), pipeline=pipeline, ctx=ctx)
+    assert {p.country for p in doc.places or ()} == countries

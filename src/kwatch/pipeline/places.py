@@ -371,6 +371,9 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
     pattern, surfaces = _place_rules(language, gazetteer)
     organisations = lexicon.load("places", language).get("organisation_words") or []
     organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
+    # "посольство России", "سفارت روسیه": a head noun before the name makes it an institution's country.
+    heads = lexicon.load("places", language).get("organisation_heads") or []
+    head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{3,}\s+)?$", re.I) if heads else None
     own_names = bool(lexicon.load("places", language).get("gazetteer_names"))
     found: list[PlaceMention] = []
     readings: list[tuple[Sentence, Match]] = []
@@ -381,6 +384,8 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
             for m in pattern.finditer(sentence.text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
+                if head is not None and head.search(sentence.text, max(0, m.start() - 60), m.start()):
+                    continue
                 entry = surfaces[fold(m.group("name"))]
                 taken.append(m.span())
                 found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, entry))
@@ -388,6 +393,8 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
             # The gazetteer's own names in the language's script (Dari and Pashto: provinces and districts).
             for reading in gazetteer.matches(sentence.text):
                 if organisation is not None and organisation.match(sentence.text, reading.end):
+                    continue
+                if head is not None and head.search(sentence.text, max(0, reading.start - 60), reading.start):
                     continue
                 if not any(reading.start < e and s < reading.end for s, e in taken):
                     readings.append((sentence, reading))
