@@ -92,3 +92,18 @@ def test_every_language_with_events_gives_the_sentence_rules():
 def test_the_country_of_an_institution_is_no_location(text, countries, pipeline, ctx):
     doc = extract(PipelineDoc(id="t", text=text, published="2022-09-06", language="ru"), pipeline=pipeline, ctx=ctx)
     assert {p.country for p in doc.places or ()} == countries
+
+
+@pytest.mark.parametrize(
+    ("published", "value"),
+    [(None, "2024-03-22"), ("2024-04", "2024-03-22"), ("2024-02", "2023-03-22")],
+)
+def test_without_a_publication_day_a_date_takes_the_texts_year(published, value, pipeline, ctx):
+    text = "Ҳужум 22 март куни содир бўлди. 1 январь 2024 яна бир портлаш бўлган."
+    if published == "2024-02":
+        text = "Ҳужум 22 март куни содир бўлди."
+    doc = extract(PipelineDoc(id="t", text=text, published=published, language="uz"), pipeline=pipeline, ctx=ctx)
+    found = {d.text: d.value for d in doc.dates or ()}
+    assert found["22 март"] == value
+    if published is None:
+        assert any("inferred" in note for note in doc.notes)

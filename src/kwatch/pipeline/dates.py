@@ -401,9 +401,7 @@ def _resolve_date(match: re.Match[str], rules: _DateRules, base: date | None) ->
         return None
 
 
-def find_template_dates(sentences: tuple[Sentence, ...], published: str | None, language: str) -> tuple[DateMention, ...]:
-    rules = _date_rules(language)
-    base = _publication_day(published)
+def _template_mentions(sentences: tuple[Sentence, ...], rules: _DateRules, base: date | None, *, day_level: bool, basis: str | None = None) -> list[DateMention]:
     found: list[DateMention] = []
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
@@ -415,10 +413,12 @@ def find_template_dates(sentences: tuple[Sentence, ...], published: str | None, 
                 resolved = _resolve_date(m, rules, base)
                 if resolved is None:
                     continue
+                value, how = resolved
                 taken.append(m.span())
-                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, *resolved))
-        if base is None:
-            continue
+                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index,
+                                         value, basis if basis and how == "relative" else how))
+        if base is None or not day_level:
+            continue  # "yesterday" and weekdays need the publication day
         for regex, table, is_weekday in ((rules.relative_re, rules.relative_days, False), (rules.weekday_re, rules.weekdays, True)):
             if regex is None:
                 continue
@@ -429,14 +429,43 @@ def find_template_dates(sentences: tuple[Sentence, ...], published: str | None, 
                 day = base - timedelta(days=(base.weekday() - value) % 7) if is_weekday else base + timedelta(days=value)
                 taken.append(m.span())
                 found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, day.isoformat(), "relative"))
-    return tuple(sorted(found, key=lambda d: d.start))
+    return found
+
+
+def find_template_dates(
+    sentences: tuple[Sentence, ...], published: str | None, language: str, *, title: str | None = None
+) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
+    """Date mentions by the language's templates, and the notes about what was inferred. Without a
+    publication day, dates without a year take the latest explicit year of the text or title
+    (basis 'inferred'), as the phrase rules do."""
+    rules = _date_rules(language)
+    base = _publication_day(published)
+    notes: tuple[str, ...] = ()
+    if base is None:
+        explicit = _template_mentions(sentences, rules, None, day_level=False)
+        years = [int(d.value[:4]) for d in explicit]
+        years += [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title or "")]
+        if published and len(published) >= 4 and published[:4].isdigit():
+            years.append(int(published[:4]))
+        if not years:
+            return tuple(sorted(explicit, key=lambda d: d.start)), ()
+        year = max(years)
+        notes = (f"no publication date: year {year} inferred from the latest explicit date",)
+        reference = date(year, 12, 31)
+        if published and re.fullmatch(r"\d{4}-\d{2}", published[:7]) and int(published[:4]) == year:
+            month = int(published[5:7])  # a publication month: the latest day of it
+            reference = date(year, month, calendar.monthrange(year, month)[1])
+        found = _template_mentions(sentences, rules, reference, day_level=False, basis="inferred")
+    else:
+        found = _template_mentions(sentences, rules, base, day_level=True)
+    return tuple(sorted(found, key=lambda d: d.start)), notes
 
 
 @stage("dates.v1", requires=("sentences",), assigns=("dates",))
 def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Date expressions resolved against the publication date (or a year inferred from the text)."""
     if "templates" in lexicon.load("dates", doc.language or "en"):
-        found = find_template_dates(doc.sentences or (), doc.published, doc.language or "en")
-        return dataclasses.replace(doc, dates=found)
+        found, notes = find_template_dates(doc.sentences or (), doc.published, doc.language or "en", title=doc.title)
+        return dataclasses.replace(doc, dates=found, notes=doc.notes + notes)
     mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en")
     return dataclasses.replace(doc, dates=mentions, notes=doc.notes + notes)
