@@ -425,8 +425,8 @@ def _template_mentions(sentences: tuple[Sentence, ...], rules: _DateRules, base:
             for m in regex.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                value = table[fold(m.group(0))]
-                day = base - timedelta(days=(base.weekday() - value) % 7) if is_weekday else base + timedelta(days=value)
+                offset = table[fold(m.group(0))]
+                day = base - timedelta(days=(base.weekday() - offset) % 7) if is_weekday else base + timedelta(days=offset)
                 taken.append(m.span())
                 found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, day.isoformat(), "relative"))
     return found
