@@ -22,6 +22,11 @@ without a search path is the built-in file alone.
 The loading functions are kept apart: `read_builtin` (package file), `read_user` (one user file),
 `merge` (one over the other), `load_file` (the merged table, cached), `check` (what is wrong with
 user folders, one line each).
+
+A lexicon with a schema (`lexicons/schemas/<name>.yaml`, JSON Schema written as YAML) is checked
+against it when loaded, after the user's files are merged over it: every language's
+`casualties.yaml` has the one shape that schema draws, and a wrong key or type is one
+`PipelineError` naming the file and the key.
 """
 
 from __future__ import annotations
@@ -34,12 +39,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]  # no stubs pinned; only validate() uses it
 import yaml
 
-from kwatch.errors import Bug, ConfigError
+from kwatch.errors import Bug, ConfigError, PipelineError
 
 #: The extraction context option that holds the SearchPath (`ctx.options[LEXICONS_OPTION]`).
 LEXICONS_OPTION = "lexicons"
+#: The folder of the lexicons' JSON Schemas: data about lexicons, not a lexicon or a language.
+SCHEMAS_FOLDER = "schemas"
 #: The mapping key that makes a user value replace, not merge into, the built-in one.
 REPLACE_KEY = "_replace"
 
@@ -127,7 +135,7 @@ def builtin_files() -> frozenset[str]:
                 found.add(f"{prefix}{entry.name}")
 
     walk(_root(), "")
-    return frozenset(found)
+    return frozenset(f for f in found if not f.startswith(f"{SCHEMAS_FOLDER}/"))
 
 
 def _yaml_files(folder: Path) -> list[tuple[str, Path]]:
@@ -248,10 +256,14 @@ def load_file(relpath: str, path: SearchPath = BUILTIN) -> Lexicon:
     stamp."""
     data = read_builtin(relpath)
     origins: dict[Key, str] = {}
+    merged: list[str] = []
     for user in path.user_files(relpath):
         content = read_user(user.path)
         if content is not None:
             data = merge(data, content, origin=user.path, origins=origins)
+            merged.append(user.path)
+    where = f"lexicons/{relpath}" + (f" with {', '.join(merged)} merged over it" if merged else "")
+    validate(lexicon_name(relpath), data, origin=where)
     return Lexicon(relpath, data, origins)
 
 
@@ -264,7 +276,7 @@ def load(name: str, language: str | None = None, *, path: SearchPath = BUILTIN) 
 def available(name: str) -> list[str]:
     """The languages that have a `name` lexicon (user folders add no language)."""
     base = _root()
-    return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / f"{name}.yaml").is_file())
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and p.name != SCHEMAS_FOLDER and (p / f"{name}.yaml").is_file())
 
 
 def folder_names(folder: str) -> list[str]:
@@ -289,8 +301,7 @@ def lexicon_name(relpath: str) -> str:
 def check(dirs: str | Iterable[str | os.PathLike[str]] | None) -> list[str]:
     """Every problem of the user lexicon folders, one line each, `FILE: key: what is wrong`:
     a missing folder, a file with no built-in counterpart, invalid YAML, a top-level type or an
-    entry shaped unlike the built-in file's, and (where `validate` exists) the stage schema of
-    the merged table. Empty when all is well."""
+    entry shaped unlike the built-in file's, and the stage schema of the merged table. Empty when all is well."""
     problems: list[str] = []
     known = builtin_files()
     for folder in parse_dirs(dirs):
@@ -319,20 +330,11 @@ def check(dirs: str | Iterable[str | os.PathLike[str]] | None) -> list[str]:
 
 
 def _validate(relpath: str, data: Any, *, origin: str) -> list[str]:
-    """The stage schema's complaints about a merged table, when the schema check exists
-    (`validate(name, data, *, origin)`, raising or returning problems)."""
-    validate = globals().get("validate")
-    if validate is None:
-        return []
+    """The stage schema's complaint about a merged table (`validate`), as problem lines."""
     try:
-        result = validate(lexicon_name(relpath), data, origin=origin)
-    except Exception as error:  # noqa: BLE001 - whatever the schema check raises is one problem line
-        message = getattr(error, "message", None) or str(error)
-        return [f"(schema): {message}"]
-    if isinstance(result, str):
-        return [f"(schema): {result}"]
-    if isinstance(result, Iterable) and not isinstance(result, (dict, bytes)):
-        return [f"(schema): {line}" for line in result]
+        validate(lexicon_name(relpath), data, origin=origin)
+    except PipelineError as error:
+        return [f"(schema): {error.message}"]
     return []
 
 
@@ -433,3 +435,41 @@ def _entry_shape(siblings: list[Any], value: Any, at: Key) -> Iterable[tuple[str
 def files_in_use(path: SearchPath) -> list[dict[str, Any]]:
     """Every lexicon file: its relative path, and the user files merged over it (in order)."""
     return [{"lexicon": rel, "builtin": f"kwatch/lexicons/{rel}", "user": [f.path for f in path.user_files(rel)]} for rel in sorted(builtin_files())]
+
+
+# -- the schema of each lexicon ----------------------------------------------------------------
+
+
+@cache
+def schema(name: str) -> dict[str, Any] | None:
+    """The JSON Schema of the `name` lexicon (`lexicons/schemas/<name>.yaml`), or None."""
+    path = _root() / SCHEMAS_FOLDER / f"{name}.yaml"
+    if not path.is_file():
+        return None
+    with path.open("r", encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+    jsonschema.Draft202012Validator.check_schema(loaded)
+    return loaded
+
+
+def validate(name: str, data: Any, *, origin: str) -> None:
+    """Raise one PipelineError naming `origin` and the key when `data` does not fit the schema of
+    the `name` lexicon; a lexicon without a schema is not checked."""
+    drawn = schema(name)
+    if drawn is None:
+        return
+    validator = jsonschema.Draft202012Validator(drawn)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties") or {})
+        unknown = sorted(str(k) for k in error.instance if k not in allowed)
+        key = "/".join([*(str(p) for p in error.absolute_path), unknown[0]]) if unknown else key
+        message = f"{origin}: unknown key '{key}'."
+        hint = f"the keys of a {name} lexicon are {', '.join(sorted(allowed))} (lexicons/schemas/{name}.yaml)"
+    else:
+        message = f"{origin}: key '{key}': {error.message}."
+        hint = f"see lexicons/schemas/{name}.yaml"
+    raise PipelineError(message, hint=hint)

@@ -17,12 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, multilingual, stage
-from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.model import CasualtyMention, DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.numbers import quantity_regex, read_quantity
 from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 #: How far before a passive verb the victims may start (characters): keeps the backward search short.
 _LOOKBACK = 220
@@ -55,6 +57,7 @@ class _Patterns:
     continuation: re.Pattern[str]
     item_re: re.Pattern[str]
     quantity_re: re.Pattern[str]
+    singular_verb: re.Pattern[str]  # "Ahmadi was killed": a lone named person needs one
     zero_re: re.Pattern[str]
     trailing_aux: re.Pattern[str]
     leading_aux_passive: re.Pattern[str]
@@ -88,7 +91,9 @@ def _patterns(language: str) -> _Patterns:
     stops = _alternation(set(data["description_stops"]) | anchor_words | set(data["auxiliaries"]))
     # A description word: not a stop, not the start of another quantity, not a participle
     # ("a civilian accusing him"), no sentence-final period.
-    word = rf"(?!(?:{stops})\b)(?!{quantity})(?![\w'’-]*ing\b)[A-Za-z](?:[\w'’-]|\.(?=\w))*"
+    endings = data.get("participle_endings") or ()
+    participle = rf"(?![\w'’-]*(?:{_alternation(endings)})\b)" if endings else ""
+    word = rf"(?!(?:{stops})\b)(?!{quantity}){participle}[A-Za-z](?:[\w'’-]|\.(?=\w))*"
     described = rf"{quantity}(?:\s+{word}){{1,6}}"
     bare = rf"{quantity}"
     person_noun = _alternation(data["singular_persons"])
@@ -125,10 +130,12 @@ def _patterns(language: str) -> _Patterns:
     claim_verbs = _alternation(data["claim_verbs"])
     claim_openers = _alternation(data["claim_openers"])
     saying = _alternation(data["claim_responsibility_saying"])
+    saying_verbs = _alternation(data["saying_verbs"])
+    articles = _alternation(data["definite_articles"])
     claim = (
         rf"(?-i:\b(?:{claimants}))(?:['’]s)?(?:\s+[\w-]+){{0,3}}?\s+(?:{claim_verbs})\b"
-        rf"|\b(?:{claim_openers})\s+(?:the\s+)?(?-i:(?:{claimants}))\b"
-        rf"|\b(?:{saying})\b[^.;]*?\bsaying\b"
+        rf"|\b(?:{claim_openers})\s+(?:(?:{articles})\s+)?(?-i:(?:{claimants}))\b"
+        rf"|\b(?:{saying})\b[^.;]*?\b(?:{saying_verbs})\b"
     )
 
     months = _alternation(lexicon.load("dates", language)["months"])
@@ -151,6 +158,7 @@ def _patterns(language: str) -> _Patterns:
         list_before=re.compile(rf"(?:{grouped_before})*(?:{last_before}|{proper})$", re.I),
         item_re=re.compile(item, re.I),
         quantity_re=re.compile(quantity, re.I),
+        singular_verb=re.compile(rf"\b(?:{_alternation(data['singular_auxiliaries'])})\b", re.I),
         zero_re=re.compile(rf"(?:{_alternation(data['zero'])})", re.I),
         trailing_aux=re.compile(rf"(?:\s+(?:{auxiliaries})\b)*\s*$", re.I),
         leading_aux_passive=re.compile(rf"(?:\s+(?:{auxiliaries})\b)*\s+(?:{anchor_alt})\b", re.I),
@@ -249,7 +257,7 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
                 if len(spans) == 1 and not patterns.quantity_re.match(text, spans[0][0]):
                     head = text[spans[0][0] : spans[0][1]]
                     verb_zone = text[spans[0][1] : anchor_match.start()].lower()
-                    if head[:1].isupper() and not re.search(r"\bwas\b", verb_zone) and not patterns.item_re.fullmatch(head.lower()):
+                    if head[:1].isupper() and not patterns.singular_verb.search(verb_zone) and not patterns.item_re.fullmatch(head.lower()):
                         spans = []
         if spans:
             consumed_until = max(consumed_until, spans[-1][1], anchor_match.end())
@@ -259,7 +267,7 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
                 found.extend((s, e, kind, None) for s, e in spans for kind in ("killed", "injured"))
             continue
         # "death toll rose to 145": a running total; the phrase stays in the mention for total().
-        lead_start = anchor_match.start() if "toll" in anchor_match.group(0).lower() else None
+        lead_start = anchor_match.start() if _RUNNING_TOTAL_WORDS().search(anchor_match.group(0)) else None
         found.extend((s, e, anchor.kind, lead_start if i == 0 else None) for i, (s, e) in enumerate(spans))
     mentions = []
     for start, end, kind, lead_start in found:
@@ -276,13 +284,205 @@ def find_casualties(sentences: Iterable[Sentence], language: str = "en") -> tupl
     return tuple(m for s in sentences for m in sentence_casualties(s, language))
 
 
+# -- figures by proximity ---------------------------------------------------------------------
+# A language whose casualties.yaml gives `figure_position` is read by proximity: the nearest number
+# on that side of a killed/injured stem, within `max_words_between` words.
+
+
+@dataclass(frozen=True, slots=True)
+class _CasualtyRules:
+    quantity: re.Pattern[str]
+    words: dict[str, int]
+    joiners: frozenset[str]
+    qualifiers: dict[str, str]
+    vague: frozenset[str]
+    anchors: re.Pattern[str]
+    kinds: dict[str, str]
+    directions: tuple[str, ...]  # 'before' and/or 'after': where the figure stands from the verb
+    max_words: int
+    attackers: re.Pattern[str] | None
+    claim: re.Pattern[str] | None
+    barrier: re.Pattern[str]
+    asides: tuple[re.Pattern[str], ...]  # subset asides, blanked before figures are read
+
+
+@cache
+def _casualty_rules(language: str) -> _CasualtyRules:
+    numbers = lexicon.load("numbers", language)
+    data = lexicon.load("casualties", language)
+    words = {fold(k): v for k, v in numbers["words"].items()}
+    joiner_words = frozenset(fold(j) for j in numbers.get("joiners") or ())
+    qualifiers = {fold(p): q for q, phrases in numbers["qualifiers"].items() for p in phrases}
+    vague = frozenset(fold(v) for v in numbers.get("vague") or ())
+    word = rf"{WORD_START}(?:{literal_alternation(numbers['words'])}){WORD_END}"
+    joiners = numbers.get("joiners") or ()
+    joiner = rf"(?:[\s\u200c]+(?:{literal_alternation(joiners)}))?" if joiners else ""
+    # A compound number is up to four number words in a row ("двадцать пять", "بیست و پنج").
+    number = rf"(?:\d{{1,5}}|{word}(?:{joiner}[\s\u200c]+{word}){{0,3}})"
+    qualifier = rf"(?:{WORD_START}(?:{literal_alternation(qualifiers)})\s+)?" if qualifiers else ""
+    vague_alt = rf"|{WORD_START}(?:{literal_alternation(vague)}){WORD_END}" if vague else ""
+    # Vague amounts first: "ده‌ها" (dozens) must not read as "ده" (ten).
+    vague_first = vague_alt[1:] + "|" if vague_alt else ""
+    quantity = re.compile(rf"(?<![\d./:-])(?:{vague_first}{qualifier}{number})(?![\d./:%])", re.IGNORECASE)
+    kinds = {}
+    for kind in ("killed", "injured"):
+        for stem in data[kind]["stems"]:
+            kinds[fold(stem)] = kind
+    # A clitic ("و", "ب" in Arabic) may stand glued before a stem; the stem alone says the kind.
+    clitic = f"(?:{literal_alternation(data['clitics'])})?" if data.get("clitics") else ""
+    anchor_plain = rf"{WORD_START}{clitic}(?:{literal_alternation(kinds)})[^\W\d_]*"
+    anchors = re.compile(rf"{WORD_START}{clitic}(?P<stem>(?:{literal_alternation(kinds)})[^\W\d_]*)", re.IGNORECASE)
+    attackers = data.get("attackers") or ()
+    claims = data.get("claim_markers") or ()
+    return _CasualtyRules(
+        quantity=quantity,
+        words=words,
+        joiners=joiner_words,
+        qualifiers=qualifiers,
+        vague=vague,
+        anchors=anchors,
+        kinds=kinds,
+        directions=tuple(data["figure_position"]),
+        max_words=int(data["max_words_between"]),
+        attackers=re.compile(rf"{WORD_START}(?:{literal_alternation(attackers)})", re.I) if attackers else None,
+        claim=re.compile(rf"{WORD_START}(?:{literal_alternation(claims)})", re.I) if claims else None,
+        barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
+        asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
+    )
+
+
+def _asides(markers: Any, postpositions: Any, number: str, anchor: str) -> tuple[re.Pattern[str], ...]:
+    asides = []
+    if markers:
+        marker = rf"{WORD_START}(?:{literal_alternation(markers)}){WORD_END}"
+        asides += [
+            # ", including two staff," between commas, with no casualty word inside;
+            re.compile(rf"[,،]\s*{marker}(?:(?!{anchor})[^,،.;؛])*[,،]", re.I),
+            # "6 people, including two staff died" without a closing comma: up to the casualty word;
+            re.compile(rf"[,،]?\s*{marker}[^,،.;؛]*?(?={anchor})", re.I),
+            # else the marker and the figure after it.
+            re.compile(rf"{marker}\s+\S+", re.I),
+        ]
+    if postpositions:
+        # "دو ملازمین سمیت 6 افراد" (six people including two staff): the subset stands before the word.
+        post = rf"(?:{literal_alternation(postpositions)}){WORD_END}"
+        asides.append(re.compile(rf"(?<![\d./:-]){number}(?:\s+[^\s\d,،.;؛]+){{0,3}}?\s+{post}", re.I))
+    return tuple(asides)
+
+
+def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    """`text` with each match of `patterns` replaced by spaces: offsets stay where they were."""
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _read_quantity(text: str, rules: _CasualtyRules) -> tuple[int | None, str]:
+    folded = fold(text)
+    qualifier = "exact"
+    for phrase, q in sorted(rules.qualifiers.items(), key=lambda kv: -len(kv[0])):
+        if folded.startswith(phrase + " "):
+            qualifier, folded = q, folded[len(phrase) + 1:]
+            break
+    if folded in rules.vague:
+        return None, "vague"
+    if folded.isdigit():
+        return int(folded), qualifier
+    return _compound(folded, rules), qualifier
+
+
+def _compound(folded: str, rules: _CasualtyRules) -> int | None:
+    """A number word, or words read as one number: tens then units are added ("twenty five"), a
+    hundred multiplies what stands before it ("three hundred"). Words in any other order are not
+    one number: the first one counts."""
+    if folded in rules.words:
+        return rules.words[folded]
+    values = [rules.words.get(part) for part in folded.replace("\u200c", " ").split() if part not in rules.joiners]
+    if not values or None in values:
+        return values[0] if values else None
+    current = 0
+    previous: int | None = None
+    for value in (v for v in values if v is not None):
+        if value == 100:
+            current = (current or 1) * 100
+        elif previous is not None and previous != 100 and value >= previous:
+            return values[0]
+        else:
+            current += value
+        previous = value
+    return current
+
+
+def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
+    folded = fold(anchor)
+    best = max((stem for stem in rules.kinds if folded.startswith(stem)), key=len)
+    return rules.kinds[best]
+
+
+def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: tuple[DateMention, ...] = ()) -> tuple[CasualtyMention, ...]:
+    rules = _casualty_rules(language)
+    found: list[CasualtyMention] = []
+    for sentence in sentences:
+        original = sentence.text
+        text = _blank(original, rules.asides)
+        anchors = list(rules.anchors.finditer(text))
+        if not anchors:
+            continue
+        date_spans = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
+        quantities = [q for q in rules.quantity.finditer(text)
+                      if not any(q.start() < e and s < q.end() for s, e in date_spans)]
+        claim_at = rules.claim.search(text) if rules.claim else None
+        used: set[int] = set()
+        for anchor in anchors:
+            kind = _kind_of(anchor.group("stem"), rules)
+            best: tuple[int, int] | None = None  # (words between, index)
+            for i, q in enumerate(quantities):
+                if i in used:
+                    continue
+                if q.end() <= anchor.start() and "before" in rules.directions:
+                    gap = text[q.end():anchor.start()]
+                elif q.start() >= anchor.end() and "after" in rules.directions:
+                    gap = text[anchor.end():q.start()]
+                else:
+                    continue
+                if rules.barrier.search(gap) or any(a is not anchor and rules.anchors.search(gap) for a in anchors):
+                    continue
+                words = len(gap.split())
+                if words > rules.max_words:
+                    continue
+                if best is None or words < best[0]:
+                    best = (words, i)
+            if best is None:
+                continue
+            q = quantities[best[1]]
+            value, qualifier = _read_quantity(q.group(0), rules)
+            if value is None and qualifier != "vague":
+                continue
+            used.add(best[1])
+            span_start, span_end = min(q.start(), anchor.start()), max(q.end(), anchor.end())
+            between = text[q.end():q.end() + 40]
+            category = "attackers" if rules.attackers and rules.attackers.match(between.lstrip()) else None
+            claimed = claim_at is not None and claim_at.start() < span_start
+            found.append(CasualtyMention(sentence.start + span_start, sentence.start + span_end, original[span_start:span_end],
+                                         sentence.index, kind, value, qualifier, category, claimed))
+    return tuple(found)
+
+
 @stage("casualties.v1", requires=("sentences",), assigns=("casualties",))
 def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Killed and injured figures with category, qualifier and claimed flag."""
-    if multilingual.handles(doc.language):
-        found = multilingual.find_casualties(doc.sentences or (), doc.language, doc.dates or ())
+    if "figure_position" in lexicon.load("casualties", doc.language or "en"):
+        found = find_near_casualties(doc.sentences or (), doc.language or "en", doc.dates or ())
         return dataclasses.replace(doc, casualties=found)
     return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en"))
+
+
+@cache
+def _RUNNING_TOTAL_WORDS() -> re.Pattern[str]:  # noqa: N802 - a constant built on first use
+    """Words that make a figure a running total ("death toll rose to 145"), in every language
+    (`running_totals`): a mention does not record its language, and `total()` reads any."""
+    words = [w for language in lexicon.available("casualties") for w in lexicon.load("casualties", language).get("running_totals") or ()]
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}" if words else r"(?!)", re.I)
 
 
 def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False) -> int | None:
@@ -297,7 +497,7 @@ def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = Fal
         if m.kind != kind or m.claimed != claimed or m.value is None or m.category == "attackers":
             continue
         seen = True
-        if "toll" in m.text.lower():
+        if _RUNNING_TOTAL_WORDS().search(m.text):
             tolls[m.sentence] = max(tolls[m.sentence], m.value)
         else:
             sums[m.sentence] += m.value

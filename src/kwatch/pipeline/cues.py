@@ -21,27 +21,38 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, multilingual, stage
+from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import SentenceLocator, phrase_regex
 from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.words import literal_alternation
 
 _BEFORE = r"(?<![\w])"
 _AFTER = r"(?![\w])"
 
 
-def _compile(patterns: Iterable[str], *, literal: bool = False) -> re.Pattern[str]:
-    parts = [phrase_regex(p) if literal else re.sub(r" ", r"\\s+", p) for p in patterns]
+def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
+    """One pattern for a list of phrases: regexes (a space stands for any run of spaces), or
+    literal phrases, or word-initial stems that take any ending (`match: stems`)."""
+    if stems:
+        parts = [re.escape(p).replace(r"\ ", r"\s+") + r"[^\W\d_]*" for p in patterns]
+    else:
+        parts = [phrase_regex(p) if literal else re.sub(r" ", r"\\s+", p) for p in patterns]
     parts.sort(key=len, reverse=True)
-    return re.compile(f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}", re.IGNORECASE | re.MULTILINE)
+    # A clitic ("و", "ب" in Arabic) may stand glued before a stem.
+    prefix = clitic if stems else ""
+    return re.compile(f"{_BEFORE}{prefix}(?:{'|'.join(parts)}){_AFTER}", re.IGNORECASE | re.MULTILINE)
 
 
-def _compile_values(table: dict[str, list[str]], *, literal: bool = False) -> list[tuple[str, re.Pattern[str]]]:
+def _compile_values(
+    table: dict[str, list[str]], *, literal: bool = False, stems: bool = False, clitic: str = ""
+) -> list[tuple[str, re.Pattern[str]]]:
     """One pattern per value: measured faster in CPython's re than one alternation with a named
     group per alternative."""
-    return [(value, _compile(phrases, literal=literal)) for value, phrases in table.items()]
+    return [(value, _compile(phrases, literal=literal, stems=stems, clitic=clitic)) for value, phrases in table.items() if phrases]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -49,66 +60,86 @@ class CueTables:
     # (kind, value, pattern) triples; overlaps are resolved within a kind.
     patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
     language_contexts: tuple[re.Pattern[str], ...]
-    language_names: re.Pattern[str]
+    language_names: re.Pattern[str] | None
     language_codes: dict[str, tuple[str, ...]]  # casefolded name (language or country) -> codes
     lengths: tuple[tuple[str, re.Pattern[str]], ...]
     scanner: Scanner  # patterns, then language_contexts, then lengths: each pattern tried only where its words occur
 
 
+def _table(language: str, name: str, key: str, events: dict[str, Any]) -> dict[str, list[str]]:
+    """A value table (methods, targets, claims): its own lexicon file when the language has one,
+    else the same key in its events.yaml."""
+    if language in lexicon.available(name):
+        table: dict[str, list[str]] = lexicon.load(name, language)[key] if key != "claims" else {
+            k: v for k, v in lexicon.load(name, language).items()
+        }
+        return table
+    return dict(events.get(key) or {})
+
+
 @cache
 def tables(language: str = "en") -> CueTables:
     events = lexicon.load("events", language)
-    methods = lexicon.load("methods", language)["methods"]
-    targets = lexicon.load("targets", language)["targets"]
-    claims = lexicon.load("claims", language)
-    propaganda = lexicon.load("propaganda", language)
+    stems = events.get("match") == "stems"
+    clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
+    methods = _table(language, "methods", "methods", events)
+    targets = _table(language, "targets", "targets", events)
+    claims = _table(language, "claims", "claims", events)
+    propaganda: dict[str, Any] = lexicon.load("propaganda", language) if language in lexicon.available("propaganda") else {}
     outlets = lexicon.load("outlets")["outlets"]
     anaphora = lexicon.load("actors")["anaphora"].get(language, [])
 
     patterns: list[tuple[str, str, re.Pattern[str]]] = []
 
     def by_value(kind: str, table: dict[str, list[str]], literal: bool = False) -> None:
-        patterns.extend((kind, value, pattern) for value, pattern in _compile_values(table, literal=literal))
+        patterns.extend((kind, value, pattern) for value, pattern in _compile_values(table, literal=literal, stems=stems and not literal, clitic=clitic))
+
+    def one(kind: str, value: str, phrases: list[str] | None) -> None:
+        if phrases:
+            patterns.append((kind, value, _compile(phrases, stems=stems, clitic=clitic)))
 
     by_value("event_type", events["triggers"])
-    for kind in ("intent", "hedges", "captions", "recency", "reporting"):
-        patterns.append((kind.rstrip("s") if kind in ("hedges", "captions") else kind, kind, _compile(events[kind])))
-    patterns.append(("aggregate", "strong", _compile(events["aggregates"]["strong"])))
-    patterns.append(("aggregate_weak", "weak", _compile(events["aggregates"]["weak"])))
-    patterns.append(("plural", "plural", _compile(events["aggregates"]["plural"])))
-    by_value("reference", events["references"])
+    for key, kind in (("intent", "intent"), ("hedges", "hedge"), ("captions", "caption"), ("recency", "recency"), ("reporting", "reporting")):
+        one(kind, key, events.get(key))
+    aggregates = events.get("aggregates") or {}
+    one("aggregate", "strong", aggregates.get("strong"))
+    one("aggregate_weak", "weak", aggregates.get("weak"))
+    one("plural", "plural", aggregates.get("plural"))
+    by_value("reference", events.get("references") or {})
     by_value("method", methods)
     by_value("target", targets)
-    patterns.append(("claim", "claim", _compile(claims["claim"])))
-    patterns.append(("no_claim", "no_claim", _compile(claims["no_claim"])))
-    by_value("medium", propaganda["media"])
+    one("claim", "claim", claims.get("claim"))
+    one("no_claim", "no_claim", claims.get("no_claim"))
+    by_value("medium", propaganda.get("media") or {})
     by_value("outlet", {outlet: entry["aliases"] for outlet, entry in outlets.items()}, literal=True)
     if anaphora:
         patterns.append(("group_ref", "group", _compile(anaphora, literal=True)))
 
     codes: dict[str, tuple[str, ...]] = {}
-    for code, names in propaganda["languages"].items():
+    for code, names in (propaganda.get("languages") or {}).items():
         for name in names:
             codes[name.casefold()] = (code,)
     lang_names = sorted(codes, key=len, reverse=True)
-    countries = propaganda["national_languages"]
+    countries = propaganda.get("national_languages") or {}
     for country, code in countries.items():
         codes[country.casefold()] = tuple(code) if isinstance(code, list) else (code,)
-    lang = "(?:" + "|".join(re.escape(n) for n in lang_names) + ")"
-    country = "(?:" + "|".join(re.escape(c) for c in sorted(countries, key=len, reverse=True)) + ")"
-    joiner = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
     contexts = []
-    for context in propaganda["contexts"]:
-        regex = (
-            re.sub(r" ", r"\\s+", context)
-            .replace("LIST", f"{lang}(?:{joiner}{lang})*")
-            .replace("COUNTRIES", f"{country}(?:{joiner}{country})*")
-            .replace("LANG", lang)
-        )
-        contexts.append(re.compile(f"{_BEFORE}{regex}", re.IGNORECASE))
-    names = re.compile(f"{_BEFORE}(?:{lang}|{country}){_AFTER}", re.IGNORECASE)
+    names: re.Pattern[str] | None = None
+    if lang_names and countries:
+        lang = "(?:" + "|".join(re.escape(n) for n in lang_names) + ")"
+        country = "(?:" + "|".join(re.escape(c) for c in sorted(countries, key=len, reverse=True)) + ")"
+        joiner = "(?:" + "|".join(propaganda["list_joiners"]) + ")"
+        for context in propaganda.get("contexts") or ():
+            regex = (
+                re.sub(r" ", r"\\s+", context)
+                .replace("LIST", f"{lang}(?:{joiner}{lang})*")
+                .replace("COUNTRIES", f"{country}(?:{joiner}{country})*")
+                .replace("LANG", lang)
+            )
+            contexts.append(re.compile(f"{_BEFORE}{regex}", re.IGNORECASE))
+        names = re.compile(f"{_BEFORE}(?:{lang}|{country}){_AFTER}", re.IGNORECASE)
     lengths = tuple(
-        (unit, re.compile(f"{_BEFORE}(?:{'|'.join(p)})", re.IGNORECASE)) for unit, p in propaganda["length"].items()
+        (unit, re.compile(f"{_BEFORE}(?:{'|'.join(p)})", re.IGNORECASE)) for unit, p in (propaganda.get("length") or {}).items()
     )
     scanner = Scanner([p for _, _, p in patterns] + contexts + [p for _, p in lengths])
     return CueTables(tuple(patterns), tuple(contexts), names, codes, lengths, scanner)
@@ -139,7 +170,7 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en") 
         found.extend((m.start(), m.end(), kind, value) for m in pattern_matches)
     for _, context_matches in zip(t.language_contexts, matches):
         for match in context_matches:
-            for name in t.language_names.finditer(text, match.start(), match.end()):
+            for name in t.language_names.finditer(text, match.start(), match.end()) if t.language_names else ():
                 for code in t.language_codes.get(name.group(0).casefold(), ()):
                     found.append((name.start(), name.end(), f"language:{code}", code))
     for (unit, _), length_matches in zip(t.lengths, matches):
@@ -157,6 +188,4 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en") 
 @stage("cues.v1", requires=("sentences",), assigns=("cues",))
 def cues(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find event-type triggers, method, target, claim, medium, outlet, language and length cues."""
-    if multilingual.handles(doc.language):
-        return dataclasses.replace(doc, cues=multilingual.find_cues(doc.sentences or (), doc.language))
     return dataclasses.replace(doc, cues=find_cues(doc.text, doc.sentences or (), doc.language or "en"))

@@ -20,12 +20,12 @@ from functools import cache, lru_cache
 import dateparser
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, multilingual, stage
+from kwatch.pipeline import Context, calendars, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d|,\d|\s*[-–]\s*\d)"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 
 
 #: Rules whose year may come from a full date in the same sentence rather than the publication date.
@@ -80,15 +80,19 @@ def _patterns(language: str) -> _Patterns:
     last_year = [p.lower() for p in data["last_year_suffixes"]]
     suffix = rf"(?P<suffix>{_alternation(this_year + last_year)})"
     preposition = f"(?:{_alternation(data['prepositions'])})"
+    ordinal = f"(?:{_alternation(data['ordinal_suffixes'])})?" if data.get("ordinal_suffixes") else ""
+    day_ = rf"(?P<day>[0-3]?\d){ordinal}"
+    of = rf"(?:(?:{_alternation(data['of'])})\s+)?" if data.get("of") else ""
+    weekday_opener = _alternation(data["weekday_openers"])
     specs: list[tuple[str, str]] = [
         ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month_num>[01]\d)-(?P<day>[0-3]\d)\b"),
-        ("month_day_year", rf"\b{month}\s+{_DAY},?\s+{_YEAR}\b"),
-        ("day_month_year", rf"\b{_DAY}\s+(?:of\s+)?{month},?\s+{_YEAR}\b"),
-        ("month_suffix", rf"\b{month}\s+(?:of\s+)?{suffix}\b"),
-        ("month_year", rf"\b{month},?\s+(?:of\s+)?{_YEAR}\b"),
+        ("month_day_year", rf"\b{month}\s+{day_},?\s+{_YEAR}\b"),
+        ("day_month_year", rf"\b{day_}\s+{of}{month},?\s+{_YEAR}\b"),
+        ("month_suffix", rf"\b{month}\s+{of}{suffix}\b"),
+        ("month_year", rf"\b{month},?\s+{of}{_YEAR}\b"),
         ("weekday_paren", rf"\b{weekday}\s*\(\s*(?P<inner>[^()]{{3,20}})\)"),
-        ("month_day", rf"\b{month}\s+{_DAY}\b(?![:\d])"),
-        ("day_month", rf"\b{_DAY}\s+(?:of\s+)?{month}\b"),
+        ("month_day", rf"\b{month}\s+{day_}\b(?![:\d])"),
+        ("day_month", rf"\b{day_}\s+{of}{month}\b"),
         # After a preposition (so ages, counts and page numbers are never years); the span kept
         # is the `target` group.
         ("month_alone", rf"\b{preposition}\s+(?P<target>{month})\b"),
@@ -97,8 +101,9 @@ def _patterns(language: str) -> _Patterns:
         ("relative_month", rf"\b(?P<rel>{_alternation(list(data['relative_months']))})\b"),
         ("relative_year", rf"\b(?P<rel>{_alternation(list(data['relative_years']))})\b"),
         ("relative_week", rf"\b(?P<rel>{_alternation(list(data['relative_weeks']))})\b"),
-        ("ago", r"\b(?P<rel>(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:days?|weeks?)\s+ago)\b"),
-        ("weekday", rf"\b(?:on|last|this|since)\s+{weekday}\b"),
+        # "three days ago": read by dateparser.
+        ("ago", rf"\b(?P<rel>{data['ago']})\b"),
+        ("weekday", rf"\b(?:{weekday_opener})\s+{weekday}\b"),
     ]
     flags = re.I
     needs = {"iso": "year", "month_day_year": "month", "day_month_year": "month", "month_suffix": "month",
@@ -110,7 +115,7 @@ def _patterns(language: str) -> _Patterns:
         "weekday": re.compile(rf"\b(?:{_alternation(list(data['weekdays']))})\b", re.I),
         "year": re.compile(r"(?:19|20)\d\d"),
         "word": re.compile(
-            rf"\b(?:{_alternation(list(data['relative_days']) + ['year', 'month', 'week', 'ago'] + list(data['weekdays']))})",
+            rf"\b(?:{_alternation(list(data['relative_days']) + list(data['period_words']) + list(data['weekdays']))})",
             re.I,
         ),
     }
@@ -306,10 +311,161 @@ def find_dates(
     return mentions, notes
 
 
+# -- dates by template ------------------------------------------------------------------------
+# A language whose dates.yaml gives `templates` ("{day} {month} {year}" in its own order) is read
+# by them: Gregorian and Solar Hijri month names, relative days and weekdays from the same file.
+
+
+@dataclass(frozen=True, slots=True)
+class _DateRules:
+    patterns: tuple[re.Pattern[str], ...]
+    gregorian: dict[str, int]
+    solar: dict[str, int]
+    relative_days: dict[str, int]
+    relative_re: re.Pattern[str] | None
+    weekdays: dict[str, int]
+    weekday_re: re.Pattern[str] | None
+
+
+
+@cache
+def _date_rules(language: str) -> _DateRules:
+    data = lexicon.load("dates", language)
+    gregorian = {fold(k): v for k, v in data["gregorian_months"].items()}
+    solar = {fold(k): v for k, v in (data.get("solar_months") or {}).items()}
+    month = rf"(?P<month>{literal_alternation([*data['gregorian_months'], *(data.get('solar_months') or {})])})"
+    fill = {"day": r"(?P<day>\d{1,2})", "year": r"(?P<year>\d{4})", "month": month}
+    patterns = tuple(
+        re.compile(WORD_START + template.format(**fill).replace(" ", r"\s*") + WORD_END, re.IGNORECASE)
+        for template in data["templates"]
+    )
+    relative = {fold(k): v for k, v in (data.get("relative_days") or {}).items()}
+    weekdays = {fold(k): v for k, v in (data.get("weekdays") or {}).items()}
+    return _DateRules(
+        patterns=patterns,
+        gregorian=gregorian,
+        solar=solar,
+        relative_days=relative,
+        relative_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['relative_days'])}){WORD_END}", re.I) if relative else None,
+        weekdays=weekdays,
+        weekday_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['weekdays'])}){WORD_END}", re.I) if weekdays else None,
+    )
+
+
+def _publication_day(published: str | None) -> date | None:
+    if not published or len(published) < 10:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _resolve_date(match: re.Match[str], rules: _DateRules, base: date | None) -> tuple[str, str] | None:
+    groups = match.groupdict()
+    key = fold(groups["month"])
+    day = int(groups["day"]) if groups.get("day") else None
+    year = int(groups["year"]) if groups.get("year") else None
+    if key in rules.solar and not (year is not None and year >= 1900):
+        month = rules.solar[key]
+        years = [year] if year is not None else ([base.year - 621, base.year - 622] if base else [])
+        for jy in years:
+            try:
+                value = calendars.to_gregorian(jy, month, day or 1)
+            except ValueError:
+                return None
+            if year is None and base is not None and value > base:
+                continue
+            if day is None:
+                # A Solar month spans two Gregorian months: give the year only when both agree.
+                end = calendars.to_gregorian(jy, month, calendars.month_length(jy, month))
+                return (f"{value.year:04d}", "absolute" if year else "relative") if end.year == value.year else None
+            return value.isoformat(), "absolute" if year else "relative"
+        return None
+    if key not in rules.gregorian:
+        return None
+    month = rules.gregorian[key]
+    basis = "absolute"
+    if year is None:
+        if base is None:
+            return None
+        year = base.year if (month, day or 1) <= (base.month, base.day) else base.year - 1
+        basis = "relative"
+    if not 1900 <= year <= 2100:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}", basis
+    try:
+        return date(year, month, day).isoformat(), basis
+    except ValueError:
+        return None
+
+
+def _template_mentions(sentences: tuple[Sentence, ...], rules: _DateRules, base: date | None, *, day_level: bool, basis: str | None = None) -> list[DateMention]:
+    found: list[DateMention] = []
+    for sentence in sentences:
+        taken: list[tuple[int, int]] = []
+        text = sentence.text
+        for pattern in rules.patterns:
+            for m in pattern.finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                resolved = _resolve_date(m, rules, base)
+                if resolved is None:
+                    continue
+                value, how = resolved
+                taken.append(m.span())
+                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index,
+                                         value, basis if basis and how == "relative" else how))
+        if base is None or not day_level:
+            continue  # "yesterday" and weekdays need the publication day
+        for regex, table, is_weekday in ((rules.relative_re, rules.relative_days, False), (rules.weekday_re, rules.weekdays, True)):
+            if regex is None:
+                continue
+            for m in regex.finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                offset = table[fold(m.group(0))]
+                day = base - timedelta(days=(base.weekday() - offset) % 7) if is_weekday else base + timedelta(days=offset)
+                taken.append(m.span())
+                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, day.isoformat(), "relative"))
+    return found
+
+
+def find_template_dates(
+    sentences: tuple[Sentence, ...], published: str | None, language: str, *, title: str | None = None
+) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
+    """Date mentions by the language's templates, and the notes about what was inferred. Without a
+    publication day, dates without a year take the latest explicit year of the text or title
+    (basis 'inferred'), as the phrase rules do."""
+    rules = _date_rules(language)
+    base = _publication_day(published)
+    notes: tuple[str, ...] = ()
+    if base is None:
+        explicit = _template_mentions(sentences, rules, None, day_level=False)
+        years = [int(d.value[:4]) for d in explicit]
+        years += [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title or "")]
+        if published and len(published) >= 4 and published[:4].isdigit():
+            years.append(int(published[:4]))
+        if not years:
+            return tuple(sorted(explicit, key=lambda d: d.start)), ()
+        year = max(years)
+        notes = (f"no publication date: year {year} inferred from the latest explicit date",)
+        reference = date(year, 12, 31)
+        if published and re.fullmatch(r"\d{4}-\d{2}", published[:7]) and int(published[:4]) == year:
+            month = int(published[5:7])  # a publication month: the latest day of it
+            reference = date(year, month, calendar.monthrange(year, month)[1])
+        found = _template_mentions(sentences, rules, reference, day_level=False, basis="inferred")
+    else:
+        found = _template_mentions(sentences, rules, base, day_level=True)
+    return tuple(sorted(found, key=lambda d: d.start)), notes
+
+
 @stage("dates.v1", requires=("sentences",), assigns=("dates",))
 def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Date expressions resolved against the publication date (or a year inferred from the text)."""
-    if multilingual.handles(doc.language):
-        return dataclasses.replace(doc, dates=multilingual.find_dates(doc.sentences or (), doc.published, doc.language))
+    if "templates" in lexicon.load("dates", doc.language or "en"):
+        found, notes = find_template_dates(doc.sentences or (), doc.published, doc.language or "en", title=doc.title)
+        return dataclasses.replace(doc, dates=found, notes=doc.notes + notes)
     mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en")
     return dataclasses.replace(doc, dates=mentions, notes=doc.notes + notes)

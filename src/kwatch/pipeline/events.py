@@ -45,6 +45,7 @@ from kwatch.pipeline.model import (
     PlaceMention,
     Sentence,
 )
+from kwatch.pipeline.words import WORD_END, WORD_START, literal_alternation
 
 #: Sentences longer than this (characters) are not read: no sentence of news is this long.
 MAX_SENTENCE = 2000
@@ -53,8 +54,6 @@ REFERENCE_REACH = 12
 
 VIOLENT = ("attack", "plot", "arrest", "raid")
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
-# Clause breaks inside a sentence: a mention is assigned to a cluster in its own clause.
-_CLAUSE_BREAK = re.compile(r",\s+as\s+well\s+as\s|;\s|\s[–—]\s|,\s+while\s|,\s+whereas\s|,\s+but\s|\.\s")
 _ANCHOR_KINDS = ("date", "place", "casualty")
 # Countries where the Islamic State operates as its Khorasan province (ISKP's area of operations).
 _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
@@ -151,17 +150,40 @@ def _distance(start: int, end: int, cluster: _Cluster) -> int:
     return 0
 
 
-# "since the group returned to power in 2021": a date that marks where a period starts or ends.
-_SINCE = re.compile(r"\b(?:since|until|till)\b[^.;:,]{0,60}$", re.IGNORECASE)
-# "seven men from Tajikistan, Turkmenistan and Kyrgyzstan": where people come from, not where it happened.
-_FROM = re.compile(
-    r"\b(?:(?:men|women|people|nationals?|citizens?|migrants?|suspects?|members?|fighters?|recruits?)\s+from"
-    r"|nationals?\s+of|citizens?\s+of)\s+(?:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+))*$"
-)
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The sentence-level rules of one language, built from its events.yaml."""
+
+    clause_break: re.Pattern[str]  # a mention is assigned to a cluster in its own clause
+    period: re.Pattern[str] | None  # "since the group returned to power in 2021": a period's start or end
+    origin: re.Pattern[str] | None  # "seven men from Tajikistan, Turkmenistan and Kyrgyzstan": where people come from
+    list_joiner: re.Pattern[str]  # "Tajikistan and Uzbekistan": one list of places
 
 
-def _reference_point(text: str, date: DateMention) -> bool:
-    return bool(_SINCE.search(text, max(0, date.start - 80), date.start))
+@cache
+def _rules(language: str) -> _Rules:
+    data = lexicon.load("events", language)
+    words = data.get("clause_breaks") or ()
+    # Punctuation breaks a clause in every language; words only after a comma.
+    clause = r";\s|\s[–—]\s|\.\s|؛\s*" + (rf"|[,،]\s+(?:{literal_alternation(words)})\s" if words else "")
+    joiners = data.get("list_joiners") or ()
+    joiner = rf"(?:{literal_alternation(joiners)})\s+" if joiners else None
+    comma = r"[,،]"
+    list_joiner = re.compile(rf"\s*(?:{comma}\s*(?:{joiner})?|{joiner})\s*" if joiner else rf"\s*{comma}\s*")
+    periods = data.get("period_starts") or ()
+    period = re.compile(rf"{WORD_START}(?:{literal_alternation(periods)}){WORD_END}[^.;:,،؛]{{0,60}}$", re.IGNORECASE) if periods else None
+    origins = data.get("origins") or ()
+    origin = None
+    if origins:
+        # The lead, then a list of names (each one or two words, joined by a comma or a list word).
+        name = r"[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?" if data.get("match") == "stems" else r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?"
+        between = rf"\s*(?:{comma}\s*(?:{joiner})?|\s+{joiner})" if joiner else rf"\s*{comma}\s*"
+        origin = re.compile(rf"{WORD_START}(?:{'|'.join(origins)})\s+(?:{name}{between})*$")
+    return _Rules(re.compile(clause), period, origin, list_joiner)
+
+
+def _reference_point(text: str, date: DateMention, rules: _Rules) -> bool:
+    return rules.period is not None and bool(rules.period.search(text, max(0, date.start - 80), date.start))
 
 
 def _restated(date: DateMention, dates: Sequence[DateMention]) -> bool:
@@ -172,8 +194,8 @@ def _restated(date: DateMention, dates: Sequence[DateMention]) -> bool:
     )
 
 
-def _origin(text: str, place: PlaceMention) -> bool:
-    return place.precision == "country" and bool(_FROM.search(text, max(0, place.start - 120), place.start))
+def _origin(text: str, place: PlaceMention, rules: _Rules) -> bool:
+    return place.precision == "country" and rules.origin is not None and bool(rules.origin.search(text, max(0, place.start - 120), place.start))
 
 
 class _Reader:
@@ -184,11 +206,12 @@ class _Reader:
         self.language = doc.language or "en"
         self.sentences = doc.sentences or ()
         self.by_sentence: dict[int, _Mentions] = {}
+        self.rules = _rules(self.language)
         for attr in ("dates", "places", "casualties", "actors", "cues"):
             for mention in getattr(doc, attr) or ():
-                if attr == "dates" and (_reference_point(doc.text, mention) or _restated(mention, doc.dates or ())):
+                if attr == "dates" and (_reference_point(doc.text, mention, self.rules) or _restated(mention, doc.dates or ())):
                     continue
-                if attr == "places" and _origin(doc.text, mention):
+                if attr == "places" and _origin(doc.text, mention, self.rules):
                     continue
                 getattr(self.by_sentence.setdefault(mention.sentence, _Mentions()), attr).append(mention)
         self.caption_paragraphs = {
@@ -214,7 +237,7 @@ class _Reader:
     # -- step 2: clusters ------------------------------------------------------------------
 
     def clusters(self, sentence: Sentence, m: _Mentions) -> list[_Cluster]:
-        breaks = [b.start() + sentence.start for b in _CLAUSE_BREAK.finditer(sentence.text)]
+        breaks = [b.start() + sentence.start for b in self.rules.clause_break.finditer(sentence.text)]
 
         def clause(offset: int) -> int:
             return sum(1 for b in breaks if b < offset)
@@ -290,7 +313,7 @@ class _Reader:
             return True
         if not anchored:
             return False
-        countries = _listed_countries(cm.places, self.doc.text) if kind != "propaganda" else []
+        countries = _listed_countries(cm.places, self.doc.text, self.rules) if kind != "propaganda" else []
         if len(countries) > 1:
             # "rockets into Tajikistan and Uzbekistan": one event in each country listed.
             for place in countries:
@@ -359,16 +382,13 @@ class _Reader:
         last.parts.append(_Part(sentence, m, opening=False))
 
 
-_LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)\s*")
-
-
-def _listed_countries(places: Sequence[PlaceMention], text: str) -> list[PlaceMention]:
+def _listed_countries(places: Sequence[PlaceMention], text: str, rules: _Rules) -> list[PlaceMention]:
     """Country mentions written as one list ("Tajikistan and Uzbekistan") of distinct countries,
     when the cluster names no finer place inside them."""
     countries = sorted((p for p in places if p.precision == "country"), key=lambda p: p.start)
     listed: list[PlaceMention] = []
     for place in countries:
-        if listed and not _LIST_JOINER.fullmatch(text[listed[-1].end : place.start]):
+        if listed and not rules.list_joiner.fullmatch(text[listed[-1].end : place.start]):
             if len(listed) > 1:
                 break
             listed = []

@@ -59,10 +59,12 @@ def _table(language: str) -> _Table:
     after_scale = "|".join(f"(?<={re.escape(s)})" for s in scales)
     # "and" only joins after a scale word ("two hundred and five"), never two counts ("six and three").
     first_word = f"(?:{_alternation(list(words))})"
-    word_run = rf"\b{first_word}(?:(?:\s+|-){word}|(?:{after_scale})\s+and\s+{word})*\b(?!-[A-Za-z])"
+    scale_joiner = f"(?:{_alternation(data['scale_joiners'])})"
+    word_run = rf"\b{first_word}(?:(?:\s+|-){word}|(?:{after_scale})\s+{scale_joiner}\s+{word})*\b(?!-[A-Za-z])"
+    digit_scales = _alternation(data["digit_scales"])
     # Digits: not part of a citation mark "[12]", a decimal, a time "8:15", an age "25-year", a
     # percentage, a money amount, or a longer token.
-    digits = r"(?<![\w.,\[/$£€:#-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\s+(?:million|thousand))?(?![\w\]%]|[.,:]\d|-[A-Za-z])"
+    digits = r"(?<![\w.,\[/$£€:#-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\s+(?:" + digit_scales + r"))?(?![\w\]%]|[.,:]\d|-[A-Za-z])"
     fixed_alt = rf"\b(?:{_alternation([k for k, v in fixed.items() if v is not None])})\b"
     number = f"(?:{fixed_alt}|{digits}|{word_run})"
     range_end = f"(?:{fixed_alt}|{digits.replace('-])', '])', 1)}|{word_run})"

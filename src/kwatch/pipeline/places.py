@@ -18,15 +18,19 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from kwatch import lexicon
 from kwatch.errors import PipelineError
 from kwatch.gazetteer import Entry, Gazetteer, Match
-from kwatch.pipeline import Context, multilingual, stage
-from kwatch.pipeline.model import PipelineDoc, PlaceMention, Sentence
+from kwatch.pipeline import Context, stage
+from kwatch.pipeline.model import DateMention, PipelineDoc, PlaceMention, Sentence
 from kwatch.pipeline.scan import Scan, Scanner
+from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 PRECISION = {"country": "country", "admin1": "province", "admin2": "district", "town": "town", "site": "site"}
 _POSSESSIVE = re.compile(r"\s*['’]s?\b")
@@ -44,6 +48,7 @@ class Cues:
     site: re.Pattern[str]
     site_of: tuple[re.Pattern[str], ...]
     area_heads: frozenset[str]
+    area_name_before: re.Pattern[str]  # "Hazara neighbourhood of X": the name that matters follows
     site_stopwords: frozenset[str]
     origin: frozenset[str]
     demonyms: dict[str, str]
@@ -59,11 +64,15 @@ def cues(language: str = "en") -> Cues:
     head_pattern = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in heads)
     name_word = r"[A-Z][\w'’\-]*"
     # Up to six capitalised words (joined by spaces, optionally "of"/"al-") before a site head.
-    site = re.compile(rf"\b((?:{name_word}\s+(?:(?:of|al|el|e|i|and)\s+)?){{1,6}})((?i:{head_pattern}))\b")
+    joiners = "|".join(re.escape(w) for w in data["site_joiners"])
+    lead = "|".join(re.escape(w) for w in data["site_lead"])
+    after = "|".join(re.escape(w) for w in data["site_of_after"])
+    namers = "|".join(re.escape(w) for w in data["site_namers"])
+    site = re.compile(rf"\b((?:{name_word}\s+(?:(?:{joiners})\s+)?){{1,6}})((?i:{head_pattern}))\b")
     kinds = "|".join(re.escape(w) for w in data["site_of_patterns"])
     site_of = (
-        re.compile(rf"\b(?i:the\s+)({name_word}(?:\s+{name_word}){{0,3}})\s+(?i:{kinds})\s+(?i:of|in)\b"),
-        re.compile(rf"\b(?i:{kinds})\s+(?i:of|called|named)\s+({name_word}(?:[\s\-]+{name_word}){{0,3}})"),
+        re.compile(rf"\b(?i:(?:{lead})\s+)({name_word}(?:\s+{name_word}){{0,3}})\s+(?i:{kinds})\s+(?i:{after})\b"),
+        re.compile(rf"\b(?i:{kinds})\s+(?i:{namers})\s+({name_word}(?:[\s\-]+{name_word}){{0,3}})"),
     )
     organisations = tuple(re.compile(p) for p in data["organisation_patterns"])
     demonym = re.compile(rf"\b((?i:{'|'.join(map(re.escape, data['demonyms']))}))\b(?:\s+([A-Za-z]+))?")
@@ -77,6 +86,7 @@ def cues(language: str = "en") -> Cues:
         site=site,
         site_of=site_of,
         area_heads=frozenset(w.lower() for w in data["area_heads"]),
+        area_name_before=re.compile(rf"\s+(?:{after})\b"),
         site_stopwords=frozenset(w.lower() for w in [*data["site_stopwords"], *data["demonyms"]]),
         origin=frozenset(w.lower() for w in data["origin_prepositions"]),
         demonyms={k.lower(): v for k, v in data["demonyms"].items()},
@@ -229,7 +239,7 @@ def _site_spans(text: str, cue: Cues, scan: Scan | None = None) -> list[tuple[in
             continue
         if found.group(2).lower() in cue.area_heads:
             # "Hazara neighbourhood of X": the name that matters follows "of".
-            if re.match(r"\s+(?:of|in)\b", text[found.end(2):]):
+            if cue.area_name_before.match(text, found.end(2)):
                 continue
             spans.append((start, start + len(text[start:found.end(1)].rstrip()), "head"))
         else:
@@ -304,11 +314,107 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en") ->
     return tuple(mentions)
 
 
+# -- places by name table --------------------------------------------------------------------
+# A language whose places.yaml gives `case_suffixes` reads places from the multilingual name table
+# (data/gazetteer/names_multilingual.yaml), names that may take those endings.
+
+
+_PRECISION = {"country": "country", "admin1": "province", "admin2": "district", "town": "town"}
+
+
+@lru_cache(maxsize=1)
+def _name_table() -> list[dict[str, Any]]:
+    path = resources.files("kwatch") / "data" / "gazetteer" / "names_multilingual.yaml"
+    with path.open("r", encoding="utf-8") as handle:
+        rows: list[dict[str, Any]] = yaml.safe_load(handle)["places"]
+    return rows
+
+
+def _entry(gazetteer: Gazetteer, row: dict[str, Any]) -> Entry | None:
+    for entry in gazetteer.candidates(row["name"]):
+        if entry.kind == row["kind"] and (row.get("country") is None or entry.country == row["country"]):
+            return entry
+    return None
+
+
+@cache
+def _place_rules(language: str, gazetteer: Gazetteer) -> tuple[re.Pattern[str] | None, dict[str, Entry]]:
+    surfaces: dict[str, Entry] = {}
+    for row in _name_table():
+        entry = _entry(gazetteer, row)
+        if entry is None:
+            continue
+        for surface in row.get(language) or ():
+            surfaces.setdefault(fold(surface), entry)
+    if not surfaces:
+        return None, surfaces
+    suffixes = lexicon.load("places", language).get("case_suffixes") or []
+    suffix = rf"(?:{literal_alternation(suffixes)})?" if suffixes else ""
+    organisations = lexicon.load("places", language).get("organisation_words") or []
+    not_organisation = rf"(?!\s*(?:{literal_alternation(organisations)}))" if organisations else ""
+    clitics = lexicon.load("places", language).get("clitics") or []
+    clitic = rf"(?:{literal_alternation(clitics)})?" if clitics else ""
+    pattern = re.compile(rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
+    return pattern, surfaces
+
+
+def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: Entry) -> PlaceMention:
+    return PlaceMention(start, end, text, sentence.index, entry.country,
+                        entry.admin1 if entry.kind != "country" else None,
+                        entry.admin2 if entry.kind in ("admin2", "town") else None,
+                        entry.name if entry.kind == "town" else None,
+                        _PRECISION[entry.kind], entry.lat, entry.lon)
+
+
+def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazetteer,
+                dates: tuple[DateMention, ...] = ()) -> tuple[PlaceMention, ...]:
+    pattern, surfaces = _place_rules(language, gazetteer)
+    organisations = lexicon.load("places", language).get("organisation_words") or []
+    organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
+    # "посольство России", "سفارت روسیه": a head noun before the name makes it an institution's country.
+    heads = lexicon.load("places", language).get("organisation_heads") or []
+    head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{3,}\s+)?$", re.I) if heads else None
+    own_names = bool(lexicon.load("places", language).get("gazetteer_names"))
+    found: list[PlaceMention] = []
+    readings: list[tuple[Sentence, Match]] = []
+    for sentence in sentences:
+        # Month names ("میزان", "تیر") are place names too: a date's words are never a place.
+        taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
+        if pattern is not None:
+            for m in pattern.finditer(sentence.text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                if head is not None and head.search(sentence.text, max(0, m.start() - 60), m.start()):
+                    continue
+                entry = surfaces[fold(m.group("name"))]
+                taken.append(m.span())
+                found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, entry))
+        if own_names:
+            # The gazetteer's own names in the language's script (Dari and Pashto: provinces and districts).
+            for reading in gazetteer.matches(sentence.text):
+                if organisation is not None and organisation.match(sentence.text, reading.end):
+                    continue
+                if head is not None and head.search(sentence.text, max(0, reading.start - 60), reading.start):
+                    continue
+                if not any(reading.start < e and s < reading.end for s, e in taken):
+                    readings.append((sentence, reading))
+    provinces = {p.admin1 for p in found if p.precision == "province"}
+    provinces |= {r.candidates[0].admin1 for _, r in readings if r.candidates[0].kind == "admin1"}
+    for sentence, reading in readings:
+        # A name with several readings takes the one in a province the document names.
+        entry = next((e for e in reading.candidates if e.admin1 in provinces), reading.candidates[0])
+        if provinces and entry.kind in ("admin2", "town") and entry.admin1 not in provinces:
+            continue  # a district of a province the report never names is another place of that name
+        found.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text, sentence, entry))
+    return tuple(sorted(found, key=lambda p: p.start))
+
+
 @stage("places.v1", requires=("sentences",), assigns=("places",))
 def places(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find the places each sentence names and resolve them with the context's gazetteer."""
     if ctx.gazetteer is None:
         raise PipelineError("places.v1 needs a gazetteer in the context.", hint="Context(gazetteer=load_gazetteer())")
-    if multilingual.handles(doc.language):
-        return dataclasses.replace(doc, places=multilingual.find_places(doc.sentences or (), doc.language, ctx.gazetteer, doc.dates or ()))
+    if "case_suffixes" in lexicon.load("places", doc.language or "en"):
+        found = find_named_places(doc.sentences or (), doc.language or "en", ctx.gazetteer, doc.dates or ())
+        return dataclasses.replace(doc, places=found)
     return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer))

@@ -1,0 +1,109 @@
+"""The rules of events.v1 fire in every language that supplies their words (issue 11): hedges,
+aggregates, captions, periods ("since"), origins ("citizens of") and clause breaks. The sentences
+are our own writing."""
+
+from __future__ import annotations
+
+import pytest
+
+from kwatch import lexicon
+from kwatch.extract import build_context, extract
+from kwatch.pipeline.default import build_pipeline
+from kwatch.pipeline.events import _rules
+from kwatch.pipeline.model import PipelineDoc
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return build_pipeline()
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return build_context()
+
+
+def _events(text: str, language: str, pipeline, ctx):
+    doc = extract(PipelineDoc(id="t", text=text, published="2024-05-10", language=language), pipeline=pipeline, ctx=ctx)
+    return doc.events or ()
+
+
+def _kinds(text: str, language: str, pipeline, ctx) -> set[str]:
+    doc = extract(PipelineDoc(id="t", text=text, published="2024-05-10", language=language), pipeline=pipeline, ctx=ctx)
+    return {c.kind for c in doc.cues or ()}
+
+
+@pytest.mark.parametrize(
+    ("language", "plain", "ruled", "kind"),
+    [
+        # hedge: a threat is no attack
+        ("ru", "В Кабуле 3 мая 2024 года при взрыве погибли 5 человек.", "Боевики могут совершить теракт в Кабуле 3 мая 2024 года.", "hedge"),
+        ("fa", "در انفجار روز ۱۲ ثور ۱۴۰۳ در کابل ۵ تن کشته شدند.", "داعش تهدید کرد که در کابل حمله خواهد کرد.", "hedge"),
+        ("ar", "أسفر تفجير في كابل يوم 3 مايو 2024 عن مقتل 12 شخصا.", "هدد التنظيم بشن هجمات جديدة في كابل.", "hedge"),
+        # aggregate: a tally is no event
+        ("ru", "В Кабуле 3 мая 2024 года при взрыве погибли 5 человек.", "В 2023 году боевики неоднократно совершали теракты в Кабуле.", "aggregate"),
+        ("fa", "در انفجار روز ۱۲ ثور ۱۴۰۳ در کابل ۵ تن کشته شدند.", "در مجموع ۴۰ حمله در کابل در سال ۲۰۲۳ انجام شد.", "aggregate"),
+        # caption: a photo line is no event
+        ("ru", "В Кабуле 3 мая 2024 года при взрыве погибли 5 человек.", "Фото: взрыв в Кабуле 3 мая 2024 года, погибли 5 человек.", "caption"),
+    ],
+)
+def test_a_rule_fires_in_a_language_that_gives_its_words(language, plain, ruled, kind, pipeline, ctx):
+    assert _events(plain, language, pipeline, ctx), "the plain report gives an event"
+    assert kind in _kinds(ruled, language, pipeline, ctx)
+    assert _events(ruled, language, pipeline, ctx) == ()
+
+
+def test_where_people_come_from_is_not_where_it_happened_in_russian(pipeline, ctx):
+    events = _events("В Москве 5 мая 2024 года задержаны уроженцы Таджикистана, подозреваемые в подготовке теракта.", "ru", pipeline, ctx)
+    assert [(e.type, e.country) for e in events] == [("plot", "RU")]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ru", "Это продолжается с тех пор как боевики пришли в 2021 году"),
+        ("ar", "منذ عام 2021"),
+        ("en", "since the group returned to power in 2021"),
+    ],
+)
+def test_a_period_start_is_read_in_every_language_that_names_it(language, text):
+    rules = _rules(language)
+    assert rules.period is not None and rules.period.search(text, 0, text.index("2021"))
+
+
+@pytest.mark.parametrize(("language", "text"), [("ru", "погибли 5 человек, а 3 ранены"), ("fa", "پنج تن کشته شدند، اما سه تن زخمی شدند"), ("en", "five died, but three")])
+def test_a_clause_break_is_read_in_every_language_that_names_it(language, text):
+    assert _rules(language).clause_break.search(text)
+
+
+def test_every_language_with_events_gives_the_sentence_rules():
+    for language in lexicon.available("events"):
+        data = lexicon.load("events", language)
+        assert data.get("hedges") and data.get("aggregates") and data.get("clause_breaks") and data.get("list_joiners"), language
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("У посольства в Кабуле 5 сентября 2022 года взорвался смертник, погибли 2 сотрудника, сообщил МИД России.", {"AF"}),
+        ("У посольства России в Кабуле 5 сентября 2022 года взорвался смертник, погибли 2 человека.", {"AF"}),
+    ],
+)
+def test_the_country_of_an_institution_is_no_location(text, countries, pipeline, ctx):
+    doc = extract(PipelineDoc(id="t", text=text, published="2022-09-06", language="ru"), pipeline=pipeline, ctx=ctx)
+    assert {p.country for p in doc.places or ()} == countries
+
+
+@pytest.mark.parametrize(
+    ("published", "value"),
+    [(None, "2024-03-22"), ("2024-04", "2024-03-22"), ("2024-02", "2023-03-22")],
+)
+def test_without_a_publication_day_a_date_takes_the_texts_year(published, value, pipeline, ctx):
+    text = "Ҳужум 22 март куни содир бўлди. 1 январь 2024 яна бир портлаш бўлган."
+    if published == "2024-02":
+        text = "Ҳужум 22 март куни содир бўлди."
+    doc = extract(PipelineDoc(id="t", text=text, published=published, language="uz"), pipeline=pipeline, ctx=ctx)
+    found = {d.text: d.value for d in doc.dates or ()}
+    assert found["22 март"] == value
+    if published is None:
+        assert any("inferred" in note for note in doc.notes)
