@@ -27,6 +27,7 @@ PIPELINE = Path(str(resources.files("kwatch"))) / "pipeline"
 #: before this; what remains here is read by `re` itself.
 ALLOWED = frozenset({
     "language",  # cues.py: the internal cue kind prefix "language:<code>"
+    "https", "www",  # releases.py: links stripped from captions are protocol syntax, not words
 })
 
 _SYNTAX = re.compile(
