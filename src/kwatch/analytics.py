@@ -13,12 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-#: Columns of the frame: the resolved record's fields (see `kwatch.api.RESOLVED_FIELDS`).
-COLUMNS = (
-    "id", "type", "date", "country", "admin1", "admin2", "place", "actor", "claimed", "method", "target",
-    "killed", "injured", "killed_claimed", "injured_claimed", "medium", "languages", "outlet",
-    "killed_low", "killed_high", "injured_low", "injured_high", "geo_precision", "lat", "lon", "detail", "sources",
-)  # fmt: skip
+from kwatch.records import RESOLVED_RECORD
+
+#: Columns of the frame: the resolved record's keys (`kwatch.records.ResolvedEvent`).
+COLUMNS = RESOLVED_RECORD
 #: Where the Islamic State operates as its Khorasan province: "IS" there is ISKP.
 KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 #: The extractor's victim categories → the tally's (the ICM columns, plus foreigners, whom the

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 
-from kwatch import auth, review
+from kwatch import auth, records, review
 from kwatch import settings as settings_mod
 from kwatch.errors import EventNotFound
 from kwatch.export import check_export
@@ -21,6 +21,7 @@ from kwatch.extraction import ExtractPlan, ExtractReport, document_name, run_ext
 from kwatch.ingest import ReadOptions
 from kwatch.ingestion import IngestEvent, IngestReport, ingest
 from kwatch.models import Document, ErrorRecord, SearchHit
+from kwatch.records import Event, ResolvedEvent
 from kwatch.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -30,16 +31,11 @@ if TYPE_CHECKING:
     from kwatch.query import EventQuery, Page
     from kwatch.resolve import ResolutionStatus, ResolveReport
 
-#: The FORMAT.md fields, in the order exports write them.
-RECORD_FIELDS = (
-    "id", "type", "date", "country", "admin1", "admin2", "place", "actor", "claimed", "method", "target",
-    "killed", "injured", "killed_claimed", "injured_claimed", "medium", "languages", "outlet",
-)
+#: The FORMAT.md fields, in the order exports write them (`kwatch.records`).
+RECORD_FIELDS = records.FORMAT_FIELDS
 #: A resolved event record: the FORMAT.md fields, the range of reported figures, the location's
 #: precision and coordinates, and `detail` (per-source figures, claim links); then `sources`.
-RESOLVED_FIELDS = RECORD_FIELDS + (
-    "killed_low", "killed_high", "injured_low", "injured_high", "geo_precision", "lat", "lon", "detail",
-)
+RESOLVED_FIELDS = tuple(key for key in records.RESOLVED_RECORD if key != "sources")
 
 
 def utc_now() -> datetime:
@@ -336,40 +332,26 @@ class Kwatch:
     ) -> list[dict[str, Any]]:
         records = []
         for row in rows:
-            record = {key: row.get(key) for key in RESOLVED_FIELDS}
             sources = [
                 source
                 for m in members.get(row["id"], [])
                 if m["event_id"] in events
-                for source in self._record(events[m["event_id"]], names)["sources"]
+                for source in self._event(events[m["event_id"]], names).sources
             ]
-            record["sources"] = sources
-            records.append(record)
+            records.append(ResolvedEvent.of({**row, "sources": sources}).record(names))
         return records
 
-    def _record(self, event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    def _event(self, event: dict[str, Any], names: dict[str, str]) -> Event:
         # `names` caches document display names; a missing one is looked up once.
-        record = {key: event.get(key) for key in RECORD_FIELDS}
-        sources = []
-        for source in event.get("sources", []):
-            doc_id = source["document_id"]
-            if doc_id not in names:
-                doc = self.store.get_document(doc_id)
-                names[doc_id] = document_name(doc) if doc else doc_id
-            sources.append(
-                {
-                    "doc": names[doc_id],
-                    "document_id": doc_id,
-                    "quote": source["quote"],
-                    "start": source["start"],
-                    "end": source["end"],
-                    "fields": source.get("fields") or [],
-                }
-            )
-        record["sources"] = sources
-        for extra in ("geo_precision", "lat", "lon", "detail"):
-            record[extra] = event.get(extra)
-        return record
+        typed = Event.of(event)
+        for source in typed.sources:
+            if source.document_id not in names:
+                doc = self.store.get_document(source.document_id)
+                names[source.document_id] = document_name(doc) if doc else source.document_id
+        return typed
+
+    def _record(self, event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+        return self._event(event, names).record(names)
 
     def export(self, fmt: str, fp: TextIO, *, options: dict[str, Any] | None = None, **filters: Any) -> int:
         """Write the events matching `filters` to `fp` in format `fmt` (see kwatch.export.FORMATS),

@@ -315,9 +315,7 @@ class _Item:
             outlet=e.get("outlet"),
             release_key=detail.get("release_key"),
             raw=e,
-            date_from_publication=any(
-                "publication date" in note for note in (detail.get("provenance") or {}).get("inferences") or ()
-            ),
+            date_from_publication=e.get("date_basis") == "publication_day",
         )
 
 

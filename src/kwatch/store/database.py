@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kwatch.errors import Bug, StoreError
 from kwatch.models import Document, IngestErrorRecord, RawDocument, SearchHit, date_precision
+from kwatch.records import EVENT_KEYS, IN_DETAIL, Event, Source
 from kwatch.store import engine as engines
 from kwatch.store import fulltext, migrations
 from kwatch.store.schema import (  # review (0003)  # resolution (0002)  # runs and browser sessions (0004)
@@ -34,13 +36,6 @@ from kwatch.store.schema import events as events_table  # `events` is also a met
 
 Clock = Callable[[], datetime]
 
-#: Keys of an event dict, in the order `events()` returns them (FORMAT.md record + store fields).
-EVENT_KEYS = (
-    "id", "type", "date", "country", "admin1", "admin2", "place", "geo_precision", "lat", "lon",
-    "actor", "claimed", "method", "target", "killed", "injured", "killed_claimed", "injured_claimed",
-    "medium", "languages", "outlet", "detail", "sources",
-)  # fmt: skip
-SOURCE_KEYS = ("document_id", "quote", "start", "end", "fields")
 #: A document's extract_status once extraction has seen it: 'failed' when a stage (or writing its
 #: events) raised; the events of an earlier extraction are then kept (`mark_extraction_failed`).
 EXTRACT_STATUSES = ("ok", "skipped", "failed")
@@ -289,9 +284,10 @@ class Store:
             if before is None or row.extract_status is None or row.extracted_at is None or row.extracted_at < before
         ]
 
-    def set_extraction(self, doc_id: str, *, status: str, note: str | None, events: Sequence[Mapping[str, Any]]) -> None:
-        """Replace a document's extracted events and mark it extracted, in one transaction
-        (status 'ok' or 'skipped'; a failure is `mark_extraction_failed`)."""
+    def set_extraction(self, doc_id: str, *, status: str, note: str | None, events: Sequence[Event | Mapping[str, Any]]) -> None:
+        """Replace a document's extracted events (`kwatch.records.Event`, or dicts of its
+        `EVENT_KEYS`) and mark it extracted, in one transaction (status 'ok' or 'skipped'; a
+        failure is `mark_extraction_failed`)."""
         if status not in EXTRACT_STATUSES or status == "failed":
             raise Bug(f"extract status {status!r} is not 'ok' or 'skipped' (a failure is mark_extraction_failed)")
         now = self._now()
@@ -809,17 +805,20 @@ def _document(row: sa.Row[Any]) -> Document:
     )
 
 
-_EVENT_COLUMNS = tuple(key for key in EVENT_KEYS if key not in ("id", "sources"))
+#: Keys of a stored event source, in order (`kwatch.records.Source`).
+SOURCE_KEYS = tuple(f.name for f in dataclasses.fields(Source))
+_EVENT_COLUMNS = tuple(key for key in EVENT_KEYS if key not in ("id", "sources", *IN_DETAIL))
 
 
 def _event_rows(
-    doc_id: str, records: Sequence[Mapping[str, Any]], *, created_at: datetime
+    doc_id: str, records: Sequence[Event | Mapping[str, Any]], *, created_at: datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows for `events` and `event_sources` from the extractor's event dicts."""
     event_rows: list[dict[str, Any]] = []
     source_rows: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for record in records:
+    for given in records:
+        record = given.as_dict() if isinstance(given, Event) else given
         unknown = set(record) - set(EVENT_KEYS)
         if unknown or "id" not in record or "type" not in record:
             raise Bug(f"event dict has unknown keys {sorted(unknown)} or lacks id/type: {sorted(record)}")
@@ -837,7 +836,8 @@ def _event_rows(
             document_id=doc_id,
             date_precision=precision,
             languages=list(record.get("languages") or []),
-            detail=dict(record.get("detail") or {}),
+            # Typed fields with no column of their own (date_basis) ride in the JSON detail.
+            detail={**(record.get("detail") or {}), **{k: record[k] for k in IN_DETAIL if record.get(k) is not None}},
             created_at=created_at,
         )
         event_rows.append(row)
@@ -876,4 +876,7 @@ def _filtered(table: sa.Table, *, type: str | None, country: str | None, since: 
 
 def _event(row: sa.Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
     mapping = row._mapping
-    return {key: sources if key == "sources" else mapping[key] for key in EVENT_KEYS}
+    detail = dict(mapping["detail"] or {})
+    kept = {key: detail.pop(key, None) for key in IN_DETAIL}
+    columns = {**mapping, "detail": detail, "sources": sources, **kept}
+    return {key: columns[key] for key in EVENT_KEYS}
