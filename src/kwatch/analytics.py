@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from kwatch.query import EventQuery, fields_match
 from kwatch.records import RESOLVED_RECORD
 
 #: Columns of the frame: the resolved record's keys (`kwatch.records.ResolvedEvent`).
@@ -54,19 +55,11 @@ def select(
     province: str | None = None,
     actor: str | None = None,
 ) -> pd.DataFrame:
-    """The rows matching every filter. since/until compare on the date's prefix of the same
-    length (as `kwatch events` does); undated events are left out when either is given."""
-    keep = pd.Series(True, index=df.index)
-    if since is not None:
-        keep &= df["date"].map(lambda d: isinstance(d, str) and d[: len(since)] >= since)
-    if until is not None:
-        keep &= df["date"].map(lambda d: isinstance(d, str) and d[: len(until)] <= until)
-    if country is not None:
-        keep &= df["country"] == country.upper()
-    if province is not None:
-        keep &= df["admin1"].map(lambda p: isinstance(p, str) and p.casefold() == province.casefold())
-    if actor is not None:
-        keep &= df["actor"] == actor
+    """The rows matching every filter, by the rule of every view (`kwatch.query.fields_match`):
+    since/until compare on the date's prefix of the same length; undated events are left out
+    when either is given."""
+    q = EventQuery(since=since, until=until, country=country, province=province, actor=actor)
+    keep = pd.Series([fields_match(r, q) for r in df[["type", "date", "country", "admin1", "actor"]].to_dict("records")], index=df.index, dtype=bool)
     return df[keep]
 
 

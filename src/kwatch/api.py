@@ -150,12 +150,13 @@ class Kwatch:
         country: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """The per-document events as extraction wrote them, as FORMAT.md records (before resolution)."""
+        """The per-document events as extraction wrote them, as FORMAT.md records (before
+        resolution and review), filtered by the rule of every view (`kwatch.query.keep`)."""
+        from kwatch.query import keep
+
         names: dict[str, str] = {}
-        records = []
-        for event in self.store.events(type=type, since=since, until=until, country=country, limit=limit):
-            records.append(self._record(event, names))
-        return records
+        found = keep(self.store.events(), type=type, since=since, until=until, country=country, limit=limit)
+        return [self._record(event, names) for event in found]
 
     # resolution (kwatch.resolve) -------------------------------------------------------------
     def resolve(self) -> ResolveReport:
@@ -186,19 +187,24 @@ class Kwatch:
     ) -> list[dict[str, Any]]:
         """Resolved events as FORMAT.md records: one per real event with every source, plus
         killed_low/high, injured_low/high, coordinates, precision and `detail` (per-source figures).
-        Analysts' edits are applied (`review` says which); rejected events only with include_rejected.
+        Analysts' edits are applied (`review` says which), then the filters (`kwatch.query.keep`,
+        so they see the edited values); rejected events only with include_rejected.
         Reads only: this is the last complete resolution (`resolution_status()` says whether it is
         of the events as they are now), read in one snapshot of the store."""
+        from kwatch.query import keep
+
         with self.store.snapshot():
-            rows = self.store.resolved_events(type=type, since=since, until=until, country=country, limit=limit)
+            rows = self.store.resolved_events()
             records = self._resolved_records(rows)
             overrides = self.store.overrides()
-        return review.apply_all(records, overrides, include_rejected=include_rejected)
+        reviewed = review.apply_all(records, overrides, include_rejected=include_rejected)
+        return keep(reviewed, type=type, since=since, until=until, country=country, limit=limit)
 
     def event(self, id: str) -> dict[str, Any] | None:
         """One resolved event by its id, a member event's id or a unique prefix of either: the
-        record plus `members` (each member event's document, figures, quote and why it was merged).
-        Reads only, in one snapshot; a member event re-extracted away since is left out."""
+        record with the analysts' edits applied (`review` says which, as in every other view;
+        rejected events too) plus `members` (each member event's document, figures, quote and why
+        it was merged). Reads only, in one snapshot; a member event re-extracted away since is left out."""
         with self.store.snapshot():
             resolved_id = self._resolved_id(id, required=False)
             if resolved_id is None:
@@ -210,6 +216,7 @@ class Kwatch:
             events = self.store.events_by_id([m["event_id"] for m in members])
             names = self._document_names()
             record = self._resolved_records(rows, members={resolved_id: members}, events=events, names=names)[0]
+            record = review.apply(record, self.store.overrides([resolved_id]).get(resolved_id))
         figures = {f["event_id"]: f for f in record["detail"].get("figures", [])}
         record["members"] = [
             {
@@ -403,12 +410,10 @@ class Kwatch:
     def reviewed_event(self, event_id: str) -> dict[str, Any]:
         """One event (`event()`: id, member id or unique prefix) with its overrides applied;
         EventNotFound when no event has this id. Reads only, in one snapshot."""
-        with self.store.snapshot():
-            resolved = self.event(event_id)
-            if resolved is None:
-                raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
-            overrides = self.store.overrides([resolved["id"]]).get(resolved["id"])
-        return review.apply(resolved, overrides)
+        resolved = self.event(event_id)
+        if resolved is None:
+            raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
+        return resolved
 
     def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:
         return self._record_review(review.confirm(self.reviewed_event(event_id), why=why), who=who)

@@ -345,22 +345,10 @@ class Store:
             row["stage"], row["reason"] = (stage, reason) if sep else ("extract", row["extract_note"] or "")
         return rows
 
-    def events(
-        self,
-        *,
-        type: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        country: str | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Stored events with their sources, by date (undated last) then id.
-
-        since/until compare on the date's prefix of the same length: since='2024-03' keeps
-        '2024-03-05' and '2024-04', until='2024' keeps everything dated in 2024 or before.
-        Undated events are left out when either bound is given.
-        """
-        query = _filtered(events_table, type=type, country=country, since=since, until=until).limit(limit)
+    def events(self, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Stored events with their sources, by date (undated last) then id. Filters are applied
+        by the caller after review (`kwatch.query.keep`), one rule for every view."""
+        query = _ordered(events_table).limit(limit)
         with self._read() as conn:
             rows = list(conn.execute(query))
             sources = self._sources(conn, [row.id for row in rows])
@@ -410,24 +398,15 @@ class Store:
             if run is not None:
                 self._finish_run(conn, run, documents=len(member_rows), failed=0, note=None)
 
-    def resolved_events(
-        self,
-        *,
-        type: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        country: str | None = None,
-        ids: Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Resolved events as dicts of their columns, by date (undated last) then id; the filters
-        work as in `events()`."""
+    def resolved_events(self, *, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Resolved events as dicts of their columns (all, or those of `ids`), by date (undated
+        last) then id."""
         t = resolved_events
-        query = _filtered(t, type=type, country=country, since=since, until=until).limit(limit)
+        query = _ordered(t).limit(limit)
         with self._read() as conn:
             if ids is None:
                 return [dict(row._mapping) for row in conn.execute(query)]
-            found = []
+            found: list[dict[str, Any]] = []
             for i in range(0, len(ids), _IN_BATCH):
                 found.extend(dict(row._mapping) for row in conn.execute(query.where(t.c.id.in_(list(ids[i : i + _IN_BATCH])))))
         return found
@@ -860,19 +839,10 @@ def _event_rows(
 
 
 
-def _filtered(table: sa.Table, *, type: str | None, country: str | None, since: str | None, until: str | None) -> sa.Select[Any]:
-    """Rows of an events table by date (undated last) then id. since/until compare on the date's
-    prefix of the same length, so undated rows drop out when either is given."""
-    query = sa.select(table).order_by(table.c.date.asc().nulls_last(), table.c.id)
-    if type is not None:
-        query = query.where(table.c.type == type)
-    if country is not None:
-        query = query.where(table.c.country == country)
-    if since is not None:
-        query = query.where(sa.func.substr(table.c.date, 1, len(since)) >= since)
-    if until is not None:
-        query = query.where(sa.func.substr(table.c.date, 1, len(until)) <= until)
-    return query
+def _ordered(table: sa.Table) -> sa.Select[Any]:
+    """Rows of an events table by date (undated last) then id."""
+    return sa.select(table).order_by(table.c.date.asc().nulls_last(), table.c.id)
+
 
 def _event(row: sa.Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
     mapping = row._mapping
