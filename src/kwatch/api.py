@@ -287,15 +287,23 @@ class Kwatch:
     ) -> dict[str, pandas.DataFrame]:
         """The analyses (kwatch.analytics.ALL) over the resolved events, as DataFrames keyed
         monthly, propaganda_by_language, propaganda_by_medium, casualties, abroad, by_province."""
-        from kwatch.analytics import stats
+        from kwatch.analytics import frame, stats
+        from kwatch.query import keep
         from kwatch.releases import propaganda_breakdowns
 
         with self.store.snapshot():
-            events = self.events()
-            # Outlet, theme and the share outside Pashto/Dari come from the per-post records: they
-            # carry the repost keys and themes, and merge_sightings counts each release once.
-            releases = self.extracted_events(type="propaganda", since=since, until=until)
-        tables = stats(events, since=since, until=until, country=country, province=province, actor=actor)
+            records = self.event_records()
+            # Releases are resolved events too (resolution makes the sightings of one release one
+            # event); their themes are their members' (the per-post records hold them).
+            releases = keep(records, type="propaganda", since=since, until=until)
+            members = self.store.events_by_id([m for r in releases for m in r["detail"].get("members") or ()])
+        for release in releases:
+            themes: dict[str, Any] = {}
+            for member in release["detail"].get("members") or ():
+                for theme in (members.get(member, {}).get("detail") or {}).get("themes") or ():
+                    themes.setdefault(theme["theme"], theme)
+            release["detail"] = {**release["detail"], "themes": list(themes.values())}
+        tables = stats(frame(records), since=since, until=until, country=country, province=province, actor=actor)
         for name, table in propaganda_breakdowns(releases).items():
             tables.setdefault(name, table)
         return tables
