@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -113,8 +114,20 @@ class Kwatch:
         return self.store.runs(kind=kind, limit=limit)
 
     # reading ---------------------------------------------------------------------------------
-    def documents(self, *, limit: int | None = None) -> list[Document]:
-        return self.store.documents(limit=limit)
+    def documents(self, *, limit: int | None = None, offset: int = 0) -> list[Document]:
+        return self.store.documents(limit=limit, offset=offset)
+
+    def document(self, id: str) -> Document | None:
+        """One stored document (with its text) by id, or None."""
+        return self.store.get_document(id)
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Every read inside the `with` sees one state of the store (`Store.snapshot()`)."""
+        return self.store.snapshot()
+
+    def data_version(self) -> tuple[Any, ...]:
+        """Changes whenever the events, the resolution, a decision or a review change (any process)."""
+        return self.store.data_version()
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         return self.store.search(query, limit=limit)
@@ -423,6 +436,12 @@ class Kwatch:
             raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
         return resolved
 
+    def event_view(self, event_id: str) -> dict[str, Any]:
+        """What the event endpoint and page show: the reviewed record, its merge explanation and
+        audit log (EventNotFound when no event has this id)."""
+        record = self.reviewed_event(event_id)
+        return {"event": record, "explanation": record.get("members") or [], "audit": self.audit(event_id=record["id"])}
+
     def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:
         return self._record_review(review.confirm(self.reviewed_event(event_id), why=why), who=who)
 
@@ -445,6 +464,10 @@ class Kwatch:
 
     def authenticate(self, token: str | None) -> auth.Principal:
         return auth.authenticate(self.store, token)
+
+    def tokens(self) -> list[dict[str, Any]]:
+        """The API tokens (id, name, role, created_at, revoked_at); never their secrets."""
+        return self.store.tokens()
 
     def revoke_token(self, token_id: str) -> bool:
         return self.store.revoke_token(token_id, at=self._now())
