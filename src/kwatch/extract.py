@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, Pipeline, run_stage
+from kwatch.pipeline import Context, Pipeline, Stage
 from kwatch.pipeline.events import MAX_SENTENCE, event_key
 from kwatch.pipeline.model import ExtractedEvent, PipelineDoc
 from kwatch.records import Event, Source
@@ -98,18 +98,10 @@ def _sentence_reason(doc: PipelineDoc) -> str | None:
     return "no readable sentence" if not doc.sentences else f"every sentence is over {MAX_SENTENCE} characters"
 
 
-def _run(pipeline: Pipeline, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """`pipeline.run()`, stopping right after the sentences are split when none is readable, so
+def _stop_unreadable(st: Stage, doc: PipelineDoc) -> str | None:
+    """`Pipeline.run`'s hook: stop right after the sentences are split when none is readable, so
     that 1 MB of one line costs no later stage a pass over it."""
-    for st in pipeline.stages:
-        if doc.skipped:
-            break
-        doc = run_stage(st, doc, ctx)
-        if "sentences" in st.assigns:
-            reason = _sentence_reason(doc)
-            if reason is not None:
-                return dataclasses.replace(doc, skipped=reason)
-    return doc
+    return _sentence_reason(doc) if "sentences" in st.assigns else None
 
 
 def extract(doc: PipelineDoc, *, pipeline: Pipeline, ctx: Context) -> PipelineDoc:
@@ -127,7 +119,7 @@ def extract(doc: PipelineDoc, *, pipeline: Pipeline, ctx: Context) -> PipelineDo
                 return dataclasses.replace(result, notes=(*result.notes, f"only {RELEASE_STAGE}: {reason}"))
         return dataclasses.replace(doc, events=(), skipped=reason)
     ctx = dataclasses.replace(ctx, options={**ctx.options, "stages": pipeline.names})
-    result = _run(pipeline, doc, ctx)
+    result = pipeline.run(doc, ctx, after=_stop_unreadable)
     if result.skipped:
         return dataclasses.replace(result, events=())
     return result
