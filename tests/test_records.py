@@ -186,3 +186,12 @@ def test_resolved_record_puts_sources_last() -> None:
     resolved = ResolvedEvent(id="r", type="plot", killed_low=1)
     assert list(resolved.record({}))[-1] == "sources"
     assert ResolvedEvent.of(resolved.record({})) == resolved
+
+
+def test_every_resolved_field_has_its_csv_columns() -> None:
+    """The CSV writes every field of the resolved record but `detail`, to columns it has."""
+    from kwatch.export import csv
+
+    assert set(records.RESOLVED_RECORD) - {"detail"} == set(csv.COPIED) | set(csv.CONVERTED)
+    written = set(csv.COPIED.values()) | {c for columns in csv.CONVERTED.values() for c in columns}
+    assert written == set(csv.COLUMNS)
