@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from importlib import resources
@@ -219,9 +219,10 @@ class Kwatch:
         rejected events too) plus `members` (each member event's document, figures, quote and why
         it was merged). Reads only, in one snapshot; a member event re-extracted away since is left out."""
         with self.store.snapshot():
-            resolved_id = self._resolved_id(id, required=False)
-            if resolved_id is None:
+            found = self.store.resolved_ids_matching(id)
+            if len(found) != 1:
                 return None
+            resolved_id = found[0]
             rows = self.store.resolved_events(ids=[resolved_id])
             if not rows:
                 return None
@@ -321,14 +322,13 @@ class Kwatch:
             tables.setdefault(name, table)
         return tables
 
-    def _resolved_id(self, ident: str, *, required: bool = True) -> str | None:
+    def _resolved_id(self, ident: str) -> str:
+        """The resolved id `ident` names (ResolutionError when none or several)."""
         from kwatch.errors import ResolutionError
 
         found = self.store.resolved_ids_matching(ident)
         if len(found) == 1:
             return found[0]
-        if not required:
-            return None
         if not found:
             raise ResolutionError(f"No event {ident!r}.", hint="list events and their ids with `kwatch events`")
         raise ResolutionError(f"{ident!r} is the start of several event ids.", hint="give more characters of the id")
@@ -502,7 +502,7 @@ class Kwatch:
         return auth.end_session(self.store, secret)
 
 
-def _info_name(info: dict[str, Any]) -> str:
+def _info_name(info: Mapping[str, Any]) -> str:
     """A document's display name (`document_name`) from its `Store.document_infos()` row."""
     from types import SimpleNamespace
 

@@ -481,7 +481,7 @@ def _merge(group: list[dict[str, Any]]) -> dict[str, Any]:
     group = sorted(group, key=lambda r: (r.get("date") or "9999", str(r.get("id"))))
     first = dict(group[0])
     detail = dict(first.get("detail") or {})
-    sightings = []
+    sightings: list[Mapping[str, Any]] = []
     for record in group:
         d = record.get("detail") or {}
         sightings.extend(d.get("sightings") or [{"id": record.get("id"), "channel": d.get("channel"), "message_id": d.get("message_id"), "date": record.get("date")}])

@@ -391,17 +391,17 @@ def _candidate_pairs(items: Mapping[str, _Item]) -> Iterable[tuple[str, str]]:
 def _block_pairs(group: list[_Item]) -> Iterable[tuple[str, str]]:
     """Candidate pairs among the dated events of one type."""
     days = sorted((i for i in group if i.day is not None), key=lambda i: (i.day, i.id))
-    ordinals = [i.day for i in days]
+    ordinals = [i.day for i in days if i.day is not None]
     by_country: dict[str | None, list[_Item]] = defaultdict(list)
     for item in days:
         by_country[item.country].append(item)
     for country in sorted(by_country, key=lambda c: c or ""):
         block = by_country[country]
         for n, item in enumerate(block):
-            if country is None:
+            if country is None and item.day is not None:  # `days` holds day-dated events only
                 # No country: every event of the type inside the window.
-                lo = bisect.bisect_left(ordinals, item.day - WINDOW_DAYS)  # type: ignore[operator]
-                hi = bisect.bisect_right(ordinals, item.day + WINDOW_DAYS)  # type: ignore[operator]
+                lo = bisect.bisect_left(ordinals, item.day - WINDOW_DAYS)
+                hi = bisect.bisect_right(ordinals, item.day + WINDOW_DAYS)
                 yield from ((item.id, other.id) for other in days[lo:hi])
                 continue
             for k in range(n + 1, len(block)):  # indices, not a slice: a slice copies the rest
@@ -764,8 +764,11 @@ def _best_figure(figures: Sequence[Mapping[str, Any]], name: str) -> tuple[int |
 
 
 def _most_detailed(figures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    tables = [f["casualties"] for f in figures if f.get("casualties")]
-    return dict(max(tables, key=lambda t: (len(t), sorted(t)))) if tables else {}
+    tables: list[dict[str, Any]] = [f["casualties"] for f in figures if f.get("casualties")]
+    if not tables:
+        return {}
+    best = max(tables, key=lambda t: (len(t), sorted(t)))
+    return dict(best)
 
 
 def _most_common(values: Iterable[Any], *, prefer: Sequence[str] = ()) -> Any:

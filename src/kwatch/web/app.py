@@ -218,7 +218,7 @@ def create_app(
     setting); one more gets 503 with Retry-After.
     """
     owns = not isinstance(kw_or_db, Kwatch)
-    kw: Kwatch = kwatch.open(kw_or_db) if owns else kw_or_db  # type: ignore[arg-type]
+    kw: Kwatch = kw_or_db if isinstance(kw_or_db, Kwatch) else kwatch.open(kw_or_db)
     app = FastAPI(
         title=title,
         summary="Read and review the Khorasan Watch events dataset.",

@@ -30,7 +30,7 @@ def plotly_js() -> str:
     """plotly.min.js as bundled in the plotly package (read once)."""
     from plotly.offline import get_plotlyjs
 
-    return get_plotlyjs()
+    return str(get_plotlyjs())
 
 
 #: A JS string literal, '…' or "…" (minified plotly.js writes both).
