@@ -195,3 +195,23 @@ def test_every_resolved_field_has_its_csv_columns() -> None:
     assert set(records.RESOLVED_RECORD) - {"detail"} == set(csv.COPIED) | set(csv.CONVERTED)
     written = set(csv.COPIED.values()) | {c for columns in csv.CONVERTED.values() for c in columns}
     assert written == set(csv.COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("text", "basis", "date"),
+    [
+        ("A suicide bomber killed 12 worshippers at a mosque in Kabul on 3 May 2024.", "text", "2024-05-03"),
+        ("A suicide bomber killed 12 worshippers at a mosque in Kabul.", "publication_day", "2024-05-04"),
+    ],
+)
+def test_issue_11_date_basis_says_where_the_date_came_from(text: str, basis: str, date: str) -> None:
+    """events.v1 sets the typed field where it writes the provenance note; the store keeps it."""
+    from kwatch.extract import build_context, extract, to_event
+    from kwatch.pipeline.default import build_pipeline
+    from kwatch.pipeline.model import PipelineDoc
+
+    doc = PipelineDoc(id="d", text=text, language="en", kind="text", published="2024-05-04")
+    (event,) = extract(doc, pipeline=build_pipeline(), ctx=build_context()).events or ()
+    assert (event.date, event.date_basis) == (date, basis)
+    stored = to_event(event, "d")
+    assert stored.date_basis == basis and "date_basis" not in stored.record({})
