@@ -155,7 +155,7 @@ def test_a_failure_outside_the_stages_names_where_it_happened(store: Store, docs
     def bad_record(event: Any, doc_id: str, name: str | None = None) -> Any:
         raise KeyError("evidence")
 
-    monkeypatch.setattr(kwatch.extraction, "to_record", bad_record)
+    monkeypatch.setattr(kwatch.extraction, "to_event", bad_record)
     report = run_extraction(store, retry=True)
     assert [(f.name, f.stage, f.reason) for f in report.failures] == [("good2.txt", "to_record", "KeyError: 'evidence'")]
 

@@ -383,3 +383,12 @@ def test_kwatch_stats_carries_the_propaganda_breakdowns_beside_the_analyses(inge
         by_outlet[row["outlet"]] += row["releases"]
     assert dict(sorted(by_outlet.items())) == GOLD_BY_OUTLET
     assert all(0.0 <= row["share"] <= 1.0 for row in tables["propaganda_outside_ps_fa"])
+
+
+def test_issue_11_resolution_and_merge_sightings_agree_on_what_one_release_is(ingested):
+    """One definition of a release (`kwatch.resolve.release_groups`): the resolved propaganda
+    events are exactly the groups merge_sightings makes of the per-post records."""
+    with kwatch.open(str(ingested["db"])) as kw:
+        resolved = {frozenset(r["detail"]["members"]) for r in kw.event_records(type="propaganda")}
+    merged = {frozenset(s["id"] for s in r["detail"]["sightings"]) for r in merge_sightings(ingested["records"])}
+    assert resolved == merged

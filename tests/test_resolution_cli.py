@@ -109,3 +109,24 @@ def test_export_jsonl_writes_resolved_events(db: Path) -> None:
     assert len(lines) == 3
     records = [json.loads(line) for line in lines]
     assert max(len({s["doc"] for s in r["sources"]}) for r in records) == 3
+
+
+def test_issue_11_an_analysts_edit_shows_in_kwatch_event_as_everywhere(db: Path) -> None:
+    """One rule: `kwatch event ID` (text and --json) shows the values every other view shows,
+    and every filter sees the edited values."""
+    import kwatch as kwatch_api
+    from kwatch.query import EventQuery
+
+    mosque = _mosque(db)
+    with kwatch_api.open(str(db)) as kw:
+        kw.edit(mosque["id"], "injured", 99, who="analyst", why="hospital figure")
+        kw.edit(mosque["id"], "admin1", "Kunduz", who="analyst")
+        assert kw.event(mosque["id"])["injured"] == 99
+        # Filters see the edited values: the event is found under its new province, not its old one.
+        assert [e["id"] for e in kw.event_records() if e["admin1"] == "Kunduz"] == [mosque["id"]]
+        assert mosque["id"] not in {e["id"] for e in kw.browse(EventQuery(province="Baghlan")).items}
+        assert [e["id"] for e in kw.browse(EventQuery(province="Kunduz")).items] == [mosque["id"]]
+    data = json.loads(kwatch(db, "event", mosque["id"], "--json").output)
+    assert data["injured"] == 99 and data["review"] == {"status": None, "edited": ["admin1", "injured"]}
+    assert "injured 99 (low" in kwatch(db, "event", mosque["id"]).output
+    assert [e["id"] for e in _events(db) if e["injured"] == 99] == [mosque["id"]]

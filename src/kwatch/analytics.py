@@ -13,12 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-#: Columns of the frame: the resolved record's fields (see `kwatch.api.RESOLVED_FIELDS`).
-COLUMNS = (
-    "id", "type", "date", "country", "admin1", "admin2", "place", "actor", "claimed", "method", "target",
-    "killed", "injured", "killed_claimed", "injured_claimed", "medium", "languages", "outlet",
-    "killed_low", "killed_high", "injured_low", "injured_high", "geo_precision", "lat", "lon", "detail", "sources",
-)  # fmt: skip
+from kwatch.query import EventQuery, fields_match
+from kwatch.records import RESOLVED_RECORD
+
+#: Columns of the frame: the resolved record's keys (`kwatch.records.ResolvedEvent`).
+COLUMNS = RESOLVED_RECORD
 #: Where the Islamic State operates as its Khorasan province: "IS" there is ISKP.
 KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 #: The extractor's victim categories → the tally's (the ICM columns, plus foreigners, whom the
@@ -56,19 +55,11 @@ def select(
     province: str | None = None,
     actor: str | None = None,
 ) -> pd.DataFrame:
-    """The rows matching every filter. since/until compare on the date's prefix of the same
-    length (as `kwatch events` does); undated events are left out when either is given."""
-    keep = pd.Series(True, index=df.index)
-    if since is not None:
-        keep &= df["date"].map(lambda d: isinstance(d, str) and d[: len(since)] >= since)
-    if until is not None:
-        keep &= df["date"].map(lambda d: isinstance(d, str) and d[: len(until)] <= until)
-    if country is not None:
-        keep &= df["country"] == country.upper()
-    if province is not None:
-        keep &= df["admin1"].map(lambda p: isinstance(p, str) and p.casefold() == province.casefold())
-    if actor is not None:
-        keep &= df["actor"] == actor
+    """The rows matching every filter, by the rule of every view (`kwatch.query.fields_match`):
+    since/until compare on the date's prefix of the same length; undated events are left out
+    when either is given."""
+    q = EventQuery(since=since, until=until, country=country, province=province, actor=actor)
+    keep = pd.Series([fields_match(r, q) for r in df[["type", "date", "country", "admin1", "actor"]].to_dict("records")], index=df.index, dtype=bool)
     return df[keep]
 
 

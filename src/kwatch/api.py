@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 
-from kwatch import auth, lexicon, review
+from kwatch import auth, lexicon, records, review
 from kwatch import settings as settings_mod
 from kwatch.errors import EventNotFound
 from kwatch.export import check_export
@@ -21,6 +22,7 @@ from kwatch.extraction import ExtractPlan, ExtractReport, document_name, run_ext
 from kwatch.ingest import ReadOptions
 from kwatch.ingestion import IngestEvent, IngestReport, ingest
 from kwatch.models import Document, ErrorRecord, SearchHit
+from kwatch.records import Event, ResolvedEvent
 from kwatch.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -31,16 +33,11 @@ if TYPE_CHECKING:
     from kwatch.query import EventQuery, Page
     from kwatch.resolve import ResolutionStatus, ResolveReport
 
-#: The FORMAT.md fields, in the order exports write them.
-RECORD_FIELDS = (
-    "id", "type", "date", "country", "admin1", "admin2", "place", "actor", "claimed", "method", "target",
-    "killed", "injured", "killed_claimed", "injured_claimed", "medium", "languages", "outlet",
-)
+#: The FORMAT.md fields, in the order exports write them (`kwatch.records`).
+RECORD_FIELDS = records.FORMAT_FIELDS
 #: A resolved event record: the FORMAT.md fields, the range of reported figures, the location's
 #: precision and coordinates, and `detail` (per-source figures, claim links); then `sources`.
-RESOLVED_FIELDS = RECORD_FIELDS + (
-    "killed_low", "killed_high", "injured_low", "injured_high", "geo_precision", "lat", "lon", "detail",
-)
+RESOLVED_FIELDS = tuple(key for key in records.RESOLVED_RECORD if key != "sources")
 
 
 def utc_now() -> datetime:
@@ -118,8 +115,20 @@ class Kwatch:
         return self.store.runs(kind=kind, limit=limit)
 
     # reading ---------------------------------------------------------------------------------
-    def documents(self, *, limit: int | None = None) -> list[Document]:
-        return self.store.documents(limit=limit)
+    def documents(self, *, limit: int | None = None, offset: int = 0) -> list[Document]:
+        return self.store.documents(limit=limit, offset=offset)
+
+    def document(self, id: str) -> Document | None:
+        """One stored document (with its text) by id, or None."""
+        return self.store.get_document(id)
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Every read inside the `with` sees one state of the store (`Store.snapshot()`)."""
+        return self.store.snapshot()
+
+    def data_version(self) -> tuple[Any, ...]:
+        """Changes whenever the events, the resolution, a decision or a review change (any process)."""
+        return self.store.data_version()
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         return self.store.search(query, limit=limit)
@@ -155,12 +164,13 @@ class Kwatch:
         country: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """The per-document events as extraction wrote them, as FORMAT.md records (before resolution)."""
+        """The per-document events as extraction wrote them, as FORMAT.md records (before
+        resolution and review), filtered by the rule of every view (`kwatch.query.keep`)."""
+        from kwatch.query import keep
+
         names: dict[str, str] = {}
-        records = []
-        for event in self.store.events(type=type, since=since, until=until, country=country, limit=limit):
-            records.append(self._record(event, names))
-        return records
+        found = keep(self.store.events(), type=type, since=since, until=until, country=country, limit=limit)
+        return [self._record(event, names) for event in found]
 
     # resolution (kwatch.resolve) -------------------------------------------------------------
     def resolve(self) -> ResolveReport:
@@ -191,23 +201,29 @@ class Kwatch:
     ) -> list[dict[str, Any]]:
         """Resolved events as FORMAT.md records: one per real event with every source, plus
         killed_low/high, injured_low/high, coordinates, precision and `detail` (per-source figures).
-        Analysts' edits are applied (`review` says which); rejected events only with include_rejected.
+        Analysts' edits are applied (`review` says which), then the filters (`kwatch.query.keep`,
+        so they see the edited values); rejected events only with include_rejected.
         Reads only: this is the last complete resolution (`resolution_status()` says whether it is
         of the events as they are now), read in one snapshot of the store."""
+        from kwatch.query import keep
+
         with self.store.snapshot():
-            rows = self.store.resolved_events(type=type, since=since, until=until, country=country, limit=limit)
+            rows = self.store.resolved_events()
             records = self._resolved_records(rows)
             overrides = self.store.overrides()
-        return review.apply_all(records, overrides, include_rejected=include_rejected)
+        reviewed = review.apply_all(records, overrides, include_rejected=include_rejected)
+        return keep(reviewed, type=type, since=since, until=until, country=country, limit=limit)
 
     def event(self, id: str) -> dict[str, Any] | None:
         """One resolved event by its id, a member event's id or a unique prefix of either: the
-        record plus `members` (each member event's document, figures, quote and why it was merged).
-        Reads only, in one snapshot; a member event re-extracted away since is left out."""
+        record with the analysts' edits applied (`review` says which, as in every other view;
+        rejected events too) plus `members` (each member event's document, figures, quote and why
+        it was merged). Reads only, in one snapshot; a member event re-extracted away since is left out."""
         with self.store.snapshot():
-            resolved_id = self._resolved_id(id, required=False)
-            if resolved_id is None:
+            found = self.store.resolved_ids_matching(id)
+            if len(found) != 1:
                 return None
+            resolved_id = found[0]
             rows = self.store.resolved_events(ids=[resolved_id])
             if not rows:
                 return None
@@ -215,6 +231,7 @@ class Kwatch:
             events = self.store.events_by_id([m["event_id"] for m in members])
             names = self._document_names()
             record = self._resolved_records(rows, members={resolved_id: members}, events=events, names=names)[0]
+            record = review.apply(record, self.store.overrides([resolved_id]).get(resolved_id))
         figures = {f["event_id"]: f for f in record["detail"].get("figures", [])}
         record["members"] = [
             {
@@ -285,27 +302,34 @@ class Kwatch:
     ) -> dict[str, pandas.DataFrame]:
         """The analyses (kwatch.analytics.ALL) over the resolved events, as DataFrames keyed
         monthly, propaganda_by_language, propaganda_by_medium, casualties, abroad, by_province."""
-        from kwatch.analytics import stats
+        from kwatch.analytics import frame, stats
+        from kwatch.query import keep
         from kwatch.releases import propaganda_breakdowns
 
         with self.store.snapshot():
-            events = self.events()
-            # Outlet, theme and the share outside Pashto/Dari come from the per-post records: they
-            # carry the repost keys and themes, and merge_sightings counts each release once.
-            releases = self.extracted_events(type="propaganda", since=since, until=until)
-        tables = stats(events, since=since, until=until, country=country, province=province, actor=actor)
+            records = self.event_records()
+            # Releases are resolved events too (resolution makes the sightings of one release one
+            # event); their themes are their members' (the per-post records hold them).
+            releases = keep(records, type="propaganda", since=since, until=until)
+            members = self.store.events_by_id([m for r in releases for m in r["detail"].get("members") or ()])
+        for release in releases:
+            themes: dict[str, Any] = {}
+            for member in release["detail"].get("members") or ():
+                for theme in (members.get(member, {}).get("detail") or {}).get("themes") or ():
+                    themes.setdefault(theme["theme"], theme)
+            release["detail"] = {**release["detail"], "themes": list(themes.values())}
+        tables = stats(frame(records), since=since, until=until, country=country, province=province, actor=actor)
         for name, table in propaganda_breakdowns(releases).items():
             tables.setdefault(name, table)
         return tables
 
-    def _resolved_id(self, ident: str, *, required: bool = True) -> str | None:
+    def _resolved_id(self, ident: str) -> str:
+        """The resolved id `ident` names (ResolutionError when none or several)."""
         from kwatch.errors import ResolutionError
 
         found = self.store.resolved_ids_matching(ident)
         if len(found) == 1:
             return found[0]
-        if not required:
-            return None
         if not found:
             raise ResolutionError(f"No event {ident!r}.", hint="list events and their ids with `kwatch events`")
         raise ResolutionError(f"{ident!r} is the start of several event ids.", hint="give more characters of the id")
@@ -337,40 +361,26 @@ class Kwatch:
     ) -> list[dict[str, Any]]:
         records = []
         for row in rows:
-            record = {key: row.get(key) for key in RESOLVED_FIELDS}
             sources = [
                 source
                 for m in members.get(row["id"], [])
                 if m["event_id"] in events
-                for source in self._record(events[m["event_id"]], names)["sources"]
+                for source in self._event(events[m["event_id"]], names).sources
             ]
-            record["sources"] = sources
-            records.append(record)
+            records.append(ResolvedEvent.of({**row, "sources": sources}).record(names))
         return records
 
-    def _record(self, event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    def _event(self, event: dict[str, Any], names: dict[str, str]) -> Event:
         # `names` caches document display names; a missing one is looked up once.
-        record = {key: event.get(key) for key in RECORD_FIELDS}
-        sources = []
-        for source in event.get("sources", []):
-            doc_id = source["document_id"]
-            if doc_id not in names:
-                doc = self.store.get_document(doc_id)
-                names[doc_id] = document_name(doc) if doc else doc_id
-            sources.append(
-                {
-                    "doc": names[doc_id],
-                    "document_id": doc_id,
-                    "quote": source["quote"],
-                    "start": source["start"],
-                    "end": source["end"],
-                    "fields": source.get("fields") or [],
-                }
-            )
-        record["sources"] = sources
-        for extra in ("geo_precision", "lat", "lon", "detail"):
-            record[extra] = event.get(extra)
-        return record
+        typed = Event.of(event)
+        for source in typed.sources:
+            if source.document_id not in names:
+                doc = self.store.get_document(source.document_id)
+                names[source.document_id] = document_name(doc) if doc else source.document_id
+        return typed
+
+    def _record(self, event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+        return self._event(event, names).record(names)
 
     def export(self, fmt: str, fp: TextIO, *, options: dict[str, Any] | None = None, **filters: Any) -> int:
         """Write the events matching `filters` to `fp` in format `fmt` (see kwatch.export.FORMATS),
@@ -422,12 +432,16 @@ class Kwatch:
     def reviewed_event(self, event_id: str) -> dict[str, Any]:
         """One event (`event()`: id, member id or unique prefix) with its overrides applied;
         EventNotFound when no event has this id. Reads only, in one snapshot."""
-        with self.store.snapshot():
-            resolved = self.event(event_id)
-            if resolved is None:
-                raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
-            overrides = self.store.overrides([resolved["id"]]).get(resolved["id"])
-        return review.apply(resolved, overrides)
+        resolved = self.event(event_id)
+        if resolved is None:
+            raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
+        return resolved
+
+    def event_view(self, event_id: str) -> dict[str, Any]:
+        """What the event endpoint and page show: the reviewed record, its merge explanation and
+        audit log (EventNotFound when no event has this id)."""
+        record = self.reviewed_event(event_id)
+        return {"event": record, "explanation": record.get("members") or [], "audit": self.audit(event_id=record["id"])}
 
     def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:
         return self._record_review(review.confirm(self.reviewed_event(event_id), why=why), who=who)
@@ -451,6 +465,10 @@ class Kwatch:
 
     def authenticate(self, token: str | None) -> auth.Principal:
         return auth.authenticate(self.store, token)
+
+    def tokens(self) -> list[dict[str, Any]]:
+        """The API tokens (id, name, role, created_at, revoked_at); never their secrets."""
+        return self.store.tokens()
 
     def revoke_token(self, token_id: str) -> bool:
         return self.store.revoke_token(token_id, at=self._now())
@@ -506,7 +524,7 @@ class Kwatch:
         return lexicon.files_in_use(self.lexicon_path())
 
 
-def _info_name(info: dict[str, Any]) -> str:
+def _info_name(info: Mapping[str, Any]) -> str:
     """A document's display name (`document_name`) from its `Store.document_infos()` row."""
     from types import SimpleNamespace
 

@@ -603,7 +603,7 @@ def token_create(ctx: click.Context, role: str, name: str | None) -> None:
 @click.pass_context
 def token_list(ctx: click.Context, as_json: bool) -> None:
     """List tokens (never their secrets)."""
-    tokens = _api(ctx).store.tokens()
+    tokens = _api(ctx).tokens()
     if as_json:
         _print_json(tokens)
         return

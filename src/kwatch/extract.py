@@ -16,9 +16,10 @@ from functools import cache, lru_cache
 from typing import Any
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, Pipeline, run_stage
+from kwatch.pipeline import Context, Pipeline, Stage
 from kwatch.pipeline.events import MAX_SENTENCE, event_key
 from kwatch.pipeline.model import ExtractedEvent, PipelineDoc
+from kwatch.records import Event, Source
 from kwatch.releases import RELEASE_KINDS
 
 #: Lexicons a language needs before extraction runs on it.
@@ -97,18 +98,10 @@ def _sentence_reason(doc: PipelineDoc) -> str | None:
     return "no readable sentence" if not doc.sentences else f"every sentence is over {MAX_SENTENCE} characters"
 
 
-def _run(pipeline: Pipeline, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """`pipeline.run()`, stopping right after the sentences are split when none is readable, so
+def _stop_unreadable(st: Stage, doc: PipelineDoc) -> str | None:
+    """`Pipeline.run`'s hook: stop right after the sentences are split when none is readable, so
     that 1 MB of one line costs no later stage a pass over it."""
-    for st in pipeline.stages:
-        if doc.skipped:
-            break
-        doc = run_stage(st, doc, ctx)
-        if "sentences" in st.assigns:
-            reason = _sentence_reason(doc)
-            if reason is not None:
-                return dataclasses.replace(doc, skipped=reason)
-    return doc
+    return _sentence_reason(doc) if "sentences" in st.assigns else None
 
 
 def extract(doc: PipelineDoc, *, pipeline: Pipeline, ctx: Context) -> PipelineDoc:
@@ -126,55 +119,51 @@ def extract(doc: PipelineDoc, *, pipeline: Pipeline, ctx: Context) -> PipelineDo
                 return dataclasses.replace(result, notes=(*result.notes, f"only {RELEASE_STAGE}: {reason}"))
         return dataclasses.replace(doc, events=(), skipped=reason)
     ctx = dataclasses.replace(ctx, options={**ctx.options, "stages": pipeline.names})
-    result = _run(pipeline, doc, ctx)
+    result = pipeline.run(doc, ctx, after=_stop_unreadable)
     if result.skipped:
         return dataclasses.replace(result, events=())
     return result
 
 
-def to_record(event: ExtractedEvent, doc_id: str, doc_name: str | None = None) -> dict[str, Any]:
-    """The FORMAT.md record of one event, with extra keys (geo_precision, lat, lon, detail)."""
-    record: dict[str, Any] = {
-        "id": event_key(event, doc_id),
-        "type": event.type,
-        "date": event.date,
-        "country": event.country,
-        "admin1": event.admin1,
-        "admin2": event.admin2,
-        "place": event.place,
-        "actor": event.actor,
-        "claimed": event.claimed,
-        "method": event.method,
-        "target": event.target,
-        "killed": event.killed,
-        "injured": event.injured,
-        "killed_claimed": event.killed_claimed,
-        "injured_claimed": event.injured_claimed,
-        "medium": event.medium,
-        "languages": sorted(event.languages) if event.languages else None,
-        "outlet": event.outlet,
-        "sources": [
-            {
-                "doc": doc_name or doc_id,
-                "quote": e.quote,
-                "document_id": doc_id,
-                "start": e.start,
-                "end": e.end,
-                "fields": list(e.fields),
-            }
-            for e in event.evidence
-        ],
-        "geo_precision": event.geo_precision,
-        "lat": event.lat,
-        "lon": event.lon,
-        "detail": {
+def to_event(event: ExtractedEvent, doc_id: str) -> Event:
+    """The stored event (`kwatch.records.Event`) of one extracted event of document `doc_id`."""
+    return Event(
+        id=event_key(event, doc_id),
+        type=event.type,
+        date=event.date,
+        date_basis=event.date_basis,
+        country=event.country,
+        admin1=event.admin1,
+        admin2=event.admin2,
+        place=event.place,
+        actor=event.actor,
+        claimed=event.claimed,
+        method=event.method,
+        target=event.target,
+        killed=event.killed,
+        injured=event.injured,
+        killed_claimed=event.killed_claimed,
+        injured_claimed=event.injured_claimed,
+        medium=event.medium,
+        languages=tuple(sorted(event.languages)) if event.languages else None,
+        outlet=event.outlet,
+        sources=tuple(Source(document_id=doc_id, quote=e.quote, start=e.start, end=e.end, fields=tuple(e.fields)) for e in event.evidence),
+        geo_precision=event.geo_precision,
+        lat=event.lat,
+        lon=event.lon,
+        detail={
             "casualties": _casualties_by_category(event),
             "length": dict(event.length),
             "provenance": _plain(event.provenance),
             **_plain(dict(event.detail)),
         },
-    }
-    return record
+    )
+
+
+def to_record(event: ExtractedEvent, doc_id: str, doc_name: str | None = None) -> dict[str, Any]:
+    """The FORMAT.md record of one event, with extra keys (geo_precision, lat, lon, detail);
+    its sources name the document `doc_name` (default: its id)."""
+    return to_event(event, doc_id).record({doc_id: doc_name or doc_id})
 
 
 def _casualties_by_category(event: ExtractedEvent) -> dict[str, dict[str, int]]:

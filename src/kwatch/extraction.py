@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from kwatch.extract import build_context, extract, to_record
+from kwatch.extract import build_context, extract, to_event
 from kwatch.models import Document
 from kwatch.pipeline import Context, Pipeline, StageFailure
 from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
@@ -107,12 +107,6 @@ def pipeline_version(names: tuple[str, ...] = DEFAULT_STAGES) -> str:
     (`kwatch/lexicons/**.yaml`): it changes exactly when what extraction does may change."""
     digest = hashlib.sha256("\n".join(names).encode("utf-8") + b"\x00" + _lexicon_digest().encode("ascii"))
     return digest.hexdigest()[:12]
-
-
-def _stored(record: dict) -> dict:
-    """The store keeps sources by document id; the document's display name is derived on export."""
-    sources = [{k: v for k, v in source.items() if k != "doc"} for source in record.get("sources", [])]
-    return {**record, "sources": sources}
 
 
 def _interrupted_runs(store: Store) -> list[dict[str, Any]]:
@@ -203,8 +197,7 @@ def _extract_document(store: Store, doc: Document, pipeline: Pipeline, ctx: Cont
             ctx=ctx,
         )
         stage = "to_record"
-        name = document_name(doc)
-        records = [_stored(to_record(event, doc.id, name)) for event in result.events or ()]
+        records = [to_event(event, doc.id) for event in result.events or ()]
         note = result.skipped or ("; ".join(result.notes) if result.notes else None)
         stage = "store"
         store.set_extraction(doc.id, status="skipped" if result.skipped else "ok", note=note, events=records)

@@ -59,7 +59,17 @@ def _folded(text: str | None) -> str:
     return (text or "").casefold()
 
 
+def date_within(date: str | None, since: str | None = None, until: str | None = None) -> bool:
+    """The date-prefix rule every view filters by: since/until compare on the date's prefix of
+    the same length (since='2024-03' keeps '2024-03-05' and '2024-04'; until='2024' keeps all of
+    2024 and before); an undated record drops out when either bound is given."""
+    if since and (not date or date[: len(since)] < since):
+        return False
+    return not (until and (not date or date[: len(until)] > until))
+
+
 def matches(record: Mapping[str, Any], q: EventQuery) -> bool:
+    """The record passes the review state and the field filters of `q`."""
     status = (record.get("review") or {}).get("status")
     if q.review == "rejected" and status != "rejected":
         return False
@@ -69,6 +79,11 @@ def matches(record: Mapping[str, Any], q: EventQuery) -> bool:
         return False
     if q.review == "unreviewed" and status is not None:
         return False
+    return fields_match(record, q)
+
+
+def fields_match(record: Mapping[str, Any], q: EventQuery) -> bool:
+    """The record passes the field filters of `q` (type, country, province, actor, dates, text)."""
     if q.type and record.get("type") != q.type:
         return False
     if q.country and (record.get("country") or "").upper() != q.country.upper():
@@ -77,10 +92,7 @@ def matches(record: Mapping[str, Any], q: EventQuery) -> bool:
         return False
     if q.actor and _folded(record.get("actor")) != _folded(q.actor):
         return False
-    date = record.get("date")
-    if q.since and (not date or date[: len(q.since)] < q.since):
-        return False
-    if q.until and (not date or date[: len(q.until)] > q.until):
+    if not date_within(record.get("date"), q.since, q.until):
         return False
     if q.text:
         needle = _folded(q.text.strip())
@@ -89,6 +101,19 @@ def matches(record: Mapping[str, Any], q: EventQuery) -> bool:
         if not any(needle in h for h in haystack):
             return False
     return True
+
+
+def keep(records: Iterable[Mapping[str, Any]], *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+    """The records (after review) passing the field filters (`EventQuery` names: type, since,
+    until, country, province, actor, text), in the order given, at most `limit`: the one
+    filtering step of the CLI, the API, exports and the Python API."""
+    q = EventQuery(**filters)
+    for name in ("since", "until"):
+        value = getattr(q, name)
+        if value is not None and not _PARTIAL_DATE.match(value):
+            raise QueryError(f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD.")
+    found = [dict(r) for r in records if fields_match(r, q)]
+    return found if limit is None else found[:limit]
 
 
 def order(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -57,29 +57,12 @@ def merge_sightings(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
     sharing any release key are one release. Each release is its earliest sighting, with the
     union of languages and themes, `detail.sightings` (channel, message, date, record id) and
     `detail.release_key` the smallest key of the group. Idempotent; other records pass through."""
+    from kwatch.resolve import release_groups, release_keys
+
     releases = [dict(r) for r in records if r.get("type") == "propaganda"]
     others = [dict(r) for r in records if r.get("type") != "propaganda"]
-    parent = list(range(len(releases)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[str, int] = {}
-    for i, record in enumerate(releases):
-        detail = record.get("detail") or {}
-        for key in detail.get("release_keys") or ([detail["release_key"]] if detail.get("release_key") else []):
-            if key in owner:
-                a, b = root(i), root(owner[key])
-                parent[max(a, b)] = min(a, b)
-            else:
-                owner[key] = i
-    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for i, record in enumerate(releases):
-        groups[root(i)].append(record)
-    merged = [_merge(group) for _, group in sorted(groups.items())]
+    groups = release_groups([release_keys(r.get("detail") or {}) for r in releases])
+    merged = [_merge([releases[i] for i in group]) for group in groups]
     return merged + others
 
 
@@ -87,7 +70,7 @@ def _merge(group: list[dict[str, Any]]) -> dict[str, Any]:
     group = sorted(group, key=lambda r: (r.get("date") or "9999", str(r.get("id"))))
     first = dict(group[0])
     detail = dict(first.get("detail") or {})
-    sightings = []
+    sightings: list[Mapping[str, Any]] = []
     for record in group:
         d = record.get("detail") or {}
         sightings.extend(d.get("sightings") or [{"id": record.get("id"), "channel": d.get("channel"), "message_id": d.get("message_id"), "date": record.get("date")}])
@@ -117,8 +100,9 @@ BREAKDOWNS = ("language", "outlet", "medium", "theme")
 
 def propaganda_rows(records: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Releases per month by language, outlet, medium and theme, and the share of output outside
-    Pashto and Dari, as plain rows (JSON-able). Reposts are merged first (`merge_sightings`), so
-    amplification does not inflate the counts. A release in two languages counts once under each;
+    Pashto and Dari, as plain rows (JSON-able). `records` are resolved events (one per release:
+    what `Kwatch.stats` gives) or per-post records, whose reposts are merged first by the rule of
+    resolution (`merge_sightings`), so amplification does not inflate the counts. A release in two languages counts once under each;
     one without a known value counts under 'unknown'. `outside_ps_fa` counts language outputs
     (release × language): the share is outputs in other languages / outputs with a known language."""
     releases = [r for r in merge_sightings(records) if r.get("type") == "propaganda"]

@@ -16,8 +16,9 @@ reads the store, calls it and writes the result back. docs/resolution.md tells t
    apart). A pair merges when it scores `STRONG` or more, or `WEAK` or more when each is the other's
    only candidate at all.
 3. Clusters grow best pair first; two clusters join only when no pair across them conflicts and
-   they share no document. Propaganda records with the same `detail["release_key"]` are one
-   release (several sightings). Analysts' decisions (merge, split) are applied on every run; the
+   they share no document. Propaganda records sharing any release key (`release_groups`, the
+   one definition of a release, which `releases.merge_sightings` uses too) are one release
+   (several sightings). Analysts' decisions (merge, split) are applied on every run; the
    later decision wins where two disagree.
 4. A claim of responsibility published as a release is linked to the attack it claims when the
    release came out on the attack's day or up to `CLAIM_DAYS` after it and its text names the
@@ -78,7 +79,7 @@ FIGURE_RULE = (
 )
 #: The resolution rules' version, written into each resolve run (`runs.pipeline_version`): bump
 #: the name when the rules change; the hash follows the tuning constants by itself.
-RESOLVE_RULES = "resolve.v1"
+RESOLVE_RULES = "resolve.v2"  # v2: one release = sightings sharing any release key; date_basis
 _TUNING = (WINDOW_DAYS, COARSE_LIMIT, STRONG, WEAK, CLAIM_DAYS, sorted(_NEAR_KM.items()), _FAR_KM, sorted(_METHOD_FAMILY.items()), sorted(_GENERIC_ACTORS), FIGURE_RULE)
 RESOLVE_VERSION = f"{RESOLVE_RULES}+{hashlib.sha256(repr(_TUNING).encode()).hexdigest()[:12]}"
 
@@ -192,14 +193,12 @@ def _resolve(
     cannot = _cannot_pairs(ordered, items)
 
     # Release sightings first: a repost is the same release whatever the scores say.
-    by_key: dict[str, list[str]] = defaultdict(list)
-    for eid, item in items.items():
-        if item.type == "propaganda" and item.release_key:
-            by_key[item.release_key].append(eid)
-    for key in sorted(by_key):
-        first, *rest = by_key[key]
+    releases = [eid for eid, item in items.items() if item.type == "propaganda" and item.release_keys]
+    for group in release_groups([items[eid].release_keys for eid in releases]):
+        first, *rest = (releases[i] for i in group)
         for other in rest:
-            clusters.join(first, other, {"kind": "release_key", "with": first, "release_key": key}, cannot=cannot, check=False)
+            shared = sorted(set(items[other].release_keys) & set(items[first].release_keys)) or sorted(items[other].release_keys)
+            clusters.join(first, other, {"kind": "release_key", "with": first, "release_key": shared[0]}, cannot=cannot, check=False)
 
     for score, a, b, matched in _accepted_pairs(items):
         clusters.join(a, b, {"kind": "auto", "with": a, "score": round(score, 2), "matched": matched}, cannot=cannot, check=True)
@@ -250,6 +249,40 @@ def resolve_store(store: Store, *, name: Callable[[Mapping[str, Any]], str] = la
     )
 
 
+def release_keys(detail: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys that identify a propaganda release (file hash, caption, forwarded message …;
+    `kwatch.releases`): its `detail.release_keys`, else its one `release_key`."""
+    keys = detail.get("release_keys") or ([detail["release_key"]] if detail.get("release_key") else [])
+    return tuple(str(k) for k in keys)
+
+
+def release_groups(keys: Sequence[Iterable[str]]) -> list[list[int]]:
+    """What one release is, defined once: sightings sharing any one release key are one release
+    (transitively). `keys[i]` are the keys of sighting i; returns the groups of indices, each in
+    index order, ordered by their first index. Resolution joins each group into one event;
+    `kwatch.releases.merge_sightings` merges per-post records the same way."""
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, held in enumerate(keys):
+        for key in held:
+            if key in owner:
+                a, b = root(i), root(owner[key])
+                parent[max(a, b)] = min(a, b)
+            else:
+                owner[key] = i
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(keys)):
+        groups[root(i)].append(i)
+    return [groups[r] for r in sorted(groups)]
+
+
 def record_dates_compatible(a: str | None, b: str | None) -> bool:
     """One date is a prefix of the other (or either is unknown)."""
     return a is None or b is None or a.startswith(b) or b.startswith(a)
@@ -281,7 +314,7 @@ class _Item:
     medium: str | None
     languages: frozenset[str]
     outlet: str | None
-    release_key: str | None
+    release_keys: tuple[str, ...]
     raw: Mapping[str, Any]
     date_from_publication: bool = False  # the text gave no date; the report's day stands in
 
@@ -313,11 +346,9 @@ class _Item:
             medium=e.get("medium"),
             languages=frozenset(e.get("languages") or ()),
             outlet=e.get("outlet"),
-            release_key=detail.get("release_key"),
+            release_keys=release_keys(detail),
             raw=e,
-            date_from_publication=any(
-                "publication date" in note for note in (detail.get("provenance") or {}).get("inferences") or ()
-            ),
+            date_from_publication=e.get("date_basis") == "publication_day",
         )
 
 
@@ -360,17 +391,17 @@ def _candidate_pairs(items: Mapping[str, _Item]) -> Iterable[tuple[str, str]]:
 def _block_pairs(group: list[_Item]) -> Iterable[tuple[str, str]]:
     """Candidate pairs among the dated events of one type."""
     days = sorted((i for i in group if i.day is not None), key=lambda i: (i.day, i.id))
-    ordinals = [i.day for i in days]
+    ordinals = [i.day for i in days if i.day is not None]
     by_country: dict[str | None, list[_Item]] = defaultdict(list)
     for item in days:
         by_country[item.country].append(item)
     for country in sorted(by_country, key=lambda c: c or ""):
         block = by_country[country]
         for n, item in enumerate(block):
-            if country is None:
+            if country is None and item.day is not None:  # `days` holds day-dated events only
                 # No country: every event of the type inside the window.
-                lo = bisect.bisect_left(ordinals, item.day - WINDOW_DAYS)  # type: ignore[operator]
-                hi = bisect.bisect_right(ordinals, item.day + WINDOW_DAYS)  # type: ignore[operator]
+                lo = bisect.bisect_left(ordinals, item.day - WINDOW_DAYS)
+                hi = bisect.bisect_right(ordinals, item.day + WINDOW_DAYS)
                 yield from ((item.id, other.id) for other in days[lo:hi])
                 continue
             for k in range(n + 1, len(block)):  # indices, not a slice: a slice copies the rest
@@ -421,6 +452,10 @@ def _conflicts(a: _Item, b: _Item) -> bool:
         if any(getattr(a, n) and getattr(b, n) and getattr(a, n) != getattr(b, n) for n in ("medium", "outlet")):
             return True
         if a.languages and b.languages and not a.languages & b.languages:
+            return True
+        # One release is the sightings sharing a release key (`release_groups`): two sightings
+        # that each have keys and share none are two releases, however alike.
+        if a.release_keys and b.release_keys and not set(a.release_keys) & set(b.release_keys):
             return True
     return False
 
@@ -729,8 +764,11 @@ def _best_figure(figures: Sequence[Mapping[str, Any]], name: str) -> tuple[int |
 
 
 def _most_detailed(figures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    tables = [f["casualties"] for f in figures if f.get("casualties")]
-    return dict(max(tables, key=lambda t: (len(t), sorted(t)))) if tables else {}
+    tables: list[dict[str, Any]] = [f["casualties"] for f in figures if f.get("casualties")]
+    if not tables:
+        return {}
+    best = max(tables, key=lambda t: (len(t), sorted(t)))
+    return dict(best)
 
 
 def _most_common(values: Iterable[Any], *, prefer: Sequence[str] = ()) -> Any:

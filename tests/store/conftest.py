@@ -119,6 +119,7 @@ def _event_record(event_id: str, document_id: str, **fields: Any) -> dict[str, A
         "id": event_id,
         "type": "attack",
         "date": "2024-03-22",
+        "date_basis": "text",
         "country": "RU",
         "admin1": "Moscow Oblast",
         "admin2": None,

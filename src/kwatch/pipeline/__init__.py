@@ -18,6 +18,8 @@ from kwatch.errors import Bug, PipelineError
 from kwatch.pipeline.model import PipelineDoc
 
 StageFn = Callable[[PipelineDoc, "Context"], PipelineDoc]
+#: `Pipeline.run`'s early-stop hook: (the stage just run, the document) -> a skip reason or None.
+AfterStage = Callable[["Stage", PipelineDoc], "str | None"]
 
 #: Fields every document has before any stage runs.
 BASE_FIELDS = frozenset({"id", "text", "published", "language", "title"})
@@ -105,10 +107,18 @@ class Pipeline:
     def names(self) -> tuple[str, ...]:
         return tuple(st.name for st in self.stages)
 
-    def run(self, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-        """Run the stages in order until one marks the document skipped; StageFailure when one raises."""
+    def run(self, doc: PipelineDoc, ctx: Context, *, after: AfterStage | None = None) -> PipelineDoc:
+        """Run the stages in order until one marks the document skipped; StageFailure when one raises.
+
+        `after(stage, doc)`, when given, is called after each stage: a reason it returns marks
+        the document skipped with it, which stops the run there (extraction stops right after the
+        sentences when none is readable)."""
         for st in self.stages:
             if doc.skipped:
                 break
             doc = run_stage(st, doc, ctx)
+            if after is not None:
+                reason = after(st, doc)
+                if reason is not None:
+                    return dataclasses.replace(doc, skipped=reason)
         return doc

@@ -573,13 +573,16 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
         date = _paragraph_date(reader, opening.sentence)
         if date is not None:
             inferences.append(f"date {date} inferred: the latest date earlier in the same paragraph")
+    values["date_basis"] = None if date is None else "text"
     if date is None and draft.type == "propaganda" and opening.mentions.has("recency") and doc.published:
         date = doc.published[:4]
+        values["date_basis"] = "document_year"
         inferences.append(f"date {date} inferred: a release called new/recent, year of publication")
     if date is None and draft.type != "propaganda" and doc.published and len(doc.published) == 10:
         # A report that names no date tells of an event of its own day or the day before; the
         # publication day is the estimate conflict coders use (ACLED: time precision of the report).
         date = doc.published
+        values["date_basis"] = "publication_day"
         inferences.append(f"date {date} inferred: the text gives none, publication date of the report")
     values["date"] = date
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kwatch.records import DateBasis
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -94,6 +96,9 @@ class ExtractedEvent:
 
     type: str
     date: str | None = None
+    # Where `date` came from: 'text' | 'publication_day' | 'publication_month' | 'document_year'
+    # (kwatch.records.DateBasis); None when there is no date.
+    date_basis: DateBasis | None = None
     country: str | None = None
     admin1: str | None = None
     admin2: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kwatch.errors import Bug, StoreError
 from kwatch.models import Document, IngestErrorRecord, RawDocument, SearchHit, date_precision
+from kwatch.records import EVENT_KEYS, IN_DETAIL, Event, Source
 from kwatch.store import engine as engines
 from kwatch.store import fulltext, migrations
 from kwatch.store.schema import (  # review (0003)  # resolution (0002)  # runs and browser sessions (0004)
@@ -34,13 +36,6 @@ from kwatch.store.schema import events as events_table  # `events` is also a met
 
 Clock = Callable[[], datetime]
 
-#: Keys of an event dict, in the order `events()` returns them (FORMAT.md record + store fields).
-EVENT_KEYS = (
-    "id", "type", "date", "country", "admin1", "admin2", "place", "geo_precision", "lat", "lon",
-    "actor", "claimed", "method", "target", "killed", "injured", "killed_claimed", "injured_claimed",
-    "medium", "languages", "outlet", "detail", "sources",
-)  # fmt: skip
-SOURCE_KEYS = ("document_id", "quote", "start", "end", "fields")
 #: A document's extract_status once extraction has seen it: 'failed' when a stage (or writing its
 #: events) raised; the events of an earlier extraction are then kept (`mark_extraction_failed`).
 EXTRACT_STATUSES = ("ok", "skipped", "failed")
@@ -289,9 +284,10 @@ class Store:
             if before is None or row.extract_status is None or row.extracted_at is None or row.extracted_at < before
         ]
 
-    def set_extraction(self, doc_id: str, *, status: str, note: str | None, events: Sequence[Mapping[str, Any]]) -> None:
-        """Replace a document's extracted events and mark it extracted, in one transaction
-        (status 'ok' or 'skipped'; a failure is `mark_extraction_failed`)."""
+    def set_extraction(self, doc_id: str, *, status: str, note: str | None, events: Sequence[Event | Mapping[str, Any]]) -> None:
+        """Replace a document's extracted events (`kwatch.records.Event`, or dicts of its
+        `EVENT_KEYS`) and mark it extracted, in one transaction (status 'ok' or 'skipped'; a
+        failure is `mark_extraction_failed`)."""
         if status not in EXTRACT_STATUSES or status == "failed":
             raise Bug(f"extract status {status!r} is not 'ok' or 'skipped' (a failure is mark_extraction_failed)")
         now = self._now()
@@ -349,22 +345,10 @@ class Store:
             row["stage"], row["reason"] = (stage, reason) if sep else ("extract", row["extract_note"] or "")
         return rows
 
-    def events(
-        self,
-        *,
-        type: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        country: str | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Stored events with their sources, by date (undated last) then id.
-
-        since/until compare on the date's prefix of the same length: since='2024-03' keeps
-        '2024-03-05' and '2024-04', until='2024' keeps everything dated in 2024 or before.
-        Undated events are left out when either bound is given.
-        """
-        query = _filtered(events_table, type=type, country=country, since=since, until=until).limit(limit)
+    def events(self, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Stored events with their sources, by date (undated last) then id. Filters are applied
+        by the caller after review (`kwatch.query.keep`), one rule for every view."""
+        query = _ordered(events_table).limit(limit)
         with self._read() as conn:
             rows = list(conn.execute(query))
             sources = self._sources(conn, [row.id for row in rows])
@@ -414,20 +398,11 @@ class Store:
             if run is not None:
                 self._finish_run(conn, run, documents=len(member_rows), failed=0, note=None)
 
-    def resolved_events(
-        self,
-        *,
-        type: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        country: str | None = None,
-        ids: Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Resolved events as dicts of their columns, by date (undated last) then id; the filters
-        work as in `events()`."""
+    def resolved_events(self, *, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Resolved events as dicts of their columns (all, or those of `ids`), by date (undated
+        last) then id."""
         t = resolved_events
-        query = _filtered(t, type=type, country=country, since=since, until=until).limit(limit)
+        query = _ordered(t).limit(limit)
         with self._read() as conn:
             if ids is None:
                 return [dict(row._mapping) for row in conn.execute(query)]
@@ -809,17 +784,20 @@ def _document(row: sa.Row[Any]) -> Document:
     )
 
 
-_EVENT_COLUMNS = tuple(key for key in EVENT_KEYS if key not in ("id", "sources"))
+#: Keys of a stored event source, in order (`kwatch.records.Source`).
+SOURCE_KEYS = tuple(f.name for f in dataclasses.fields(Source))
+_EVENT_COLUMNS = tuple(key for key in EVENT_KEYS if key not in ("id", "sources", *IN_DETAIL))
 
 
 def _event_rows(
-    doc_id: str, records: Sequence[Mapping[str, Any]], *, created_at: datetime
+    doc_id: str, records: Sequence[Event | Mapping[str, Any]], *, created_at: datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows for `events` and `event_sources` from the extractor's event dicts."""
     event_rows: list[dict[str, Any]] = []
     source_rows: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for record in records:
+    for given in records:
+        record = given.as_dict() if isinstance(given, Event) else given
         unknown = set(record) - set(EVENT_KEYS)
         if unknown or "id" not in record or "type" not in record:
             raise Bug(f"event dict has unknown keys {sorted(unknown)} or lacks id/type: {sorted(record)}")
@@ -837,7 +815,8 @@ def _event_rows(
             document_id=doc_id,
             date_precision=precision,
             languages=list(record.get("languages") or []),
-            detail=dict(record.get("detail") or {}),
+            # Typed fields with no column of their own (date_basis) ride in the JSON detail.
+            detail={**(record.get("detail") or {}), **{k: record[k] for k in IN_DETAIL if record.get(k) is not None}},
             created_at=created_at,
         )
         event_rows.append(row)
@@ -860,20 +839,14 @@ def _event_rows(
 
 
 
-def _filtered(table: sa.Table, *, type: str | None, country: str | None, since: str | None, until: str | None) -> sa.Select[Any]:
-    """Rows of an events table by date (undated last) then id. since/until compare on the date's
-    prefix of the same length, so undated rows drop out when either is given."""
-    query = sa.select(table).order_by(table.c.date.asc().nulls_last(), table.c.id)
-    if type is not None:
-        query = query.where(table.c.type == type)
-    if country is not None:
-        query = query.where(table.c.country == country)
-    if since is not None:
-        query = query.where(sa.func.substr(table.c.date, 1, len(since)) >= since)
-    if until is not None:
-        query = query.where(sa.func.substr(table.c.date, 1, len(until)) <= until)
-    return query
+def _ordered(table: sa.Table) -> sa.Select[Any]:
+    """Rows of an events table by date (undated last) then id."""
+    return sa.select(table).order_by(table.c.date.asc().nulls_last(), table.c.id)
+
 
 def _event(row: sa.Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
     mapping = row._mapping
-    return {key: sources if key == "sources" else mapping[key] for key in EVENT_KEYS}
+    detail = dict(mapping["detail"] or {})
+    kept = {key: detail.pop(key, None) for key in IN_DETAIL}
+    columns = {**mapping, "detail": detail, "sources": sources, **kept}
+    return {key: columns[key] for key in EVENT_KEYS}

@@ -6,12 +6,17 @@ text on both dialects so a datetime (with or without a zone) reads back exactly 
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import BYTEA
 from sqlalchemy.engine import Dialect
+
+from kwatch import records
+from kwatch.errors import Bug
 
 metadata = sa.MetaData()
 
@@ -67,35 +72,61 @@ document_signatures = sa.Table(
     sa.Column("signature", Blob, nullable=False),
 )
 
+#: Column types of the event tables, in their column order (frozen by migrations 0001 and 0002):
+#: the record fields of `kwatch.records.Event` / `ResolvedEvent` and the store's own columns. A
+#: table is the columns named here that its record type has, plus its STORE_COLUMNS.
+EVENT_COLUMN_TYPES: dict[str, Callable[[], sa.Column[Any]]] = {
+    "id": lambda: sa.Column("id", sa.String(64), primary_key=True),
+    # The document whose extraction wrote this event: re-extracting it replaces exactly these rows.
+    "document_id": lambda: sa.Column("document_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    "type": lambda: sa.Column("type", sa.String(16), nullable=False),
+    "date": lambda: sa.Column("date", sa.String(10)),
+    "date_precision": lambda: sa.Column("date_precision", sa.String(5)),
+    "country": lambda: sa.Column("country", sa.String(2)),
+    "admin1": lambda: sa.Column("admin1", sa.Text),
+    "admin2": lambda: sa.Column("admin2", sa.Text),
+    "place": lambda: sa.Column("place", sa.Text),
+    "geo_precision": lambda: sa.Column("geo_precision", sa.String(16)),
+    "lat": lambda: sa.Column("lat", sa.Float),
+    "lon": lambda: sa.Column("lon", sa.Float),
+    "actor": lambda: sa.Column("actor", sa.Text),
+    "claimed": lambda: sa.Column("claimed", sa.Boolean),
+    "method": lambda: sa.Column("method", sa.String(32)),
+    "target": lambda: sa.Column("target", sa.String(32)),
+    "killed": lambda: sa.Column("killed", sa.Integer),
+    "killed_low": lambda: sa.Column("killed_low", sa.Integer),
+    "killed_high": lambda: sa.Column("killed_high", sa.Integer),
+    "injured": lambda: sa.Column("injured", sa.Integer),
+    "injured_low": lambda: sa.Column("injured_low", sa.Integer),
+    "injured_high": lambda: sa.Column("injured_high", sa.Integer),
+    "killed_claimed": lambda: sa.Column("killed_claimed", sa.Integer),
+    "injured_claimed": lambda: sa.Column("injured_claimed", sa.Integer),
+    "medium": lambda: sa.Column("medium", sa.String(16)),
+    "outlet": lambda: sa.Column("outlet", sa.Text),
+    "languages": lambda: sa.Column("languages", Json, nullable=False),
+    # events: casualties by category, length, provenance, date_basis; resolved_events: per-source
+    # figures, merge explanation, claim links.
+    "detail": lambda: sa.Column("detail", Json, nullable=False),
+    "created_at": lambda: sa.Column("created_at", IsoDateTime, nullable=False),
+}
+#: Columns a table has beyond its record type's fields (`sources` is the table event_sources;
+#: resolved sources are the members' sources).
+STORE_COLUMNS = {"events": ("document_id", "date_precision", "created_at"), "resolved_events": ()}
+
+
+def record_columns(table: str, record_type: type) -> list[sa.Column[Any]]:
+    """The columns of `table` for `record_type`'s stored fields, in EVENT_COLUMN_TYPES order."""
+    names = {f.name for f in dataclasses.fields(record_type)} | set(STORE_COLUMNS[table])
+    unknown = names - set(EVENT_COLUMN_TYPES) - {"sources", *records.IN_DETAIL}
+    if unknown:
+        raise Bug(f"{record_type.__name__} fields {sorted(unknown)} have no column type in EVENT_COLUMN_TYPES")
+    return [make() for name, make in EVENT_COLUMN_TYPES.items() if name in names]
+
+
 events = sa.Table(
     "events",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    # The document whose extraction wrote this event: re-extracting it replaces exactly these rows.
-    sa.Column("document_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("type", sa.String(16), nullable=False),
-    sa.Column("date", sa.String(10)),
-    sa.Column("date_precision", sa.String(5)),
-    sa.Column("country", sa.String(2)),
-    sa.Column("admin1", sa.Text),
-    sa.Column("admin2", sa.Text),
-    sa.Column("place", sa.Text),
-    sa.Column("geo_precision", sa.String(16)),
-    sa.Column("lat", sa.Float),
-    sa.Column("lon", sa.Float),
-    sa.Column("actor", sa.Text),
-    sa.Column("claimed", sa.Boolean),
-    sa.Column("method", sa.String(32)),
-    sa.Column("target", sa.String(32)),
-    sa.Column("killed", sa.Integer),
-    sa.Column("injured", sa.Integer),
-    sa.Column("killed_claimed", sa.Integer),
-    sa.Column("injured_claimed", sa.Integer),
-    sa.Column("medium", sa.String(16)),
-    sa.Column("outlet", sa.Text),
-    sa.Column("languages", Json, nullable=False),
-    sa.Column("detail", Json, nullable=False),
-    sa.Column("created_at", IsoDateTime, nullable=False),
+    *record_columns("events", records.Event),
     sa.Index("ix_events_document", "document_id"),
     sa.Index("ix_events_date", "date"),
     sa.Index("ix_events_type_date", "type", "date"),
@@ -157,33 +188,8 @@ schema_migrations = sa.Table(
 resolved_events = sa.Table(
     "resolved_events",
     metadata,
-    # The smallest member event id: stable while the membership is unchanged.
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("type", sa.String(16), nullable=False),
-    sa.Column("date", sa.String(10)),
-    sa.Column("country", sa.String(2)),
-    sa.Column("admin1", sa.Text),
-    sa.Column("admin2", sa.Text),
-    sa.Column("place", sa.Text),
-    sa.Column("geo_precision", sa.String(16)),
-    sa.Column("lat", sa.Float),
-    sa.Column("lon", sa.Float),
-    sa.Column("actor", sa.Text),
-    sa.Column("claimed", sa.Boolean),
-    sa.Column("method", sa.String(32)),
-    sa.Column("target", sa.String(32)),
-    sa.Column("killed", sa.Integer),
-    sa.Column("killed_low", sa.Integer),
-    sa.Column("killed_high", sa.Integer),
-    sa.Column("injured", sa.Integer),
-    sa.Column("injured_low", sa.Integer),
-    sa.Column("injured_high", sa.Integer),
-    sa.Column("killed_claimed", sa.Integer),
-    sa.Column("injured_claimed", sa.Integer),
-    sa.Column("medium", sa.String(16)),
-    sa.Column("outlet", sa.Text),
-    sa.Column("languages", Json, nullable=False),
-    sa.Column("detail", Json, nullable=False),  # per-source figures, merge explanation, claim links
+    # id: the smallest member event id, stable while the membership is unchanged.
+    *record_columns("resolved_events", records.ResolvedEvent),
     sa.Index("ix_resolved_events_date", "date"),
     sa.Index("ix_resolved_events_type_date", "type", "date"),
 )

@@ -14,7 +14,6 @@ checks the Host header, bounds the requests in flight and adds the security head
 from __future__ import annotations
 
 import io
-import ipaddress
 import math
 import threading
 from collections.abc import Iterable, Mapping
@@ -44,8 +43,9 @@ from kwatch.errors import (
 )
 from kwatch.query import EventQuery, order, select
 from kwatch.resolve import ResolutionStatus
-from kwatch.web.guard import allowed_host_names, guard, security_headers
-from kwatch.web.sessions import add_login, credentials
+from kwatch.web.guard import allowed_host_names, error_body, guard, security_headers
+from kwatch.web.pages import add_pages
+from kwatch.web.sessions import add_login, credentials, reader
 
 #: HTTP status of each error class; the most specific class listed wins. Anything else a user
 #: can fix is a 400.
@@ -68,11 +68,6 @@ EXPORT_MEDIA = {
     "geojson": "application/geo+json",
     "stix": "application/stix+json",
 }
-
-
-def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:
-    """The one error shape of the whole API."""
-    return {"ok": False, "status": status, "error": error, "errors": errors or []}
 
 
 def _error_response(status: int, error: str, errors: list[Any] | None = None, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -128,14 +123,6 @@ class TokenBody(BaseModel):
     name: str | None = Field(default=None, max_length=200)
 
 
-def _is_loopback(host: str | None) -> bool:
-    try:
-        return host is not None and ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-
 class Snapshot:
     """The reviewed records, the stats and the resolution status of one data version of the
     store, rebuilt when `Store.data_version()` changes (an extraction, a resolution finishing, a
@@ -152,7 +139,7 @@ class Snapshot:
         self._stats: dict[tuple[Any, ...], dict[str, list[dict[str, Any]]]] = {}
 
     def _current(self) -> ResolutionStatus:
-        version = self._kw.store.data_version()
+        version = self._kw.data_version()
         if version != self._version or self._status is None:
             self._version, self._records, self._stats = version, {}, {}
             self._status = self._kw.resolution_status()
@@ -160,7 +147,7 @@ class Snapshot:
 
     def read(self, *, include_rejected: bool = False) -> tuple[list[Any], ResolutionStatus]:
         """Reviewed records in `query.order()`, and the status of the resolution they come from."""
-        with self._lock, self._kw.store.snapshot():
+        with self._lock, self._kw.snapshot():
             status = self._current()
             if include_rejected not in self._records:
                 self._records[include_rejected] = order(self._kw.reviewed_records(include_rejected=include_rejected))
@@ -172,13 +159,13 @@ class Snapshot:
 
     def status(self) -> ResolutionStatus:
         """The status of the resolution reads serve now (computed once per data version)."""
-        with self._lock, self._kw.store.snapshot():
+        with self._lock, self._kw.snapshot():
             return self._current()
 
     def stats(self, **filters: Any) -> tuple[dict[str, list[dict[str, Any]]], ResolutionStatus]:
         """The stats tables for these filters, and the status of the resolution they come from."""
         key = tuple(sorted(filters.items()))
-        with self._lock, self._kw.store.snapshot():
+        with self._lock, self._kw.snapshot():
             status = self._current()
             if key not in self._stats:
                 self._stats[key] = stats_tables(self._kw, **filters)
@@ -193,22 +180,6 @@ def resolution_body(status: ResolutionStatus, response: Response) -> dict[str, A
     """The `resolution` member of a read's body (current, resolved_at, …), and its header."""
     response.headers[RESOLUTION_HEADER] = "current" if status.current else "stale"
     return status.as_dict()
-
-
-def reader(request: Request) -> Principal | None:
-    """Reads: open on loopback (or to all with open_reads=True); otherwise any valid token or session."""
-    principal = credentials(request)
-    if principal is not None:
-        return principal
-    allowed = request.app.state.open_reads
-    if allowed is None:
-        allowed = _is_loopback(request.client.host if request.client else None)
-    if not allowed:
-        raise Unauthenticated(
-            "Reading from outside this machine needs a bearer token or a login.",
-            hint="send 'Authorization: Bearer TOKEN' (any role), or log in at /login",
-        )
-    return None
 
 
 def _writer(request: Request, role: str) -> Principal:
@@ -326,7 +297,7 @@ def create_app(
         # The status first, not inside the event's snapshot: waiting for the cache's lock while
         # holding a connection could exhaust the pool.
         status = snapshot.status()
-        view = event_view(kw, event_id)
+        view = kw.event_view(event_id)
         return {"ok": True, **plain(view), "resolution": resolution_body(status, response)}
 
     @app.get("/api/events/{event_id}/audit", tags=["review"])
@@ -349,11 +320,11 @@ def create_app(
         if q:
             hits = kw.search(q, limit=limit)
             return {"ok": True, "items": [plain(h.record()) for h in hits]}
-        return {"ok": True, "items": [plain(d.record()) for d in kw.store.documents(limit=limit, offset=offset)]}
+        return {"ok": True, "items": [plain(d.record()) for d in kw.documents(limit=limit, offset=offset)]}
 
     @app.get("/api/documents/{document_id}", tags=["documents"])
     def get_document(_: Reader, document_id: str) -> dict[str, Any]:
-        doc = kw.store.get_document(document_id)
+        doc = kw.document(document_id)
         if doc is None:
             raise StarletteHTTPException(404, f"No document {document_id!r}.")
         return {"ok": True, "document": plain({**doc.record(), "text": doc.text})}
@@ -414,17 +385,9 @@ def create_app(
         new = kw.create_token(role=body.role, name=body.name)
         return {"ok": True, "token": new.token, "token_id": new.principal.token_id, "name": new.principal.name, "role": new.principal.role}
 
-    from kwatch.web.pages import add_pages
-
     add_pages(app, kw)
     add_login(app)
     return app
-
-
-def event_view(kw: Kwatch, event_id: str) -> dict[str, Any]:
-    """What the event endpoint and page show: the reviewed record, its merge explanation and audit log."""
-    record = kw.reviewed_event(event_id)
-    return {"event": record, "explanation": record.get("members") or [], "audit": kw.audit(event_id=record["id"])}
 
 
 def stats_tables(kw: Kwatch, **filters: Any) -> dict[str, list[dict[str, Any]]]:

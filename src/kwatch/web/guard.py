@@ -100,9 +100,12 @@ def binds_loopback(host: str) -> bool:
         return False
 
 
-def error_response(status: int, message: str, *, hint: str | None = None, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    from kwatch.web.app import error_body  # app imports this module
+def error_body(status: int, error: str, errors: list[Any] | None = None) -> dict[str, Any]:
+    """The one error shape of the whole API."""
+    return {"ok": False, "status": status, "error": error, "errors": errors or []}
 
+
+def error_response(status: int, message: str, *, hint: str | None = None, headers: Mapping[str, str] | None = None) -> JSONResponse:
     detail = {"message": message, "hint": hint} if hint else {"message": message}
     text = f"{message} Hint: {hint}" if hint else message
     return JSONResponse(error_body(status, text, [detail]), status_code=status, headers=dict(headers or {}))

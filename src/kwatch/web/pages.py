@@ -15,23 +15,15 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kwatch.api import Kwatch
 from kwatch.review import EDITABLE_FIELDS, VOCABULARY
 from kwatch.web.provinces import province_map
 from kwatch.web.sessions import page_principal, session_of
+from kwatch.web.templates import render
 
 ABROAD_TYPES = ("attack", "plot", "arrest")
-
-_templates = Environment(
-    loader=PackageLoader("kwatch.web", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
 
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
@@ -75,10 +67,6 @@ def plotly_style_ids() -> tuple[str, ...]:
     <template> with each id, so no inline style is refused by the CSP."""
     found = re.findall(r'document\.getElementById\("([0-9a-f]{32,64})"\)\)\{var \w+=document\.createElement\("style"\)', plotly_js())
     return tuple(dict.fromkeys(found))
-
-
-def render(name: str, *, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(_templates.get_template(name).render(**context), status_code=status)
 
 
 def dashboard_context(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -130,14 +118,12 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, _: Any = Depends(reader)) -> HTMLResponse:
-        from kwatch.web.app import event_view
-
-        view = event_view(kw, event_id)
+        view = kw.event_view(event_id)
         return render("event.html", editable=EDITABLE_FIELDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, document_id: str, _: Any = Depends(reader)) -> HTMLResponse:
-        doc = kw.store.get_document(document_id)
+        doc = kw.document(document_id)
         if doc is None:
             raise StarletteHTTPException(404, f"No document {document_id!r}.")
         return render("document.html", doc=doc, session=session_of(request))

@@ -14,6 +14,7 @@ within `FAILURE_WINDOW` seconds gets 429 until the window passes.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kwatch.auth import Principal
 from kwatch.errors import Forbidden, Unauthenticated
+from kwatch.web.templates import render
 
 SESSION_COOKIE = "kwatch_session"
 FAILURE_DELAY = 0.5
@@ -134,8 +136,6 @@ class FailedLogins:
 
 def add_login(app: FastAPI) -> None:
     """GET/POST /login and POST /logout."""
-    from kwatch.web.pages import render
-
     failures = FailedLogins()
 
     @app.exception_handler(LoginRequired)
@@ -199,10 +199,31 @@ def add_login(app: FastAPI) -> None:
 
 def page_principal(request: Request) -> Any:
     """Reads for an HTML page: as `app.reader`, but a browser without credentials is sent to /login."""
-    from kwatch.web.app import reader
-
     try:
         return reader(request)
     except Unauthenticated:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(safe_next(path)) from None
+
+
+def reader(request: Request) -> Principal | None:
+    """Reads: open on loopback (or to all with open_reads=True); otherwise any valid token or session."""
+    principal = credentials(request)
+    if principal is not None:
+        return principal
+    allowed = request.app.state.open_reads
+    if allowed is None:
+        allowed = _is_loopback(request.client.host if request.client else None)
+    if not allowed:
+        raise Unauthenticated(
+            "Reading from outside this machine needs a bearer token or a login.",
+            hint="send 'Authorization: Bearer TOKEN' (any role), or log in at /login",
+        )
+    return None
+
+
+def _is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

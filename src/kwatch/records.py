@@ -1,0 +1,182 @@
+"""The record types of kwatch after extraction, with their field lists written once.
+
+    ExtractedEvent (pipeline/model.py, what the stages build)
+        └─ extract.to_event ─▶ Event ──▶ store `events` + `event_sources` rows
+                                  └─ resolve ─▶ ResolvedEvent ──▶ store `resolved_events`
+    Event.record() / ResolvedEvent.record(): the FORMAT.md record (../shared/eval/FORMAT.md) that
+    exports, the API and the dashboard serve, `sources` naming each document by its display name.
+
+Everything that lists these fields derives the list from here: the store's columns
+(`store/schema.py`, with a type map), the keys of `Store.events()`, `api.RECORD_FIELDS` /
+`api.RESOLVED_FIELDS`, the analytics frame (`analytics.COLUMNS`). `tests/test_records.py` checks
+that the derived tables are the ones migrations 0001/0002 created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, get_args
+
+#: Where an event's date came from. `text`: the text states it (or the paragraph does);
+#: `publication_day` / `publication_month`: the text gives none and the report's day (month)
+#: stands in; `document_year`: only the year of the document (a release called new/recent).
+DateBasis = Literal["text", "publication_day", "publication_month", "document_year"]
+DATE_BASES: tuple[str, ...] = get_args(DateBasis)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One piece of evidence: who stated it (the document), the verbatim quote, where, and which
+    event fields it supports."""
+
+    document_id: str
+    quote: str
+    start: int | None = None
+    end: int | None = None
+    fields: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form (`event_sources` row without event id and position)."""
+        return {"document_id": self.document_id, "quote": self.quote, "start": self.start, "end": self.end, "fields": list(self.fields)}
+
+    def record(self, names: Mapping[str, str]) -> dict[str, Any]:
+        """The FORMAT.md source: `doc` is the document's display name (its id when `names` lacks it)."""
+        return {"doc": names.get(self.document_id, self.document_id), **self.as_dict()}
+
+    @staticmethod
+    def of(mapping: Mapping[str, Any]) -> Source:
+        return Source(
+            document_id=mapping["document_id"],
+            quote=mapping["quote"],
+            start=mapping.get("start"),
+            end=mapping.get("end"),
+            fields=tuple(mapping.get("fields") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Format:
+    """The FORMAT.md fields, in the order exports write them."""
+
+    id: str
+    type: str
+    date: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    place: str | None = None
+    actor: str | None = None
+    claimed: bool | None = None
+    method: str | None = None
+    target: str | None = None
+    killed: int | None = None
+    injured: int | None = None
+    killed_claimed: int | None = None
+    injured_claimed: int | None = None
+    medium: str | None = None
+    languages: tuple[str, ...] | None = None
+    outlet: str | None = None
+
+
+#: Field metadata of a field that is stored but is not part of the record kwatch serves.
+STORE_ONLY = {"record": False}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event(_Format):
+    """One event as extraction found it in one document: FORMAT.md fields, sources, location
+    precision and coordinates, `detail` (casualties by category, length, provenance …)."""
+
+    sources: tuple[Source, ...] = ()
+    geo_precision: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    date_basis: DateBasis | None = field(default=None, metadata=STORE_ONLY)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form (`Store.set_extraction` writes it, `Store.events()` reads it back)."""
+        return {name: _plain(getattr(self, name)) for name in EVENT_KEYS}
+
+    def record(self, names: Mapping[str, str]) -> dict[str, Any]:
+        """The FORMAT.md record with extra keys (sources, geo_precision, lat, lon, detail)."""
+        return _record(self, EVENT_RECORD, names)
+
+    @staticmethod
+    def of(mapping: Mapping[str, Any]) -> Event:
+        """An event from its stored dict (`Store.events()`, `Store.events_by_id()`)."""
+        return Event(**_typed(mapping, EVENT_KEYS))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedEvent(_Format):
+    """One real-world event: FORMAT.md fields, the range of reported figures, location precision
+    and coordinates, `detail` (per-source figures, merge explanation, claim links), every source."""
+
+    killed_low: int | None = None
+    killed_high: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    geo_precision: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
+
+    def record(self, names: Mapping[str, str]) -> dict[str, Any]:
+        return _record(self, RESOLVED_RECORD, names)
+
+    @staticmethod
+    def of(mapping: Mapping[str, Any]) -> ResolvedEvent:
+        return ResolvedEvent(**_typed(mapping, RESOLVED_RECORD))
+
+
+def _names(cls: type, *, record_only: bool = False) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if not record_only or f.metadata.get("record", True))
+
+
+#: The FORMAT.md fields, in the order exports write them.
+FORMAT_FIELDS = _names(_Format)
+#: Keys of an event as the store keeps it (`Store.events()`), in this order.
+EVENT_KEYS = _names(Event)
+#: Keys of an extracted event's record (`Event.record()`), in this order.
+EVENT_RECORD = _names(Event, record_only=True)
+#: Keys of a resolved event's record (`ResolvedEvent.record()`), in this order; `sources` last.
+RESOLVED_RECORD = _names(ResolvedEvent)
+#: Fields kept in the store's JSON `detail` of an event rather than in a column of their own.
+IN_DETAIL = tuple(f.name for f in fields(Event) if not f.metadata.get("record", True))
+
+
+def _record(event: Event | ResolvedEvent, keys: tuple[str, ...], names: Mapping[str, str]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for key in keys:
+        value = getattr(event, key)
+        if key == "sources":
+            record[key] = [s.record(names) for s in value]
+        elif key == "languages":
+            record[key] = None if value is None else list(value)
+        else:
+            record[key] = _plain(value)
+    return record
+
+
+def _typed(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    values = {key: mapping[key] for key in keys if key in mapping}
+    if "sources" in values:
+        values["sources"] = tuple(s if isinstance(s, Source) else Source.of(s) for s in values["sources"] or ())
+    if values.get("languages") is not None:
+        values["languages"] = tuple(values["languages"])
+    if values.get("detail") is None:
+        values.pop("detail", None)
+    return values
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Source):
+        return value.as_dict()
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
