@@ -505,7 +505,7 @@ def _analysis_options(command: Any) -> Any:
 @_analysis_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with a key per analysis.")
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool, **filters: Any) -> None:
+def stats(ctx: click.Context, /, as_json: bool, **filters: Any) -> None:
     """The analyses: ISKP attacks vs raids per month, propaganda by language and medium,
     casualties by category, incidents abroad, events by province."""
     from kwatch.analytics import ANALYSES, to_json
@@ -532,7 +532,7 @@ def stats(ctx: click.Context, as_json: bool, **filters: Any) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The PNG file to write.")
 @_analysis_options
 @click.pass_context
-def plot(ctx: click.Context, kind: str, output: str, **filters: Any) -> None:
+def plot(ctx: click.Context, /, kind: str, output: str, **filters: Any) -> None:
     """Draw one analysis as a PNG chart, for reports."""
     from kwatch.plots import plot as draw
 

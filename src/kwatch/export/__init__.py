@@ -19,7 +19,7 @@ from kwatch.export.stix import write_stix
 
 
 class Exporter(Protocol):
-    def __call__(self, records: Iterable[dict], fp: TextIO, **options: Any) -> int: ...
+    def __call__(self, records: Iterable[dict[str, Any]], fp: TextIO, **options: Any) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ FORMATS: dict[str, ExportFormat] = {
     "stix": ExportFormat(write_stix, "application/stix+json;version=2.1", ".json", frozenset({"timestamp"})),
 }
 
-EXPORTERS: dict[str, Exporter] = {name: spec.write for name, spec in FORMATS.items()}  # type: ignore[misc]
+EXPORTERS: dict[str, Exporter] = {name: spec.write for name, spec in FORMATS.items()}
 
 
 def check_export(fmt: str, options: dict[str, Any]) -> ExportFormat:
@@ -52,6 +52,6 @@ def check_export(fmt: str, options: dict[str, Any]) -> ExportFormat:
     return spec
 
 
-def export(fmt: str, records: Iterable[dict], fp: TextIO, **options: Any) -> int:
+def export(fmt: str, records: Iterable[dict[str, Any]], fp: TextIO, **options: Any) -> int:
     """Write `records` to `fp` in format `fmt`; returns how many events were written."""
     return check_export(fmt, options).write(records, fp, **options)

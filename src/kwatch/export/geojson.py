@@ -24,7 +24,7 @@ def feature(record: dict[str, Any]) -> dict[str, Any] | None:
     return {"type": "Feature", "id": record.get("id"), "geometry": {"type": "Point", "coordinates": point}, "properties": dict(record)}
 
 
-def feature_collection(records: Iterable[dict]) -> dict[str, Any]:
+def feature_collection(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The FeatureCollection of `records` (see the module docstring for the foreign members)."""
     features = []
     without: list[Any] = []
@@ -45,7 +45,7 @@ def feature_collection(records: Iterable[dict]) -> dict[str, Any]:
     return collection
 
 
-def write_geojson(records: Iterable[dict], fp: TextIO) -> int:
+def write_geojson(records: Iterable[dict[str, Any]], fp: TextIO) -> int:
     """Write the FeatureCollection to `fp` as UTF-8 JSON; returns the number of features."""
     collection = feature_collection(records)
     json.dump(collection, fp, ensure_ascii=False, indent=1, allow_nan=False)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Any, TextIO
 
 
-def write_jsonl(records: Iterable[dict], fp: TextIO) -> int:
+def write_jsonl(records: Iterable[dict[str, Any]], fp: TextIO) -> int:
     count = 0
     for record in records:
         fp.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")

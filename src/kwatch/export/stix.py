@@ -120,7 +120,7 @@ class _Bundle:
 
     def add(self, obj: Any) -> str:
         self.objects.setdefault(obj.id, obj)
-        return obj.id
+        return str(obj.id)
 
     def location(self, record: dict[str, Any]) -> str | None:
         lat, lon, code = record.get("lat"), record.get("lon"), record.get("country")
@@ -140,7 +140,7 @@ class _Bundle:
             "city": record.get("place") if record.get("geo_precision") == "town" else None,
         }
         if has_point:
-            props.update(latitude=float(lat), longitude=float(lon), precision=PRECISION_METRES.get(record.get("geo_precision") or ""))
+            props.update(latitude=float(lat or 0), longitude=float(lon or 0), precision=PRECISION_METRES.get(record.get("geo_precision") or ""))
         props = {k: v for k, v in props.items() if v is not None}
         return self.add(stix2.Location(id=location_id, created_by_ref=PRODUCER_ID, **self.stamp(), **props))
 
@@ -203,7 +203,7 @@ def group_aliases() -> list[str]:
     return [a for a in dict.fromkeys(str(a) for names in aliases.values() for a in names) if a != GROUP]
 
 
-def stix_objects(records: Iterable[dict], *, timestamp: datetime = MAPPING_TIMESTAMP) -> tuple[list[Any], int]:
+def stix_objects(records: Iterable[dict[str, Any]], *, timestamp: datetime = MAPPING_TIMESTAMP) -> tuple[list[Any], int]:
     """The STIX objects of `records`, producer and definitions first, and how many events they
     hold (one sighting or note each)."""
     parts = _Bundle(timestamp)
@@ -232,14 +232,14 @@ def _serialized(objects: list[Any]) -> tuple[str, list[str]]:
     return stix_id("bundle", hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()), texts
 
 
-def bundle(records: Iterable[dict], *, timestamp: datetime = MAPPING_TIMESTAMP) -> tuple[stix2.Bundle, int]:
+def bundle(records: Iterable[dict[str, Any]], *, timestamp: datetime = MAPPING_TIMESTAMP) -> tuple[stix2.Bundle, int]:
     """The STIX bundle of `records` and how many events it holds."""
     objects, count = stix_objects(records, timestamp=timestamp)
     bundle_id, _ = _serialized(objects)
     return stix2.Bundle(*objects, id=bundle_id), count
 
 
-def write_stix(records: Iterable[dict], fp: TextIO, *, timestamp: datetime = MAPPING_TIMESTAMP) -> int:
+def write_stix(records: Iterable[dict[str, Any]], fp: TextIO, *, timestamp: datetime = MAPPING_TIMESTAMP) -> int:
     """Write the STIX 2.1 bundle of `records` to `fp`; returns the number of events."""
     objects, count = stix_objects(records, timestamp=timestamp)
     bundle_id, texts = _serialized(objects)

@@ -19,7 +19,7 @@ from kwatch.pipeline.model import PipelineDoc
 
 StageFn = Callable[[PipelineDoc, "Context"], PipelineDoc]
 #: `Pipeline.run`'s early-stop hook: (the stage just run, the document) -> a skip reason or None.
-AfterStage = Callable[["Stage", PipelineDoc], "str | None"]
+AfterStage = Callable[["Stage", PipelineDoc], str | None]
 
 #: Fields every document has before any stage runs.
 BASE_FIELDS = frozenset({"id", "text", "published", "language", "title"})

@@ -79,7 +79,7 @@ def _patterns(language: str) -> _Patterns:
             for phrase in data[kind][role]:
                 key = _norm(phrase)
                 old = anchors.get(key, _Anchor(kind, False, False))
-                anchors[key] = dataclasses.replace(old, **{role: True})
+                anchors[key] = dataclasses.replace(old, active=True) if role == "active" else dataclasses.replace(old, passive=True)
     for phrase in data["ambiguous"]:
         anchors[_norm(phrase)] = _Anchor("ambiguous", True, True)
     anchor_alt = _alternation(anchors)
@@ -239,7 +239,8 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
         if not spans and anchor.passive:
             window_start = max(consumed_until, anchor_match.start() - _LOOKBACK)
             before = text[window_start : anchor_match.start()]
-            before = before[: patterns.trailing_aux.search(before).start()]
+            aux = patterns.trailing_aux.search(before)
+            before = before[: aux.start()] if aux else before
             aside = patterns.trailing_aside.search(before)
             while aside and aside.start() < len(before):
                 before = before[: aside.start()]

@@ -116,8 +116,8 @@ def tables(language: str = "en") -> CueTables:
         patterns.append(("group_ref", "group", _compile(anaphora, literal=True)))
 
     codes: dict[str, tuple[str, ...]] = {}
-    for code, names in (propaganda.get("languages") or {}).items():
-        for name in names:
+    for code, spoken in (propaganda.get("languages") or {}).items():
+        for name in spoken:
             codes[name.casefold()] = (code,)
     lang_names = sorted(codes, key=len, reverse=True)
     countries = propaganda.get("national_languages") or {}

@@ -203,8 +203,8 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
         return _fmt(_latest_year(month, None, ref), month), ref.basis
     rel = " ".join(m.group("rel").lower().split()) if "rel" in m.groupdict() and m.group("rel") else ""
     if rule == "relative_year":
-        offset = patterns.relative_years.get(rel)
-        return (_fmt(ref.year + offset), ref.basis) if offset is not None else None
+        years = patterns.relative_years.get(rel)
+        return (_fmt(ref.year + years), ref.basis) if years is not None else None
     base = _reference_date(ref)
     if rule == "relative_month":
         if ref.month is None:
@@ -214,11 +214,11 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
     if base is None:
         return None  # day-level phrases need a day-level reference
     if rule == "relative_day":
-        offset = patterns.relative_days.get(rel)
-        if offset is None:
+        days = patterns.relative_days.get(rel)
+        if days is None:
             return None
-        day = base + timedelta(days=offset)
-        return _fmt(day.year, day.month, day.day), ref.basis
+        when = base + timedelta(days=days)
+        return _fmt(when.year, when.month, when.day), ref.basis
     if rule == "relative_week":
         earliest = base + timedelta(days=patterns.relative_weeks[rel])
         latest = earliest + timedelta(days=6) if earliest < base else base
@@ -227,12 +227,12 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
             return None  # the week straddles two months: no certain month
         return _fmt(earliest.year, earliest.month), ref.basis
     if rule == "ago":
-        day = _dateparser_day(rel, base)
-        return (_fmt(day.year, day.month, day.day), ref.basis) if day else None
+        parsed = _dateparser_day(rel, base)
+        return (_fmt(parsed.year, parsed.month, parsed.day), ref.basis) if parsed else None
     if rule == "weekday":
         back = (base.weekday() - patterns.weekdays[m.group("weekday").lower()]) % 7
-        day = base - timedelta(days=back)
-        return _fmt(day.year, day.month, day.day), ref.basis
+        when = base - timedelta(days=back)
+        return _fmt(when.year, when.month, when.day), ref.basis
     return None
 
 

@@ -292,12 +292,13 @@ class _Reader:
     def consider(self, sentence: Sentence, cluster: _Cluster, kind: str) -> bool:
         cm = cluster.mentions
         reference = _is_reference(cluster, kind)
-        part = _Part(sentence, cm, opening=True, whole=self.mentions(sentence))
+        whole = self.mentions(sentence)
+        part = _Part(sentence, cm, opening=True, whole=whole)
         if kind == "propaganda":
             if not (cm.has("medium") or cm.has("outlet")) or not self.releases_from_group(cluster, cm):
                 return False
-        if kind == "raid" and not any(is_islamic_state(a.actor) for a in part.whole.actors) and not (
-            part.whole.has("group_ref") and self.topic_actor is not None
+        if kind == "raid" and not any(is_islamic_state(a.actor) for a in whole.actors) and not (
+            whole.has("group_ref") and self.topic_actor is not None
         ):
             # An operation or strike counts as a raid against the group only when the sentence names
             # the group ("a US drone strike" recalled in a report on another attack does not).

@@ -274,7 +274,7 @@ def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues, sca
             anchors = after or [m for _, m in sorted(outside, key=lambda sm: abs(sm[0] - start))]
         else:
             anchors = inside or [m for _, m in sorted(outside, key=lambda sm: abs(sm[0] - start))]
-        where = {"start": sentence.start + start, "end": sentence.start + end, "text": name, "place": name,
+        where: dict[str, Any] = {"start": sentence.start + start, "end": sentence.start + end, "text": name, "place": name,
                  "precision": "site"}
         if anchors:
             anchor = anchors[0]

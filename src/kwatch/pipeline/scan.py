@@ -78,8 +78,8 @@ def _first(items: Sequence[tuple[object, object]], depth: int) -> tuple[set[str]
                 nullable = nullable or alt_nullable
         elif op in _REPEATS:
             low, _high, body = av  # type: ignore[misc]
-            found, nullable = _first(list(body), depth + 1)
-            nullable = nullable or low == 0
+            found, nullable = _first(list(body), depth + 1)  # type: ignore[has-type]
+            nullable = nullable or low == 0  # type: ignore[has-type]
         elif op is C.IN:
             found, nullable = _class_words(av), False  # type: ignore[arg-type]
         else:
@@ -98,7 +98,7 @@ def _class_words(items: Sequence[tuple[object, object]]) -> set[str] | None:
     for op, av in items:
         if op is C.LITERAL:
             chars.add(fold(chr(av)))  # type: ignore[arg-type]
-        elif op is C.RANGE and av[1] - av[0] < _SMALL_SET:  # type: ignore[index,operator]
+        elif op is C.RANGE and av[1] - av[0] < _SMALL_SET:  # type: ignore[index]
             chars.update(fold(chr(c)) for c in range(av[0], av[1] + 1))  # type: ignore[index]
         else:
             return None
