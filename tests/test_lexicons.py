@@ -216,3 +216,31 @@ def test_issue11_a_user_outlet_alias_makes_the_post_a_release_end_to_end(tmp_pat
     origin = str((user_dir / "outlets.yaml").resolve())
     for record in with_user:
         assert f"outlet Al-Azaim: alias {ALIAS.casefold()!r} from user lexicon {origin}" in record["detail"]["provenance"]["inferences"]
+
+
+def test_a_user_actor_alias_names_the_group_of_an_attack_end_to_end(tmp_path: Path):
+    """actors.v1 reads the user's actors.yaml too: a group name the built-in table lacks (our own
+    invented alias) names the attacker once the folder is configured, and only then."""
+    report = tmp_path / "reports" / "report.txt"
+    report.parent.mkdir()
+    report.write_text(
+        "Bombing in Jalalabad\n\nThe Lantern Column said it carried out the bombing at a market in Jalalabad "
+        "on 3 March 2024 that killed 4 people, police said.\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "user"
+    folder.mkdir()
+    (folder / "actors.yaml").write_text('actors:\n  ISKP:\n    aliases:\n      en: ["Lantern Column"]\n', encoding="utf-8")
+
+    def attack_actor(db: Path, lexicon_dirs: str | None) -> str | None:
+        env = {k: v for k, v in os.environ.items() if k != "KWATCH_LEXICON_DIRS"}
+        if lexicon_dirs is not None:
+            env["KWATCH_LEXICON_DIRS"] = lexicon_dirs
+        done = subprocess.run([sys.executable, "-m", "kwatch", "--db", str(db), "ingest", str(report.parent)], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        with kwatch.open(str(db)) as kw:
+            [attack] = kw.extracted_events(type="attack")
+        return attack["actor"]
+
+    assert attack_actor(tmp_path / "without.db", None) is None
+    assert attack_actor(tmp_path / "with.db", str(folder)) == "ISKP"

@@ -71,8 +71,10 @@ def _alternation(aliases: list[str]) -> str:
 
 
 @cache
-def matcher() -> ActorMatcher:
-    data = lexicon.load("actors")["actors"]
+def matcher(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> ActorMatcher:
+    """The actor patterns of lexicons/actors.yaml with the user's files of `lexicons` merged over
+    it (cached per search path, so two stores' folders never mix)."""
+    data = lexicon.load("actors", path=lexicons)["actors"]
     exact: list[str] = []
     folded: list[str] = []
     canonical: dict[str, str] = {}
@@ -117,17 +119,19 @@ class SentenceLocator:
         return self._sentences[max(bisect.bisect_right(self._starts, offset) - 1, 0)].index
 
 
-def find_actors(text: str, sentences: tuple[Sentence, ...]) -> tuple[ActorMention, ...]:
+def find_actors(text: str, sentences: tuple[Sentence, ...], *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[ActorMention, ...]:
     if not sentences:
         return ()
     locate = SentenceLocator(sentences)
     return tuple(
         ActorMention(start, end, text[start:end], locate(start), actor)
-        for start, end, actor in matcher().find(text)
+        for start, end, actor in matcher(lexicons).find(text)
     )
 
 
 @stage("actors.v1", requires=("sentences",), assigns=("actors",))
 def actors(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Find group and force names and normalise them to canonical actors (lexicons/actors.yaml)."""
-    return dataclasses.replace(doc, actors=find_actors(doc.text, doc.sentences or ()))
+    """Find group and force names and normalise them to canonical actors (lexicons/actors.yaml,
+    with the user's lexicon folders merged over it)."""
+    found = find_actors(doc.text, doc.sentences or (), lexicons=lexicon.in_options(ctx.options))
+    return dataclasses.replace(doc, actors=found)
