@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from kwatch.extract import build_context, extract, to_record
+from kwatch.extract import extract, to_record
 from kwatch.pipeline.cues import find_cues
-from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
+from kwatch.pipeline.default import DEFAULT_STAGES
 from kwatch.pipeline.events import assemble
 from kwatch.pipeline.model import ActorMention, CasualtyMention, DateMention, PipelineDoc, PlaceMention
 from kwatch.pipeline.sentences import split_sentences
-
-
-@pytest.fixture(scope="module")
-def pipeline():
-    return build_pipeline()
-
-
-@pytest.fixture(scope="module")
-def ctx():
-    return build_context()
 
 
 def run(text: str, pipeline, ctx, published: str | None = "2024-05-01", language: str | None = "en") -> PipelineDoc:

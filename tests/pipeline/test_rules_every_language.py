@@ -7,20 +7,9 @@ from __future__ import annotations
 import pytest
 
 from kwatch import lexicon
-from kwatch.extract import build_context, extract
-from kwatch.pipeline.default import build_pipeline
+from kwatch.extract import extract
 from kwatch.pipeline.events import _rules
 from kwatch.pipeline.model import PipelineDoc
-
-
-@pytest.fixture(scope="module")
-def pipeline():
-    return build_pipeline()
-
-
-@pytest.fixture(scope="module")
-def ctx():
-    return build_context()
 
 
 def _events(text: str, language: str, pipeline, ctx):
