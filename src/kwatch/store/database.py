@@ -540,12 +540,6 @@ class Store:
         newest = self.runs(kind=kind, limit=1)
         return newest[0] if newest and newest[0]["finished_at"] is None else None
 
-    def last_finished_run(self, kind: str) -> dict[str, Any] | None:
-        query = sa.select(runs).where(runs.c.kind == kind, runs.c.finished_at.is_not(None)).order_by(runs.c.id.desc()).limit(1)
-        with self._read() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else dict(row._mapping)
-
     # -- browser sessions of the dashboard (0004_runs) --------------------------------------
 
     def add_session(self, *, session_hash: str, token_id: str, created_at: datetime, expires_at: datetime) -> None:
