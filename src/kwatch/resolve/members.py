@@ -1,0 +1,132 @@
+"""The members resolution compares: one per-document event, its keys normalised."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
+
+# -- items --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    document_id: str
+    type: str
+    date: str | None
+    day: int | None  # ordinal of a day date
+    country: str | None
+    admin1: str | None
+    admin2: str | None
+    place: str | None
+    place_key: str
+    precision: str | None
+    lat: float | None
+    lon: float | None
+    actor: str | None
+    method: str | None
+    target: str | None
+    killed: int | None
+    injured: int | None
+    medium: str | None
+    languages: frozenset[str]
+    outlet: str | None
+    release_keys: tuple[str, ...]
+    raw: Mapping[str, Any]
+    date_from_publication: bool = False  # the text gave no date; the report's day stands in
+
+    @staticmethod
+    def of(e: Mapping[str, Any]) -> Member:
+        day = None
+        if e.get("date") and len(e["date"]) == 10:
+            day = Date.fromisoformat(e["date"]).toordinal()
+        detail = e.get("detail") or {}
+        return Member(
+            id=e["id"],
+            document_id=e["document_id"],
+            type=e["type"],
+            date=e.get("date"),
+            day=day,
+            country=e.get("country"),
+            admin1=e.get("admin1"),
+            admin2=e.get("admin2"),
+            place=e.get("place"),
+            place_key=norm(e.get("place")),
+            precision=e.get("geo_precision"),
+            lat=e.get("lat"),
+            lon=e.get("lon"),
+            actor=e.get("actor"),
+            method=e.get("method"),
+            target=e.get("target"),
+            killed=e.get("killed"),
+            injured=e.get("injured"),
+            medium=e.get("medium"),
+            languages=frozenset(e.get("languages") or ()),
+            outlet=e.get("outlet"),
+            release_keys=release_keys(detail),
+            raw=e,
+            date_from_publication=e.get("date_basis") == "publication_day",
+        )
+
+
+def norm(text: str | None) -> str:
+    """Case-, accent- and punctuation-blind form of a name."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", folded).split())
+
+
+def km(a: Member, b: Member) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What resolution needs to know about a document."""
+
+    id: str
+    name: str
+    published: str | None = None
+    source: str | None = None
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class Resolved:
+    """One resolved event: its record fields and its members with the reason each joined."""
+
+    id: str
+    record: dict[str, Any]
+    members: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+
+def release_keys(detail: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys that identify a propaganda release (file hash, caption, forwarded message …;
+    `kwatch.releases`): its `detail.release_keys`, else its one `release_key`."""
+    keys = detail.get("release_keys") or ([detail["release_key"]] if detail.get("release_key") else [])
+    return tuple(str(k) for k in keys)
+
+
+
+def record_dates_compatible(a: str | None, b: str | None) -> bool:
+    """One date is a prefix of the other (or either is unknown)."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
