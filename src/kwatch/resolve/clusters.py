@@ -1,17 +1,85 @@
-"""Clusters of members: the union-find that keeps its joins, analysts' splits."""
+"""Clusters of members: the one union-find of kwatch, the clusters of resolution built on it
+(joins kept to explain them, conflict checks), analysts' splits."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 from kwatch.errors import Bug
 from kwatch.resolve.decision import conflicts
 from kwatch.resolve.members import Member
 
-if TYPE_CHECKING:
-    pass
+
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+K = TypeVar("K", bound=_Ordered)
+
+
+class UnionFind(Generic[K]):
+    """Disjoint sets of hashable, ordered keys: the only union-find in kwatch (resolution's
+    `Clusters` and `kwatch.releases.release_groups` are built on it).
+
+    Deterministic whatever the order of the unions: a set's root is its smallest key, and
+    `groups()` lists each set sorted, the sets in sorted order. `find` halves paths as it goes.
+    Each root keeps the list of its set's members (unsorted), so `members` costs nothing."""
+
+    def __init__(self, keys: Iterable[K] = ()) -> None:
+        self._parent: dict[K, K] = {}
+        self._members: dict[K, list[K]] = {}
+        for key in keys:
+            self.add(key)
+
+    def add(self, key: K) -> None:
+        """Make `key` a set of its own (nothing when it is already in a set)."""
+        if key not in self._parent:
+            self._parent[key] = key
+            self._members[key] = [key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parent
+
+    def __len__(self) -> int:
+        return len(self._parent)
+
+    def find(self, key: K) -> K:
+        """The root of `key`'s set: its smallest key (KeyError when `key` was never added)."""
+        parent = self._parent
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(self, a: K, b: K) -> bool:
+        """Join the sets of `a` and `b` (added first when new); False when they were one already."""
+        self.add(a)
+        self.add(b)
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        keep, gone = (ra, rb) if ra < rb else (rb, ra)
+        self._parent[gone] = keep
+        big, small = self._members.pop(keep), self._members.pop(gone)
+        if len(big) < len(small):
+            big, small = small, big
+        big.extend(small)
+        self._members[keep] = big
+        return True
+
+    def connected(self, a: K, b: K) -> bool:
+        return self.find(a) == self.find(b)
+
+    def members(self, key: K) -> list[K]:
+        """Every key in `key`'s set, in no particular order (the list the root keeps: do not change it)."""
+        return self._members[self.find(key)]
+
+    def groups(self) -> list[list[K]]:
+        """Every set, each sorted, the sets ordered by their smallest key."""
+        return [sorted(self._members[root]) for root in sorted(self._members)]
+
 
 def cannot_pairs(ordered: Sequence[Mapping[str, Any]], items: Mapping[str, Member]) -> set[frozenset[str]]:
     """Pairs an analyst split apart: the split document's events × the events that stayed. A
@@ -33,19 +101,16 @@ def cannot_pairs(ordered: Sequence[Mapping[str, Any]], items: Mapping[str, Membe
 
 
 class Clusters:
-    """Union-find over event ids that keeps the joins (edges) it made, to explain them."""
+    """The clusters of resolution: a `UnionFind` over event ids that keeps the joins (edges) it
+    made, to explain them, and refuses joins an analyst's split or a conflict rules out."""
 
     def __init__(self, items: Mapping[str, Member]) -> None:
         self.items = items
-        self.parent = {eid: eid for eid in items}
-        self.members = {eid: [eid] for eid in items}
+        self.sets: UnionFind[str] = UnionFind(items)
         self.edges: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
 
     def find(self, eid: str) -> str:
-        while self.parent[eid] != eid:
-            self.parent[eid] = self.parent[self.parent[eid]]
-            eid = self.parent[eid]
-        return eid
+        return self.sets.find(eid)
 
     def join(
         self,
@@ -59,10 +124,9 @@ class Clusters:
     ) -> bool:
         """Join the clusters of a and b unless an analyst split them apart, or (with `check`) a
         pair across them conflicts or they share a document (unless `same_document`)."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
+        if self.sets.connected(a, b):
             return False
-        left, right = self.members[ra], self.members[rb]
+        left, right = self.sets.members(a), self.sets.members(b)
         if any(frozenset((x, y)) in cannot for x in left for y in right):
             return False
         if check:
@@ -70,9 +134,7 @@ class Clusters:
                 return False
             if any(conflicts(self.items[x], self.items[y]) for x in left for y in right):
                 return False
-        keep, gone = (ra, rb) if ra < rb else (rb, ra)
-        self.parent[gone] = keep
-        self.members[keep] = sorted(self.members[keep] + self.members.pop(gone))
+        self.sets.union(a, b)
         self.edges[a].append((b, reason))
         self.edges[b].append((a, reason))
         return True
@@ -91,6 +153,5 @@ class Clusters:
         return found
 
     def groups(self) -> list[list[str]]:
-        return sorted(self.members[root] for root in {self.find(e) for e in self.parent})
-
-
+        """The clusters, each sorted by id, ordered by their first id."""
+        return self.sets.groups()
