@@ -239,6 +239,7 @@ def test_telegram_meta_of_a_forwarded_photo_reply(ingest_data: Path) -> None:
         "mime_type": None,
         "file_name": None,
         "file_size": 104857,
+        "file_hash": None,
         "photo": "photos/photo_3@23-03-2024_07-12-00.jpg",
         "duration_seconds": None,
         "width": 1280,

@@ -175,6 +175,7 @@ def _meta(message: dict[str, Any], *, channel: str | None, channel_id: Any, when
         "mime_type": as_string(message.get("mime_type")),
         "file_name": file_name,
         "file_size": as_count(message.get("file_size")) or as_count(message.get("photo_file_size")),
+        "file_hash": as_string(message.get("sha256")) or as_string(message.get("file_hash")),  # when a tool added one
         "photo": photo,
         "duration_seconds": as_number(message.get("duration_seconds")),
         "width": as_count(message.get("width")),

@@ -14,12 +14,13 @@ word, a statement, a theme, a language named). Such a release has outlet None an
 its channel (`detail.channel`, and a reason in the provenance). Anything else is chatter. Media are
 never read: only the metadata the export lists (file name, size, MIME type, duration).
 
-Reposts of one release share a key (`Release.key`, the record's `detail.release_key`); the first
-identity found wins: an exported file hash, then the file (name and size) or photo (size and
-dimensions), then, for a post without a file, its outlet and normalised caption (hashtags, links,
-@names, signature lines, punctuation and case removed; at least four words), then the message
-itself. `Release.keys` lists every identity, so sightings that share any one of them are one
-release (`kwatch.releases.merge_sightings`).
+Reposts of one release share a key. Which keys a post has is defined once, in
+`kwatch.releases.release_keys`: an exported file hash, the file (name and size) or photo (size
+and dimensions), for a post without a file its outlet and normalised caption (hashtags, links,
+@names, signature lines, punctuation and case removed; at least four words), the message a forward
+came from (when the reader knows it), the message itself. `Release.keys` lists them all (the
+record's `detail.release_keys`; `Release.key`, the first, is `detail.release_key`), and sightings
+that share any one of them are one release (`kwatch.releases.release_groups`).
 
 The vocabulary is data: `lexicons/releases/<lang>.yaml` (medium, release words, length, language
 names), `lexicons/releases/files.yaml` (attachment → medium), `lexicons/themes/<lang>.yaml` and
@@ -37,7 +38,6 @@ reports an attack (a claim) lists the ids of the attack events of its document i
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -52,12 +52,10 @@ from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import phrase_regex
 from kwatch.pipeline.events import event_key
 from kwatch.pipeline.model import Evidence, ExtractedEvent, PipelineDoc
-from kwatch.releases import MAX_QUOTE, RELEASE_KINDS
+from kwatch.releases import MAX_QUOTE, RELEASE_KINDS, Sighting, release_keys
 
 #: A caption line of at most this many words that names an outlet is a signature line.
 SIGNATURE_WORDS = 6
-#: A caption shorter than this (in words, once normalised) is too generic to identify a release.
-MIN_CAPTION_WORDS = 4
 #: A PDF is a magazine issue when an outlet or publication is named this close to its start.
 MASTHEAD_CHARS = 300
 
@@ -285,14 +283,14 @@ def _is_signature(line: _Line, v: Vocabulary) -> bool:
 class _Attachment:
     medium: str
     may_be: tuple[str, ...]
-    identity: str | None  # 'file:…' / 'photo:…' / 'hash:…'
     file: Mapping[str, Any]
+    facts: Mapping[str, Any]  # what identifies the file (`kwatch.releases.Sighting` fields)
 
 
 def _attachment(kind: str, meta: Mapping[str, Any], v: Vocabulary) -> _Attachment | None:
     if kind == "pdf":
         pdf = v.mime_types["application/pdf"]
-        return _Attachment(pdf["medium"], tuple(pdf["may_be"]), None, {"mime": "application/pdf", "pages": meta.get("pages")})
+        return _Attachment(pdf["medium"], tuple(pdf["may_be"]), {"mime": "application/pdf", "pages": meta.get("pages")}, {})
     if kind != "telegram":
         return None
     media_type = meta.get("media_type")
@@ -303,22 +301,11 @@ def _attachment(kind: str, meta: Mapping[str, Any], v: Vocabulary) -> _Attachmen
     if entry is None:
         return None  # no media, or media that is no release (a sticker, a location)
     name, size = meta.get("file_name"), meta.get("file_size")
-    file = {"name": name, "size": size, "mime": mime or None}
-    digest = meta.get("sha256") or meta.get("file_hash")
-    if digest:
-        identity = f"hash:{digest}"
-    elif name and size:
-        identity = f"file:{_sha(f'{str(name).casefold()}|{size}')}"
-    elif size:
-        shape = f"{size}|{meta.get('width')}x{meta.get('height')}|{media_type}"
-        identity = f"{'photo' if media_type == 'photo' else 'file'}:{_sha(shape)}"
-    else:
-        identity = None
-    return _Attachment(entry["medium"], tuple(entry["may_be"]), identity, file)
-
-
-def _sha(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:24]  # a lone surrogate hashes too
+    facts = {
+        "file_hash": meta.get("file_hash") or meta.get("sha256"), "file_name": name, "file_size": size,
+        "width": meta.get("width"), "height": meta.get("height"), "media_type": media_type,
+    }
+    return _Attachment(entry["medium"], tuple(entry["may_be"]), {"name": name, "size": size, "mime": mime or None}, facts)
 
 
 def normalised_caption(text: str, *, drop: Sequence[str] = ()) -> str:
@@ -437,13 +424,15 @@ def describe_release(
         reasons.insert(0, f"outlet unknown: {why}, attributed to the channel {channel!r}{via}")
 
     length = _length(meta, body, kind, v)
-    caption = normalised_caption(text, drop=[s.text for s in signatures])
-    keys = [attachment.identity] if attachment is not None and attachment.identity else []
-    if not keys and len(caption.split()) >= MIN_CAPTION_WORDS:
-        # Only a post without a file is known by its words: two files may share one caption.
-        keys.append(f"caption:{_sha(f'{outlet}|{caption}')}")
-    post = f"{channel}|{meta.get('message_id') or meta.get('guid') or title or text[:200]}"
-    keys.append(f"message:{_sha(post)}")
+    keys = release_keys(Sighting(
+        channel=channel,
+        post=meta.get("message_id") or meta.get("guid") or title or text[:200],
+        outlet=outlet,
+        caption=normalised_caption(text, drop=[s.text for s in signatures]),
+        forwarded_from=forwarded,
+        forwarded_post=meta.get("forwarded_message_id"),
+        **(attachment.facts if attachment is not None else {}),
+    ))
     quotes = tuple(Quote(start, end, text[start:end], tuple(sorted(fields))) for (start, end), fields in sorted(evidence.items()))
     return Release(
         date=published,
@@ -455,7 +444,7 @@ def describe_release(
         length=length,
         themes=tuple(themes),
         key=keys[0],
-        keys=tuple(dict.fromkeys(keys)),
+        keys=keys,
         evidence=quotes,
         channel=channel,
         message_id=meta.get("message_id"),

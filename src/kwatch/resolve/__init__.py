@@ -16,9 +16,9 @@ reads the store, calls it and writes the result back. docs/resolution.md tells t
    apart). A pair merges when it scores `STRONG` or more, or `WEAK` or more when each is the other's
    only candidate at all.
 3. Clusters grow best pair first; two clusters join only when no pair across them conflicts and
-   they share no document. Propaganda records sharing any release key (`release_groups`, the
-   one definition of a release, which `releases.merge_sightings` uses too) are one release
-   (several sightings). Analysts' decisions (merge, split) are applied on every run; the
+   they share no document. Propaganda records sharing any release key are one release (several
+   sightings): `kwatch.releases.release_groups`, the one definition of a release, which
+   `releases.merge_sightings` uses too. Analysts' decisions (merge, split) are applied on every run; the
    later decision wins where two disagree.
 4. A claim of responsibility published as a release is linked to the attack it claims when the
    release came out on the attack's day or up to `CLAIM_DAYS` after it and its text names the
@@ -32,18 +32,18 @@ resolving a resolution's own input again gives the same result.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kwatch.errors import Bug
+from kwatch.releases import release_groups
 from kwatch.resolve.claims import link_claims
 from kwatch.resolve.clusters import Clusters, cannot_pairs
 from kwatch.resolve.decision import accepted_pairs, fragment_folds
 from kwatch.resolve.fields import merge
-from kwatch.resolve.members import DocumentInfo, Member, Resolved, record_dates_compatible, release_keys
+from kwatch.resolve.members import DocumentInfo, Member, Resolved, record_dates_compatible
 from kwatch.resolve.rules import RESOLVE_VERSION
 
 if TYPE_CHECKING:
@@ -56,7 +56,6 @@ __all__ = [
     "ResolveReport",
     "record_dates_compatible",
     "release_groups",
-    "release_keys",
     "resolve",
     "resolve_store",
 ]
@@ -205,32 +204,3 @@ def resolve_store(store: Store, *, name: Callable[[Mapping[str, Any]], str] = la
     return ResolveReport(
         events=len(events), resolved=len(resolved), merged=sum(1 for r in resolved if len(r.members) > 1), decisions=len(decisions)
     )
-
-
-def release_groups(keys: Sequence[Iterable[str]]) -> list[list[int]]:
-    """What one release is, defined once: sightings sharing any one release key are one release
-    (transitively). `keys[i]` are the keys of sighting i; returns the groups of indices, each in
-    index order, ordered by their first index. Resolution joins each group into one event;
-    `kwatch.releases.merge_sightings` merges per-post records the same way."""
-    parent = list(range(len(keys)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[str, int] = {}
-    for i, held in enumerate(keys):
-        for key in held:
-            if key in owner:
-                a, b = root(i), root(owner[key])
-                parent[max(a, b)] = min(a, b)
-            else:
-                owner[key] = i
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(keys)):
-        groups[root(i)].append(i)
-    return [groups[r] for r in sorted(groups)]
-
-

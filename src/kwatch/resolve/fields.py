@@ -8,6 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kwatch import lexicon
+from kwatch.releases import release_detail
 from kwatch.resolve.clusters import Clusters
 from kwatch.resolve.members import DocumentInfo, Member, Resolved
 from kwatch.resolve.rules import FIGURE_RULE, GENERIC_ACTORS, PRECISION_RANK, TYPE_ORDER
@@ -54,6 +55,10 @@ def merge(ids: list[str], items: Mapping[str, Member], clusters: Clusters, docum
         "figure_rule": FIGURE_RULE,
         "casualties": casualties,
     }
+    sightings = [m.raw for m in members if m.release_keys]
+    if record["type"] == "propaganda" and sightings:
+        # One release: its sightings, keys and themes, by the rule merge_sightings follows too.
+        record["detail"].update(release_detail(sightings))
     reasons = clusters.reasons(ids)
     return Resolved(rid, record, [(eid, reasons[eid]) for eid in ids])
 

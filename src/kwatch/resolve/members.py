@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
+from kwatch.releases import keys_of
+
 if TYPE_CHECKING:
     pass
 
@@ -71,7 +73,7 @@ class Member:
             medium=e.get("medium"),
             languages=frozenset(e.get("languages") or ()),
             outlet=e.get("outlet"),
-            release_keys=release_keys(detail),
+            release_keys=keys_of(detail),  # what one release is: kwatch.releases
             raw=e,
             date_from_publication=e.get("date_basis") == "publication_day",
         )
@@ -115,13 +117,6 @@ class Resolved:
     record: dict[str, Any]
     members: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
-
-
-def release_keys(detail: Mapping[str, Any]) -> tuple[str, ...]:
-    """The keys that identify a propaganda release (file hash, caption, forwarded message …;
-    `kwatch.releases`): its `detail.release_keys`, else its one `release_key`."""
-    keys = detail.get("release_keys") or ([detail["release_key"]] if detail.get("release_key") else [])
-    return tuple(str(k) for k in keys)
 
 
 

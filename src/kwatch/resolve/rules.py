@@ -37,7 +37,7 @@ FIGURE_RULE = (
 )
 #: The resolution rules' version, written into each resolve run (`runs.pipeline_version`): bump
 #: the name when the rules change; the hash follows the tuning constants by itself.
-RESOLVE_RULES = "resolve.v2"  # v2: one release = sightings sharing any release key; date_basis
+RESOLVE_RULES = "resolve.v3"  # v2: one release = sightings sharing any release key; date_basis. v3: a release lists its sightings
 TUNING = (WINDOW_DAYS, COARSE_LIMIT, STRONG, WEAK, CLAIM_DAYS, sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(GENERIC_ACTORS), FIGURE_RULE)
 RESOLVE_VERSION = f"{RESOLVE_RULES}+{hashlib.sha256(repr(TUNING).encode()).hexdigest()[:12]}"
 
