@@ -306,18 +306,10 @@ class Kwatch:
         from kwatch.query import keep
         from kwatch.releases import propaganda_breakdowns
 
-        with self.store.snapshot():
-            records = self.event_records()
-            # Releases are resolved events too (resolution makes the sightings of one release one
-            # event); their themes are their members' (the per-post records hold them).
-            releases = keep(records, type="propaganda", since=since, until=until)
-            members = self.store.events_by_id([m for r in releases for m in r["detail"].get("members") or ()])
-        for release in releases:
-            themes: dict[str, Any] = {}
-            for member in release["detail"].get("members") or ():
-                for theme in (members.get(member, {}).get("detail") or {}).get("themes") or ():
-                    themes.setdefault(theme["theme"], theme)
-            release["detail"] = {**release["detail"], "themes": list(themes.values())}
+        records = self.event_records()
+        # Releases are resolved events (resolution makes the sightings of one release one event,
+        # with their themes), counted once each, under the filters of every other table.
+        releases = keep(records, type="propaganda", since=since, until=until, country=country, province=province, actor=actor)
         tables = stats(frame(records), since=since, until=until, country=country, province=province, actor=actor)
         for name, table in propaganda_breakdowns(releases).items():
             tables.setdefault(name, table)
