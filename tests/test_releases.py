@@ -392,3 +392,176 @@ def test_issue_11_resolution_and_merge_sightings_agree_on_what_one_release_is(in
         resolved = {frozenset(r["detail"]["members"]) for r in kw.event_records(type="propaganda")}
     merged = {frozenset(s["id"] for s in r["detail"]["sightings"]) for r in merge_sightings(ingested["records"])}
     assert resolved == merged
+
+
+# -- issue 12: one definition of one release ---------------------------------------------------
+#
+# A small export written here (invented captions): one video posted by the outlet's channel,
+# the same file posted again by a mirror channel, and the outlet's post forwarded by the mirror;
+# beside it another video of the mirror's own and chatter.
+
+OUTLET, MIRROR = ("Al-Azaim Foundation", 1001), ("Valley Mirror", 2002)
+VIDEO = {"file": "(File not included. Change data exporting settings to download.)", "file_name": "part_four.mp4",
+         "file_size": 7340111, "media_type": "video_file", "mime_type": "video/mp4", "duration_seconds": 730, "width": 1280, "height": 720}
+CAPTION = "New video: the fourth part of the series, 12 minutes."
+
+
+def _message(mid: int, day: str, text: str, channel: tuple[str, int], **fields) -> dict:
+    return {"id": mid, "type": "message", "date": f"2025-03-{day}T09:30:00", "from": channel[0], "from_id": f"channel{channel[1]}",
+            "text": text, **fields}
+
+
+def _write_export(folder: Path, channel: tuple[str, int], messages: list[dict]) -> Path:
+    folder.mkdir(parents=True)
+    export = {"name": channel[0], "type": "public_channel", "id": channel[1], "messages": messages}
+    (folder / "result.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def one_release(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Both exports through `kwatch ingest`, `kwatch resolve`, `kwatch export` and `kwatch stats`
+    into a real SQLite file."""
+    root = tmp_path_factory.mktemp("one_release")
+    outlet = _write_export(root / "outlet", OUTLET, [
+        _message(10, "04", f"{CAPTION}\nAl-Azaim Foundation", OUTLET, **VIDEO),
+        _message(11, "04", "The channel will be quiet until Friday.", OUTLET),
+    ])
+    mirror = _write_export(root / "mirror", MIRROR, [
+        _message(5, "05", f"#mirror {CAPTION}", MIRROR, **VIDEO),  # the same file posted again
+        _message(6, "06", f"{CAPTION}\nAl-Azaim Foundation", MIRROR, forwarded_from=OUTLET[0], **VIDEO),  # a forward
+        _message(7, "06", "New video: a talk about the mountain roads, 9 minutes.", MIRROR,
+                 **{**VIDEO, "file_name": "roads.mp4", "file_size": 5120333}),  # another release
+    ])
+    db = str(root / "kwatch.db")
+    runner = CliRunner()
+    ingest = runner.invoke(cli, ["--db", db, "ingest", str(outlet), str(mirror)])
+    assert ingest.exit_code == 0, ingest.output
+    resolved = runner.invoke(cli, ["--db", db, "resolve"])
+    assert resolved.exit_code == 0, resolved.output
+    out = root / "events.jsonl"
+    exported = runner.invoke(cli, ["--db", db, "export", "--format", "jsonl", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    csv_out = root / "events.csv"
+    assert runner.invoke(cli, ["--db", db, "export", "--format", "csv", "-o", str(csv_out)]).exit_code == 0
+    stats = runner.invoke(cli, ["--db", db, "stats", "--json"])
+    assert stats.exit_code == 0, stats.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return {"db": db, "records": records, "csv": csv_out.read_text(encoding="utf-8"), "stats": json.loads(stats.stdout)}
+
+
+def _the_video(records: list[dict]) -> dict:
+    [video] = [r for r in records if r["type"] == "propaganda" and any(s["message_id"] == 10 for s in r["detail"]["sightings"])]
+    return video
+
+
+def test_issue_12_a_file_posted_on_two_channels_and_forwarded_is_one_release_with_three_sightings(one_release):
+    releases = [r for r in one_release["records"] if r["type"] == "propaganda"]
+    assert len(releases) == 2  # the video, and the mirror's own
+    video = _the_video(releases)
+    sightings = [(s["channel"], s["message_id"], s["forwarded_from"], s["date"]) for s in video["detail"]["sightings"]]
+    assert sightings == [
+        ("Al-Azaim Foundation", 10, None, "2025-03-04"),
+        ("Valley Mirror", 5, None, "2025-03-05"),
+        ("Valley Mirror", 6, "Al-Azaim Foundation", "2025-03-06"),
+    ]
+    assert len(video["detail"]["members"]) == 3 and len(video["detail"]["documents"]) == 3
+    assert (video["outlet"], video["medium"], video["date"]) == ("Al-Azaim", "video", "2025-03-04")
+    assert video["detail"]["release_key"].startswith("file:") and video["detail"]["release_key"] in video["detail"]["release_keys"]
+
+
+def test_issue_12_the_csv_export_has_one_row_per_release(one_release):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(one_release["csv"])))
+    assert sum(1 for row in rows if row["sub_event_type"] == "video") == 2
+
+
+def test_issue_12_propaganda_stats_count_the_release_once(one_release):
+    tables = one_release["stats"]  # `kwatch stats --json`: two releases, not four sightings
+    assert tables["propaganda_by_outlet"] == [
+        {"month": "2025-03", "outlet": "Al-Azaim", "releases": 1},
+        {"month": "2025-03", "outlet": "unknown", "releases": 1},
+    ]
+    assert tables["propaganda_by_language"] == [{"month": "2025-03", "en": 2}]
+    assert tables["propaganda_by_medium"] == [{"month": "2025-03", "video": 2}]
+    with kwatch.open(one_release["db"]) as kw:
+        frames = kw.stats(actor="ISKP")  # the same filters for every table: only the outlet's release
+    assert frames["propaganda_by_outlet"].to_dict("records") == [{"month": "2025-03", "outlet": "Al-Azaim", "releases": 1}]
+    assert int(frames["propaganda_by_medium"].loc["2025-03", "video"]) == 1
+
+
+def _video_post(meta: dict, text: str = CAPTION):
+    release = describe_release(text, kind="telegram", meta={"media_type": "video_file", "mime_type": "video/mp4", **meta}, published="2025-03-04")
+    assert release is not None
+    return release
+
+
+def _as_record(rid: str, release) -> dict:
+    return {"id": rid, "type": "propaganda", "date": release.date, "languages": list(release.languages), "outlet": release.outlet,
+            "medium": release.medium, "sources": [], "detail": release.detail()}
+
+
+def test_issue_12_a_file_name_and_size_match_even_where_only_one_export_lists_a_hash():
+    """Hash policy: an export that lists file hashes and one that does not still agree on the file
+    by its name and size, so the two sightings are one release; a hash links sightings whose names
+    differ; a name and size shared by files with different hashes is still one key shared."""
+    hashed = _video_post({"channel": "A", "message_id": 1, "file_name": "Part_Four.MP4", "file_size": 99, "sha256": "AB12"})
+    plain = _video_post({"channel": "B", "message_id": 2, "file_name": "part_four.mp4", "file_size": 99})
+    renamed = _video_post({"channel": "C", "message_id": 3, "file_name": "copy.mp4", "file_size": 99, "file_hash": "ab12"})
+    other = _video_post({"channel": "D", "message_id": 4, "file_name": "part_four.mp4", "file_size": 98})
+    assert hashed.key.startswith("hash:") and plain.key.startswith("file:") and plain.key in hashed.keys
+    merged = merge_sightings([_as_record(str(i), r) for i, r in enumerate((hashed, plain, renamed, other))])
+    assert sorted(sorted(s["channel"] for s in r["detail"]["sightings"]) for r in merged) == [["A", "B", "C"], ["D"]]
+    rehashed = _video_post({"channel": "E", "message_id": 5, "file_name": "part_four.mp4", "file_size": 99, "sha256": "cd34"})
+    assert len(merge_sightings([_as_record("1", hashed), _as_record("5", rehashed)])) == 1
+
+
+def test_issue_12_the_hash_an_export_lists_reaches_the_release_key(tmp_path):
+    folder = _write_export(tmp_path / "hashed", OUTLET, [_message(10, "04", CAPTION, OUTLET, sha256="ABC123", **VIDEO)])
+    with kwatch.open(str(tmp_path / "k.db")) as kw:
+        kw.ingest([str(folder)])
+        [record] = kw.extracted_events(type="propaganda")
+    assert record["detail"]["release_key"] == "hash:abc123"
+
+
+def test_issue_12_an_outlet_and_caption_match_is_one_release_and_another_outlet_is_not():
+    text = "Statement on the events of this week in the northern valleys.\nAl-Azaim Foundation"
+    original = describe_release(text, kind="telegram", meta={"channel": "Al-Azaim Foundation", "message_id": 8}, published="2025-03-04")
+    repost = describe_release(f"{text}\n#share https://mirror.example.org/8", kind="telegram", meta={"channel": "Valley Mirror", "message_id": 3},
+                              published="2025-03-05")
+    other = describe_release(text.replace("Al-Azaim Foundation", "Amaq News Agency"), kind="telegram",
+                             meta={"channel": "Valley Mirror", "message_id": 4}, published="2025-03-05")
+    assert original is not None and repost is not None and other is not None
+    assert original.key.startswith("caption:") and original.key == repost.key != other.key
+    merged = merge_sightings([_as_record("1", original), _as_record("2", repost), _as_record("3", other)])
+    assert sorted(len(r["detail"]["sightings"]) for r in merged) == [1, 2]
+
+
+def test_issue_12_two_files_with_one_caption_are_two_releases():
+    first = _video_post({"channel": "A", "message_id": 1, "file_name": "one.mp4", "file_size": 10}, f"{CAPTION}\nAl-Azaim Foundation")
+    second = _video_post({"channel": "A", "message_id": 2, "file_name": "two.mp4", "file_size": 20}, f"{CAPTION}\nAl-Azaim Foundation")
+    assert not set(first.keys) & set(second.keys)
+
+
+def test_issue_12_a_forward_whose_origin_message_is_known_shares_the_originals_key():
+    from kwatch.releases import Sighting, message_key, release_keys
+
+    original = describe_release("Statement: a short note.\nAl-Azaim Foundation", kind="telegram",
+                                meta={"channel": "Al-Azaim Foundation", "message_id": 41})
+    forward = describe_release("Statement: a short note.\nAl-Azaim Foundation", kind="telegram",
+                               meta={"channel": "Valley Mirror", "message_id": 7, "forwarded_from": "Al-Azaim Foundation", "forwarded_message_id": 41})
+    assert original is not None and forward is not None
+    assert message_key("Al-Azaim Foundation", 41) in set(original.keys) & set(forward.keys)
+    assert release_keys(Sighting(channel="Valley Mirror", post=7, forwarded_from="Al-Azaim Foundation")) == (message_key("Valley Mirror", 7),)
+
+
+def test_issue_12_resolved_releases_are_counted_as_resolution_made_them():
+    """An analyst's split keeps two sightings apart although they share a key: the statistics
+    count the resolved records as they are, never merging them again."""
+    resolved = [{**_record(rid, ["file:a"], "2025-03-04", ["ps"]), "detail": {"members": [rid], "release_keys": ["file:a"], "themes": []}}
+                for rid in ("r1", "r2")]
+    assert len(merge_sightings(resolved)) == 2
+    [row] = propaganda_rows(resolved)["propaganda_by_language"]
+    assert row == {"month": "2025-03", "language": "ps", "releases": 2}
