@@ -55,10 +55,10 @@ def merge(ids: list[str], items: Mapping[str, Member], clusters: Clusters, docum
         "figure_rule": FIGURE_RULE,
         "casualties": casualties,
     }
-    sightings = [m.raw for m in members if m.release_keys]
-    if record["type"] == "propaganda" and sightings:
+    sighted = [m.raw for m in members if m.release_keys]  # a report about a release is no sighting
+    if record["type"] == "propaganda" and sighted:
         # One release: its sightings, keys and themes, by the rule merge_sightings follows too.
-        record["detail"].update(release_detail(sightings))
+        record["detail"].update(release_detail(sighted))
     reasons = clusters.reasons(ids)
     return Resolved(rid, record, [(eid, reasons[eid]) for eid in ids])
 
