@@ -124,9 +124,10 @@ class Clusters:
     ) -> bool:
         """Join the clusters of a and b unless an analyst split them apart, or (with `check`) a
         pair across them conflicts or they share a document (unless `same_document`)."""
-        if self.sets.connected(a, b):
+        ra, rb = self.sets.find(a), self.sets.find(b)
+        if ra == rb:
             return False
-        left, right = self.sets.members(a), self.sets.members(b)
+        left, right = self.sets.members(ra), self.sets.members(rb)
         if any(frozenset((x, y)) in cannot for x in left for y in right):
             return False
         if check:
@@ -134,7 +135,7 @@ class Clusters:
                 return False
             if any(conflicts(self.items[x], self.items[y]) for x in left for y in right):
                 return False
-        self.sets.union(a, b)
+        self.sets.union(ra, rb)
         self.edges[a].append((b, reason))
         self.edges[b].append((a, reason))
         return True
