@@ -109,9 +109,6 @@ class Clusters:
         self.sets: UnionFind[str] = UnionFind(items)
         self.edges: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
 
-    def find(self, eid: str) -> str:
-        return self.sets.find(eid)
-
     def join(
         self,
         a: str,
