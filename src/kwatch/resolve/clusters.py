@@ -25,7 +25,7 @@ class UnionFind(Generic[K]):
 
     Deterministic whatever the order of the unions: a set's root is its smallest key, and
     `groups()` lists each set sorted, the sets in sorted order. `find` halves paths as it goes.
-    Each root keeps the list of its set's members (unsorted), so `members` costs nothing."""
+    Each root keeps the list of its set's members (unsorted), so `members` costs one `find`."""
 
     def __init__(self, keys: Iterable[K] = ()) -> None:
         self._parent: dict[K, K] = {}
