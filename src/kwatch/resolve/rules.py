@@ -31,9 +31,15 @@ METHOD_FAMILY = {"suicide_bombing": "bombing", "bombing": "bombing"}
 #: The parent organisation: a branch named by another source (ISKP) is the more specific actor.
 GENERIC_ACTORS = frozenset({"IS"})
 TYPE_ORDER = ("attack", "plot", "raid", "arrest", "propaganda")
+#: How the resolved record's killed/injured are chosen (resolve/fields.py); each record carries
+#: it in `detail.figure_rule`. The choice never depends on when a report was published.
 FIGURE_RULE = (
-    "best: the figure most reports give; on a tie, the most recently published report's; "
-    "low/high: the smallest/largest reported; claimed figures are kept apart"
+    "best: the figure the most independent sources give (the reports of one outlet count once); "
+    "on a tie, the figure best backed by its report's text: the report places the event where the "
+    "others do, then dates it in its text rather than by its publication, then breaks the figure "
+    "down by victims; on a further tie, the median of the tied figures (the lower middle one); "
+    "low/high: the smallest/largest reported; figures the group claimed are kept apart "
+    "(killed_claimed, injured_claimed: the same rule over the claims)"
 )
 #: The resolution rules' version, written into each resolve run (`runs.pipeline_version`): bump
 #: the name when the rules change; the hash follows the tuning constants by itself.
