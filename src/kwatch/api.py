@@ -20,7 +20,7 @@ from kwatch.export import check_export
 from kwatch.export import export as export_records
 from kwatch.extraction import ExtractPlan, ExtractReport, document_name, run_extraction
 from kwatch.ingest import ReadOptions
-from kwatch.ingestion import IngestEvent, IngestReport, ingest
+from kwatch.ingest.batch import IngestEvent, IngestReport, ingest
 from kwatch.models import Document, ErrorRecord, SearchHit
 from kwatch.records import Event, ResolvedEvent
 from kwatch.store import Store, open_store
