@@ -361,8 +361,9 @@ class Kwatch:
         for release in releases:
             themes: dict[str, Any] = {}
             for member in release.detail.get("members") or ():
-                for theme in (members[member].detail.get("themes") or ()) if member in members else ():
-                    themes.setdefault(theme["theme"], theme)
+                if member in members:
+                    for theme in members[member].detail.get("themes") or ():
+                        themes.setdefault(theme["theme"], theme)
             with_themes.append(replace(release, detail={**release.detail, "themes": list(themes.values())}))
         tables = stats(frame(events, names=names), since=since, until=until, country=country, province=province, actor=actor)
         # releases.py reads FORMAT.md records.
