@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 from kwatch import analytics
+from kwatch.records import ResolvedEvent
 
 
 @pytest.fixture(scope="module")
 def gold_frame(data_dir: Path) -> pd.DataFrame:
-    records: list[dict[str, Any]] = []
+    records: list[ResolvedEvent] = []
     for line in (data_dir / "sample_gold.jsonl").read_text(encoding="utf-8").splitlines():
         gold = json.loads(line)
         if gold.get("optional"):
             continue
         record = {k: (v[0] if isinstance(v, list) and k != "languages" else v) for k, v in gold.items()}
-        records.append({**record, "detail": {}, "sources": []})
+        records.append(ResolvedEvent.of({**record, "detail": {}, "sources": []}))
     return analytics.frame(records)
 
 
@@ -73,10 +73,10 @@ def test_casualty_tally(gold_frame: pd.DataFrame) -> None:
 def test_casualty_tally_by_category() -> None:
     df = analytics.frame(
         [
-            {"id": "a", "type": "attack", "date": "2021-08-26", "killed": 183, "detail": {"casualties": {"civilians": {"killed": 170}, "foreigners": {"killed": 13}}}},
-            {"id": "b", "type": "attack", "date": "2023-06-06", "killed": 3, "injured": 6, "detail": {"casualties": {"security": {"killed": 1}, "unspecified": {"injured": 6}}}},
-            {"id": "c", "type": "attack", "date": "2022-12-12", "killed": None, "detail": {"casualties": {"attackers": {"killed": 3}}}},
-            {"id": "d", "type": "propaganda", "date": "2022-12-12", "detail": {}},
+            ResolvedEvent(id="a", type="attack", date="2021-08-26", killed=183, detail={"casualties": {"civilians": {"killed": 170}, "foreigners": {"killed": 13}}}),
+            ResolvedEvent(id="b", type="attack", date="2023-06-06", killed=3, injured=6, detail={"casualties": {"security": {"killed": 1}, "unspecified": {"injured": 6}}}),
+            ResolvedEvent(id="c", type="attack", date="2022-12-12", killed=None, detail={"casualties": {"attackers": {"killed": 3}}}),
+            ResolvedEvent(id="d", type="propaganda", date="2022-12-12"),
         ]
     )
     table = analytics.casualties(df)

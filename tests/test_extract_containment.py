@@ -22,6 +22,7 @@ from kwatch.extraction import pipeline_version, run_extraction
 from kwatch.models import RawDocument
 from kwatch.pipeline import REGISTRY, Pipeline, Stage
 from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
+from kwatch.records import Event
 from kwatch.settings import resolve
 from kwatch.store import Store, open_store
 
@@ -74,8 +75,8 @@ def docs(store: Store) -> dict[str, str]:
     return {"good1.txt": _add(store, GOOD[0], "good1.txt"), "boom.txt": _add(store, BOOM, "boom.txt"), "good2.txt": _add(store, GOOD[1], "good2.txt")}
 
 
-def _events_of(store: Store, doc_id: str) -> list[dict[str, Any]]:
-    return [e for e in store.events() if any(s["document_id"] == doc_id for s in e["sources"])]
+def _events_of(store: Store, doc_id: str) -> list[Event]:
+    return [e for e in store.events() if e.document_id == doc_id]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwatch.ingest import ReadOptions
-from kwatch.ingestion import ingest
+from kwatch.ingest.batch import ingest
 from kwatch.store import open_store
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -1,5 +1,5 @@
-"""Thin edges (issue 11): the CLI and the web layer call only `Kwatch`, and web modules import
-one another without a cycle."""
+"""Layers (issue 11): the CLI and the web layer call only `Kwatch`, web modules import one another
+without a cycle, and of the ingest package only `ingest/batch.py` reaches the store."""
 
 from __future__ import annotations
 
@@ -47,3 +47,12 @@ def test_web_modules_import_without_a_cycle() -> None:
 
     for module in graph:
         visit(module, ())
+
+
+def test_only_the_ingest_batch_reaches_the_store() -> None:
+    """The readers turn inputs into documents; `kwatch.ingest.batch` alone writes them."""
+    reaching = sorted(
+        path.name for path in (SRC / "ingest").glob("*.py") if any(m == "kwatch.store" or m.startswith("kwatch.store.") for m in _imports(path))
+    )
+    assert reaching == ["batch.py"]
+    assert not (SRC / "ingestion.py").exists()

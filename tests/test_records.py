@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateTable
 
 from kwatch import records
-from kwatch.records import Event, ResolvedEvent, Source
+from kwatch.records import Event, ResolvedEvent, Review, Source
 from kwatch.store import open_store, schema
 
 #: CREATE TABLE of the event tables as migrations 0001 and 0002 made them before the columns
@@ -108,13 +108,15 @@ def test_field_lists_come_from_the_types() -> None:
 
     assert api.RECORD_FIELDS == records.FORMAT_FIELDS
     assert api.RESOLVED_FIELDS + ("sources",) == records.RESOLVED_RECORD == analytics.COLUMNS
-    assert database.EVENT_KEYS == records.EVENT_KEYS
+    assert database.EVENT_KEYS == records.EVENT_KEYS == records.EVENT_RECORD + ("date_basis", "document_id")
     assert records.EVENT_RECORD == records.FORMAT_FIELDS + ("sources", "geo_precision", "lat", "lon", "detail")
+    assert records.IN_DETAIL == ("date_basis",)
+    assert records.stored_fields(ResolvedEvent) == records.RESOLVED_RECORD  # `review` is laid over, never stored
     assert set(records.DATE_BASES) == {"text", "publication_day", "publication_month", "document_year"}
 
 
 def test_event_record_names_its_documents() -> None:
-    event = Event(id="e", type="attack", languages=("ps",), sources=(Source(document_id="d1", quote="q", start=0, end=1, fields=("date",)),))
+    event = Event(id="e", document_id="d1", type="attack", languages=("ps",), sources=(Source(document_id="d1", quote="q", start=0, end=1, fields=("date",)),))
     record = event.record({"d1": "a.txt"})
     assert record["sources"] == [{"doc": "a.txt", "document_id": "d1", "quote": "q", "start": 0, "end": 1, "fields": ["date"]}]
     assert record["languages"] == ["ps"]
@@ -126,6 +128,13 @@ def test_resolved_record_puts_sources_last() -> None:
     resolved = ResolvedEvent(id="r", type="plot", killed_low=1)
     assert list(resolved.record({}))[-1] == "sources"
     assert ResolvedEvent.of(resolved.record({})) == resolved
+
+
+def test_reviewed_record_ends_with_its_review() -> None:
+    reviewed = ResolvedEvent(id="r", type="plot", review=Review(status="confirmed", edited=("killed",)))
+    record = reviewed.record({})
+    assert list(record)[-2:] == ["sources", "review"] and record["review"] == {"status": "confirmed", "edited": ["killed"]}
+    assert ResolvedEvent.of(record) == reviewed
 
 
 def test_every_resolved_field_has_its_csv_columns() -> None:

@@ -1,7 +1,8 @@
 """The analyses of the monitoring reports, as pure functions over a DataFrame of resolved events.
 
-`frame(records)` turns resolved event records (`Kwatch.event_records()`) into a DataFrame; each
-analysis takes that frame and returns a DataFrame; `stats()` runs them all after the filters.
+`frame(events, names=...)` turns resolved events (`Kwatch.reviewed_events()`) into a DataFrame of
+their records (`ResolvedEvent.record(names)`); each analysis takes that frame and returns a
+DataFrame; `stats()` runs them all after the filters.
 Undated events cannot be placed in a month or a year and are left out of the series; events
 dated only to a year are left out of the monthly series but counted by year.
 """
@@ -14,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kwatch.query import EventQuery, fields_match
-from kwatch.records import RESOLVED_RECORD
+from kwatch.records import RESOLVED_RECORD, ResolvedEvent
 
 #: Columns of the frame: the resolved record's keys (`kwatch.records.ResolvedEvent`).
 COLUMNS = RESOLVED_RECORD
@@ -35,10 +36,12 @@ HOME_COUNTRY = "AF"
 ANALYSES = ("monthly", "propaganda_by_language", "propaganda_by_medium", "casualties", "abroad", "by_province")
 
 
-def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Resolved event records as a DataFrame with COLUMNS plus `year` and `month` (None when the
-    date is not that precise)."""
-    df = pd.DataFrame.from_records([{key: r.get(key) for key in COLUMNS} for r in records], columns=list(COLUMNS))
+def frame(events: Iterable[ResolvedEvent], *, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Resolved events as a DataFrame of their records (`record(names)`: sources name their
+    documents by `names`, `Kwatch.document_names()`), with COLUMNS plus `year` and `month` (None
+    when the date is not that precise)."""
+    records = (event.record(names or {}) for event in events)
+    df = pd.DataFrame.from_records([{key: r[key] for key in COLUMNS} for r in records], columns=list(COLUMNS))
     df = df.astype(object).where(df.notna(), None)
     dates = df["date"]
     df["year"] = [d[:4] if isinstance(d, str) else None for d in dates]

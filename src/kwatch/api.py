@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import httpx
 
@@ -17,10 +18,10 @@ from kwatch import auth, lexicon, records, review
 from kwatch import settings as settings_mod
 from kwatch.errors import EventNotFound
 from kwatch.export import check_export
-from kwatch.export import export as export_records
+from kwatch.export import export as export_events
 from kwatch.extraction import ExtractPlan, ExtractReport, document_name, run_extraction
 from kwatch.ingest import ReadOptions
-from kwatch.ingestion import IngestEvent, IngestReport, ingest
+from kwatch.ingest.batch import IngestEvent, IngestReport, ingest
 from kwatch.models import Document, ErrorRecord, SearchHit
 from kwatch.records import Event, ResolvedEvent
 from kwatch.store import Store, open_store
@@ -150,10 +151,12 @@ class Kwatch:
         return sorted([*self.store.errors(), *failures], key=lambda e: e.at)
 
     def events(self, **filters: Any) -> pandas.DataFrame:
-        """The resolved events (`event_records(**filters)`) as a pandas DataFrame, one row each."""
+        """The resolved events (`reviewed_events(**filters)`) as a pandas DataFrame of their
+        records (`event_records`), one row each."""
         from kwatch.analytics import frame
 
-        return frame(self.event_records(**filters))
+        events, names = self._reviewed(**filters)
+        return frame(events, names=names)
 
     def extracted_events(
         self,
@@ -168,9 +171,16 @@ class Kwatch:
         resolution and review), filtered by the rule of every view (`kwatch.query.keep`)."""
         from kwatch.query import keep
 
-        names: dict[str, str] = {}
-        found = keep(self.store.events(), type=type, since=since, until=until, country=country, limit=limit)
-        return [self._record(event, names) for event in found]
+        with self.store.snapshot():
+            found = keep(self.store.events(), type=type, since=since, until=until, country=country, limit=limit)
+            names = self.document_names() if found else {}
+        return [event.record(names) for event in found]
+
+    def document_names(self) -> dict[str, str]:
+        """{document id: display name} of every stored document (`document_name`: its locator,
+        file name or URL): the `names` that `Event.record(names)` / `ResolvedEvent.record(names)`
+        and the exporters name sources by."""
+        return {info["id"]: _info_name(info) for info in self.store.document_infos()}
 
     # resolution (kwatch.resolve) -------------------------------------------------------------
     def resolve(self) -> ResolveReport:
@@ -189,6 +199,30 @@ class Kwatch:
 
         return ResolutionStatus.of(self.store.resolution_state())
 
+    def reviewed_events(
+        self,
+        *,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        country: str | None = None,
+        limit: int | None = None,
+        include_rejected: bool = False,
+    ) -> list[ResolvedEvent]:
+        """The resolved events, typed: one per real event with every member's sources. Analysts'
+        edits are applied (`review.apply`: new records whose `review` says what was done), then
+        the filters (`kwatch.query.keep`, so they see the edited values); rejected events only
+        with include_rejected. Reads only: this is the last complete resolution
+        (`resolution_status()` says whether it is of the events as they are now), read in one
+        snapshot of the store. `event_records()` gives their FORMAT.md records."""
+        from kwatch.query import keep
+
+        with self.store.snapshot():
+            resolved = self._with_sources(self.store.resolved_events())
+            overrides = self.store.overrides()
+        reviewed = review.apply_all(resolved, overrides, include_rejected=include_rejected)
+        return keep(reviewed, type=type, since=since, until=until, country=country, limit=limit)
+
     def event_records(
         self,
         *,
@@ -199,28 +233,44 @@ class Kwatch:
         limit: int | None = None,
         include_rejected: bool = False,
     ) -> list[dict[str, Any]]:
-        """Resolved events as FORMAT.md records: one per real event with every source, plus
-        killed_low/high, injured_low/high, coordinates, precision and `detail` (per-source figures).
-        Analysts' edits are applied (`review` says which), then the filters (`kwatch.query.keep`,
-        so they see the edited values); rejected events only with include_rejected.
-        Reads only: this is the last complete resolution (`resolution_status()` says whether it is
-        of the events as they are now), read in one snapshot of the store."""
-        from kwatch.query import keep
+        """Resolved events as FORMAT.md records (`reviewed_events()`, each `record(names)`): one
+        per real event with every source, plus killed_low/high, injured_low/high, coordinates,
+        precision, `detail` (per-source figures) and `review` (the analysts' status and edits).
+        Filters and reads as `reviewed_events()`."""
+        events, names = self._reviewed(type=type, since=since, until=until, country=country, limit=limit, include_rejected=include_rejected)
+        return [event.record(names) for event in events]
 
+    def _reviewed(self, **filters: Any) -> tuple[list[ResolvedEvent], dict[str, str]]:
+        """`reviewed_events(**filters)` and the names of the documents, read in one snapshot."""
         with self.store.snapshot():
-            rows = self.store.resolved_events()
-            records = self._resolved_records(rows)
-            overrides = self.store.overrides()
-        reviewed = review.apply_all(records, overrides, include_rejected=include_rejected)
-        return keep(reviewed, type=type, since=since, until=until, country=country, limit=limit)
+            events = self.reviewed_events(**filters)
+            return events, (self.document_names() if events else {})
 
     def event(self, id: str) -> dict[str, Any] | None:
         """One resolved event by its id, a member event's id or a unique prefix of either: the
         record with the analysts' edits applied (`review` says which, as in every other view;
         rejected events too) plus `members` (each member event's document, figures, quote and why
         it was merged). Reads only, in one snapshot; a member event re-extracted away since is left out."""
+        found = self._find(id)
+        if found is None:
+            return None
+        record = found.event.record(found.names)
+        figures = {f["event_id"]: f for f in found.event.detail.get("figures", [])}
+        record["members"] = []
+        for member in found.members:
+            event = found.events.get(member["event_id"])
+            if event is not None:
+                doc = event.document_id
+                record["members"].append(
+                    {"event_id": event.id, "document_id": doc, "doc": found.names.get(doc, doc), "reason": member["reason"], "figures": figures.get(event.id)}
+                )
+        return record
+
+    def _find(self, ident: str) -> _Found | None:
+        """The resolved event `ident` names (as `event()` takes it), reviewed, with its members,
+        their events and the documents' names, all of one snapshot; None when there is none."""
         with self.store.snapshot():
-            found = self.store.resolved_ids_matching(id)
+            found = self.store.resolved_ids_matching(ident)
             if len(found) != 1:
                 return None
             resolved_id = found[0]
@@ -229,22 +279,17 @@ class Kwatch:
                 return None
             members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
             events = self.store.events_by_id([m["event_id"] for m in members])
-            names = self._document_names()
-            record = self._resolved_records(rows, members={resolved_id: members}, events=events, names=names)[0]
-            record = review.apply(record, self.store.overrides([resolved_id]).get(resolved_id))
-        figures = {f["event_id"]: f for f in record["detail"].get("figures", [])}
-        record["members"] = [
-            {
-                "event_id": m["event_id"],
-                "document_id": events[m["event_id"]]["document_id"],
-                "doc": names.get(events[m["event_id"]]["document_id"], events[m["event_id"]]["document_id"]),
-                "reason": m["reason"],
-                "figures": figures.get(m["event_id"]),
-            }
-            for m in members
-            if m["event_id"] in events
-        ]
-        return record
+            names = self.document_names()
+            (resolved,) = self._with_sources(rows, members={resolved_id: members}, events=events)
+            reviewed = review.apply(resolved, self.store.overrides([resolved_id]).get(resolved_id))
+        return _Found(reviewed, members, events, names)
+
+    def _found(self, ident: str) -> _Found:
+        """`_find(ident)`, or EventNotFound."""
+        found = self._find(ident)
+        if found is None:
+            raise _not_found(ident)
+        return found
 
     def merge(self, a: str, b: str, *, who: str = "cli", why: str | None = None) -> dict[str, Any]:
         """Merge two resolved events (ids, member ids or unique prefixes) by hand; the decision is
@@ -271,16 +316,16 @@ class Kwatch:
             resolved_id = self._resolved_id(event_id)
             members = self.store.resolved_members([resolved_id]).get(resolved_id, [])
             events = self.store.events_by_id([m["event_id"] for m in members])
-            names = self._document_names()
-        docs = sorted({e["document_id"] for e in events.values()})
+            names = self.document_names()
+        docs = sorted({e.document_id for e in events.values()})
         chosen = [d for d in docs if d == document_id or names.get(d) == document_id] or [
             d for d in docs if len(document_id) >= 6 and d.startswith(document_id)
         ]
         if len(chosen) != 1:
             shown = ", ".join(f"{names.get(d, d)} ({d[:12]})" for d in docs)
             raise ResolutionError(f"Document {document_id!r} is not one source of event {resolved_id}.", hint=f"its documents: {shown}")
-        moved = sorted(e for e, ev in events.items() if ev["document_id"] == chosen[0])
-        stays = sorted(e for e, ev in events.items() if ev["document_id"] != chosen[0])
+        moved = sorted(e for e, ev in events.items() if ev.document_id == chosen[0])
+        stays = sorted(e for e, ev in events.items() if ev.document_id != chosen[0])
         if not stays:
             raise ResolutionError(f"Event {resolved_id} has no source but {names.get(chosen[0], chosen[0])}; there is nothing to split.")
         self.store.add_decision(kind="split", event_ids=stays, document_id=chosen[0], who=who, at=self._now(), why=why)
@@ -306,12 +351,14 @@ class Kwatch:
         from kwatch.query import keep
         from kwatch.releases import propaganda_breakdowns
 
-        records = self.event_records()
+        with self.store.snapshot():
+            events, names = self._reviewed()
         # Releases are resolved events (resolution makes the sightings of one release one event,
         # with their themes), counted once each, under the filters of every other table.
-        releases = keep(records, type="propaganda", since=since, until=until, country=country, province=province, actor=actor)
-        tables = stats(frame(records), since=since, until=until, country=country, province=province, actor=actor)
-        for name, table in propaganda_breakdowns(releases).items():
+        releases = keep(events, type="propaganda", since=since, until=until, country=country, province=province, actor=actor)
+        tables = stats(frame(events, names=names), since=since, until=until, country=country, province=province, actor=actor)
+        # releases.py reads FORMAT.md records.
+        for name, table in propaganda_breakdowns([r.record(names) for r in releases]).items():
             tables.setdefault(name, table)
         return tables
 
@@ -326,67 +373,41 @@ class Kwatch:
             raise ResolutionError(f"No event {ident!r}.", hint="list events and their ids with `kwatch events`")
         raise ResolutionError(f"{ident!r} is the start of several event ids.", hint="give more characters of the id")
 
-    def _document_names(self) -> dict[str, str]:
-        return {info["id"]: _info_name(info) for info in self.store.document_infos()}
-
-    def _resolved_records(
+    def _with_sources(
         self,
-        rows: list[dict[str, Any]],
+        resolved: list[ResolvedEvent],
         *,
-        members: dict[str, list[dict[str, Any]]] | None = None,
-        events: dict[str, dict[str, Any]] | None = None,
-        names: dict[str, str] | None = None,
-    ) -> list[dict[str, Any]]:
-        # Resolved events, their members and the members' events in one snapshot; a member whose
-        # event was re-extracted away since the resolution (another process) is left out.
+        members: Mapping[str, list[dict[str, Any]]] | None = None,
+        events: Mapping[str, Event] | None = None,
+    ) -> list[ResolvedEvent]:
+        """The resolved events (as the store keeps them, without sources) with their members'
+        sources, members and their events read in one snapshot; a member whose event was
+        re-extracted away since the resolution (another process) is left out."""
         with self.store.snapshot():
             if members is None:
-                members = self.store.resolved_members([row["id"] for row in rows])
+                members = self.store.resolved_members([r.id for r in resolved])
             if events is None:
                 events = self.store.events_by_id([m["event_id"] for ms in members.values() for m in ms])
-            if names is None:
-                names = self._document_names() if rows else {}
-            return self._assemble(rows, members, events, names)
-
-    def _assemble(
-        self, rows: list[dict[str, Any]], members: dict[str, list[dict[str, Any]]], events: dict[str, dict[str, Any]], names: dict[str, str]
-    ) -> list[dict[str, Any]]:
-        records = []
-        for row in rows:
-            sources = [
-                source
-                for m in members.get(row["id"], [])
-                if m["event_id"] in events
-                for source in self._event(events[m["event_id"]], names).sources
-            ]
-            records.append(ResolvedEvent.of({**row, "sources": sources}).record(names))
-        return records
-
-    def _event(self, event: dict[str, Any], names: dict[str, str]) -> Event:
-        # `names` caches document display names; a missing one is looked up once.
-        typed = Event.of(event)
-        for source in typed.sources:
-            if source.document_id not in names:
-                doc = self.store.get_document(source.document_id)
-                names[source.document_id] = document_name(doc) if doc else source.document_id
-        return typed
-
-    def _record(self, event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-        return self._event(event, names).record(names)
+        return [
+            replace(r, sources=tuple(s for m in members.get(r.id, []) if m["event_id"] in events for s in events[m["event_id"]].sources))
+            for r in resolved
+        ]
 
     def export(self, fmt: str, fp: TextIO, *, options: dict[str, Any] | None = None, **filters: Any) -> int:
-        """Write the events matching `filters` to `fp` in format `fmt` (see kwatch.export.FORMATS),
-        with that format's `options` (csv: bom; stix: timestamp); returns how many were written."""
+        """Write the events matching `filters` (`reviewed_events(**filters)`) to `fp` in format
+        `fmt` (see kwatch.export.FORMATS), with that format's `options` (csv: bom; stix:
+        timestamp); returns how many were written."""
         options = options or {}
         check_export(fmt, options)
-        return export_records(fmt, self.event_records(**filters), fp, **options)
+        events, names = self._reviewed(**filters)
+        return export_events(fmt, events, fp, names=names, **options)
 
     def summary(self) -> dict[str, Any]:
         """Counts that describe the store at a glance, and `resolution` (`resolution_status()`,
         JSON-ready), all of one snapshot."""
         with self.store.snapshot():
             docs = self.store.documents()
-            events = self.event_records()
+            events = self.reviewed_events()
             errors = self.store.errors()
             status = self.resolution_status()
             unfinished = self.store.unfinished_run("extract")
@@ -402,8 +423,8 @@ class Kwatch:
             "extraction_failed": sum(1 for d in docs if d.extract_status == "failed"),
             "ingest_errors": len(errors),
             "events": len(events),
-            "merged_events": sum(1 for e in events if len(e["detail"].get("documents") or []) > 1),
-            "events_by_type": dict(Counter(e["type"] for e in events).most_common()),
+            "merged_events": sum(1 for e in events if len(e.detail.get("documents") or []) > 1),
+            "events_by_type": dict(Counter(e.type for e in events).most_common()),
             "resolution": status.as_dict(),
             # An extraction run that started and never finished: interrupted (the next
             # `kwatch extract` finishes its job) or still going on in another process.
@@ -426,7 +447,7 @@ class Kwatch:
         EventNotFound when no event has this id. Reads only, in one snapshot."""
         resolved = self.event(event_id)
         if resolved is None:
-            raise EventNotFound(f"No event {event_id!r}.", hint="list events with `kwatch events --json`")
+            raise _not_found(event_id)
         return resolved
 
     def event_view(self, event_id: str) -> dict[str, Any]:
@@ -436,13 +457,13 @@ class Kwatch:
         return {"event": record, "explanation": record.get("members") or [], "audit": self.audit(event_id=record["id"])}
 
     def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:
-        return self._record_review(review.confirm(self.reviewed_event(event_id), why=why), who=who)
+        return self._record_review(review.confirm(self._found(event_id).event, why=why), who=who)
 
     def edit(self, event_id: str, field: str, value: Any, *, who: str, why: str | None = None) -> dict[str, Any]:
-        return self._record_review(review.edit(self.reviewed_event(event_id), field, value, why=why), who=who)
+        return self._record_review(review.edit(self._found(event_id).event, field, value, why=why), who=who)
 
     def reject(self, event_id: str, *, who: str, why: str | None) -> dict[str, Any]:
-        return self._record_review(review.reject(self.reviewed_event(event_id), why=why), who=who)
+        return self._record_review(review.reject(self._found(event_id).event, why=why), who=who)
 
     def audit(self, *, event_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Audit entries (who, at, action, event_id, field, old, new, why), newest first."""
@@ -467,7 +488,7 @@ class Kwatch:
 
     def review_merge(self, a: str, b: str, *, who: str, why: str | None = None) -> dict[str, Any]:
         """`merge` by an analyst, recorded in the audit log of both events and of the result."""
-        ids = [self.reviewed_event(a)["id"], self.reviewed_event(b)["id"]]
+        ids = [self._found(a).event.id, self._found(b).event.id]
         merged = self.merge(ids[0], ids[1], who=who, why=why)
         change = review.structural("merge", [*ids, merged["id"]], detail={"merged": ids, "into": merged["id"]}, why=why)
         self.store.record_review(change.entries, at=self._now(), who=who)
@@ -475,7 +496,7 @@ class Kwatch:
 
     def review_split(self, event_id: str, document_id: str, *, who: str, why: str | None = None) -> list[dict[str, Any]]:
         """`split` by an analyst, recorded in the audit log of the event and of the ones that result."""
-        original = self.reviewed_event(event_id)["id"]
+        original = self._found(event_id).event.id
         result = self.split(original, document_id, who=who, why=why)
         ids = [original, *(e["id"] for e in result)]
         change = review.structural("split", ids, detail={"document_id": document_id, "into": [e["id"] for e in result]}, why=why)
@@ -514,6 +535,20 @@ class Kwatch:
     def lexicon_files(self) -> list[dict[str, Any]]:
         """Every lexicon file in use: its path under lexicons/ and the user files merged over it."""
         return lexicon.files_in_use(self.lexicon_path())
+
+
+class _Found(NamedTuple):
+    """One resolved event as `Kwatch._find` reads it: reviewed, with its members ({event_id,
+    reason}), their events by id and the documents' names."""
+
+    event: ResolvedEvent
+    members: list[dict[str, Any]]
+    events: dict[str, Event]
+    names: dict[str, str]
+
+
+def _not_found(ident: str) -> EventNotFound:
+    return EventNotFound(f"No event {ident!r}.", hint="list events with `kwatch events --json`")
 
 
 def _info_name(info: Mapping[str, Any]) -> str:

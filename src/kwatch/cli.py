@@ -88,7 +88,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], sample: bool, no_extract
     the rest of the batch goes on. Then extract, as `kwatch extract` does. Exit status 1 when any
     input or any document's extraction failed."""
     from kwatch.api import sample_corpus_path
-    from kwatch.ingestion import IngestEvent, count_files, is_url
+    from kwatch.ingest.batch import IngestEvent, count_files, is_url
 
     paths = list(inputs) + ([str(sample_corpus_path())] if sample else [])
     if not paths:

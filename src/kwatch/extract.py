@@ -129,6 +129,7 @@ def to_event(event: ExtractedEvent, doc_id: str) -> Event:
     """The stored event (`kwatch.records.Event`) of one extracted event of document `doc_id`."""
     return Event(
         id=event_key(event, doc_id),
+        document_id=doc_id,
         type=event.type,
         date=event.date,
         date_basis=event.date_basis,

@@ -1,7 +1,9 @@
-"""Filtering and paging event records the way the web API and dashboard ask for them.
+"""Filtering and paging events the way every view asks for them.
 
-Pure functions over FORMAT records (after analysts' overrides), so a filter sees the edited
-values: an event moved to another province by an analyst is found under the new one.
+Pure functions over events after analysts' overrides, so a filter sees the edited values: an
+event moved to another province by an analyst is found under the new one. `keep` filters typed
+events (`kwatch.records`); `select` pages FORMAT records (what the web API serves). Both, and the
+analytics frame's rows, pass through one rule, `fields_match`.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from kwatch.errors import QueryError
+from kwatch.records import Event, ResolvedEvent
+
+#: A typed event `keep` filters: extracted or resolved.
+Typed = TypeVar("Typed", Event, ResolvedEvent)
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MAX_LIMIT = 500
@@ -82,29 +88,31 @@ def matches(record: Mapping[str, Any], q: EventQuery) -> bool:
     return fields_match(record, q)
 
 
-def fields_match(record: Mapping[str, Any], q: EventQuery) -> bool:
-    """The record passes the field filters of `q` (type, country, province, actor, dates, text)."""
-    if q.type and record.get("type") != q.type:
+def fields_match(record: Event | ResolvedEvent | Mapping[str, Any], q: EventQuery) -> bool:
+    """The event passes the field filters of `q` (type, country, province, actor, dates, text):
+    a typed event, or its FORMAT record (a page's item, a row of the analytics frame)."""
+    get = record.get if isinstance(record, Mapping) else lambda name: getattr(record, name, None)
+    if q.type and get("type") != q.type:
         return False
-    if q.country and (record.get("country") or "").upper() != q.country.upper():
+    if q.country and (get("country") or "").upper() != q.country.upper():
         return False
-    if q.province and _folded(record.get("admin1")) != _folded(q.province):
+    if q.province and _folded(get("admin1")) != _folded(q.province):
         return False
-    if q.actor and _folded(record.get("actor")) != _folded(q.actor):
+    if q.actor and _folded(get("actor")) != _folded(q.actor):
         return False
-    if not date_within(record.get("date"), q.since, q.until):
+    if not date_within(get("date"), q.since, q.until):
         return False
     if q.text:
         needle = _folded(q.text.strip())
-        haystack = [_folded(record.get(name)) for name in _TEXT_FIELDS]
-        haystack += [_folded(s.get("quote")) for s in record.get("sources") or ()]
+        haystack = [_folded(get(name)) for name in _TEXT_FIELDS]
+        haystack += [_folded(s.get("quote") if isinstance(s, Mapping) else s.quote) for s in get("sources") or ()]
         if not any(needle in h for h in haystack):
             return False
     return True
 
 
-def keep(records: Iterable[Mapping[str, Any]], *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
-    """The records (after review) passing the field filters (`EventQuery` names: type, since,
+def keep(events: Iterable[Typed], *, limit: int | None = None, **filters: Any) -> list[Typed]:
+    """The events (after review) passing the field filters (`EventQuery` names: type, since,
     until, country, province, actor, text), in the order given, at most `limit`: the one
     filtering step of the CLI, the API, exports and the Python API."""
     q = EventQuery(**filters)
@@ -112,7 +120,7 @@ def keep(records: Iterable[Mapping[str, Any]], *, limit: int | None = None, **fi
         value = getattr(q, name)
         if value is not None and not _PARTIAL_DATE.match(value):
             raise QueryError(f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD.")
-    found = [dict(r) for r in records if fields_match(r, q)]
+    found = [e for e in events if fields_match(e, q)]
     return found if limit is None else found[:limit]
 
 

@@ -1,15 +1,24 @@
 """The record types of kwatch after extraction, with their field lists written once.
 
     ExtractedEvent (pipeline/model.py, what the stages build)
-        └─ extract.to_event ─▶ Event ──▶ store `events` + `event_sources` rows
-                                  └─ resolve ─▶ ResolvedEvent ──▶ store `resolved_events`
+        └─ extract.to_event ─▶ Event ──▶ store `events` + `event_sources` rows ──▶ Store.events()
+                                  └─ resolve ─▶ ResolvedEvent ──▶ store `resolved_events` ──▶ Store.resolved_events()
+                                                   └─ review.apply ─▶ ResolvedEvent with `review` (Kwatch.reviewed_events())
     Event.record() / ResolvedEvent.record(): the FORMAT.md record (../shared/eval/FORMAT.md) that
     exports, the API and the dashboard serve, `sources` naming each document by its display name.
 
+The store reads back the types it was given; query, review, analytics and the exporters take them
+and call `record(names)` where they need the FORMAT.md dict.
+
 Everything that lists these fields derives the list from here: the store's columns
-(`store/schema.py`, with a type map), the keys of `Store.events()`, `api.RECORD_FIELDS` /
-`api.RESOLVED_FIELDS`, the analytics frame (`analytics.COLUMNS`). `tests/test_records.py` checks
-that the derived tables are the ones migrations 0001/0002 created.
+(`store/schema.py`, with a type map, from `stored_fields()`), the keys of `Event.as_dict()`,
+`api.RECORD_FIELDS` / `api.RESOLVED_FIELDS`, the analytics frame (`analytics.COLUMNS`).
+`tests/test_records.py` checks that the derived tables are the ones migrations 0001/0002 created.
+
+A field is, unless its metadata says otherwise, both stored and part of the record:
+`STORE_ONLY` (stored in a column, not in the record: which document wrote an event),
+`IN_DETAIL_ONLY` (stored in the JSON `detail`, not in the record: `date_basis`) and `LAID_OVER`
+(never stored, laid over the stored record on read: the analysts' `review`).
 """
 
 from __future__ import annotations
@@ -40,9 +49,13 @@ class Source:
         """The stored form (`event_sources` row without event id and position)."""
         return {"document_id": self.document_id, "quote": self.quote, "start": self.start, "end": self.end, "fields": list(self.fields)}
 
+    def doc(self, names: Mapping[str, str]) -> str:
+        """The document's display name in `names` (`Kwatch.document_names()`), else its id."""
+        return names.get(self.document_id, self.document_id)
+
     def record(self, names: Mapping[str, str]) -> dict[str, Any]:
-        """The FORMAT.md source: `doc` is the document's display name (its id when `names` lacks it)."""
-        return {"doc": names.get(self.document_id, self.document_id), **self.as_dict()}
+        """The FORMAT.md source: `doc` is the document's display name (`doc(names)`)."""
+        return {"doc": self.doc(names), **self.as_dict()}
 
     @staticmethod
     def of(mapping: Mapping[str, Any]) -> Source:
@@ -79,24 +92,48 @@ class _Format:
     outlet: str | None = None
 
 
-#: Field metadata of a field that is stored but is not part of the record kwatch serves.
+#: Field metadata: stored in a column of its own, but not part of the record kwatch serves.
 STORE_ONLY = {"record": False}
+#: Field metadata: stored inside the JSON `detail` (no column of its own), not in the record.
+IN_DETAIL_ONLY = {"record": False, "column": False}
+#: Field metadata: never stored; laid over the stored record when it is read. Not one of the
+#: record's fields either: `record()` adds it last, when it is set.
+LAID_OVER = {"record": False, "stored": False}
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What analysts made of a resolved event (`kwatch.review`): `status` confirmed, rejected or
+    None (not reviewed), and the fields they edited, sorted by name."""
+
+    status: str | None = None
+    edited: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record's `review`: {status, edited}."""
+        return {"status": self.status, "edited": list(self.edited)}
+
+    @staticmethod
+    def of(mapping: Mapping[str, Any]) -> Review:
+        return Review(status=mapping.get("status"), edited=tuple(mapping.get("edited") or ()))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event(_Format):
     """One event as extraction found it in one document: FORMAT.md fields, sources, location
-    precision and coordinates, `detail` (casualties by category, length, provenance …)."""
+    precision and coordinates, `detail` (casualties by category, length, provenance …), and
+    `document_id`, the document whose extraction wrote it (its sources may cite others too)."""
 
     sources: tuple[Source, ...] = ()
     geo_precision: str | None = None
     lat: float | None = None
     lon: float | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
-    date_basis: DateBasis | None = field(default=None, metadata=STORE_ONLY)
+    date_basis: DateBasis | None = field(default=None, metadata=IN_DETAIL_ONLY)
+    document_id: str = field(metadata=STORE_ONLY)
 
     def as_dict(self) -> dict[str, Any]:
-        """The stored form (`Store.set_extraction` writes it, `Store.events()` reads it back)."""
+        """The stored form as a dict of `EVENT_KEYS` (what `Store.set_extraction` also takes)."""
         return {name: _plain(getattr(self, name)) for name in EVENT_KEYS}
 
     def record(self, names: Mapping[str, str]) -> dict[str, Any]:
@@ -105,7 +142,7 @@ class Event(_Format):
 
     @staticmethod
     def of(mapping: Mapping[str, Any]) -> Event:
-        """An event from its stored dict (`Store.events()`, `Store.events_by_id()`)."""
+        """An event from its stored dict (`as_dict()`, a row of the store's)."""
         return Event(**_typed(mapping, EVENT_KEYS))
 
 
@@ -123,29 +160,47 @@ class ResolvedEvent(_Format):
     lon: float | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
+    review: Review | None = field(default=None, metadata=LAID_OVER)
 
     def record(self, names: Mapping[str, str]) -> dict[str, Any]:
-        return _record(self, RESOLVED_RECORD, names)
+        """The FORMAT.md record with extra keys (ranges, location, detail, sources), and `review`
+        last when analysts' overrides were applied (`review.apply`)."""
+        record = _record(self, RESOLVED_RECORD, names)
+        if self.review is not None:
+            record["review"] = self.review.as_dict()
+        return record
 
     @staticmethod
     def of(mapping: Mapping[str, Any]) -> ResolvedEvent:
-        return ResolvedEvent(**_typed(mapping, RESOLVED_RECORD))
+        """A resolved event from its record or a row of `resolved_events` (no sources: those
+        are its members' sources)."""
+        return ResolvedEvent(**_typed(mapping, _names(ResolvedEvent)))
 
 
-def _names(cls: type, *, record_only: bool = False) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if not record_only or f.metadata.get("record", True))
+def _names(cls: type, *, record_only: bool = False, stored_only: bool = False) -> tuple[str, ...]:
+    return tuple(
+        f.name
+        for f in fields(cls)
+        if (not record_only or f.metadata.get("record", True)) and (not stored_only or f.metadata.get("stored", True))
+    )
+
+
+def stored_fields(record_type: type) -> tuple[str, ...]:
+    """The fields of `record_type` the store keeps (a column, `detail`, or `event_sources`), in order."""
+    return _names(record_type, stored_only=True)
 
 
 #: The FORMAT.md fields, in the order exports write them.
 FORMAT_FIELDS = _names(_Format)
-#: Keys of an event as the store keeps it (`Store.events()`), in this order.
-EVENT_KEYS = _names(Event)
+#: Keys of an event as the store keeps it (`Event.as_dict()`), in this order.
+EVENT_KEYS = stored_fields(Event)
 #: Keys of an extracted event's record (`Event.record()`), in this order.
 EVENT_RECORD = _names(Event, record_only=True)
-#: Keys of a resolved event's record (`ResolvedEvent.record()`), in this order; `sources` last.
-RESOLVED_RECORD = _names(ResolvedEvent)
+#: Keys of a resolved event's record (`ResolvedEvent.record()`), in this order; `sources` last
+#: (then `review`, when set).
+RESOLVED_RECORD = _names(ResolvedEvent, record_only=True)
 #: Fields kept in the store's JSON `detail` of an event rather than in a column of their own.
-IN_DETAIL = tuple(f.name for f in fields(Event) if not f.metadata.get("record", True))
+IN_DETAIL = tuple(f.name for f in fields(Event) if not f.metadata.get("column", True))
 
 
 def _record(event: Event | ResolvedEvent, keys: tuple[str, ...], names: Mapping[str, str]) -> dict[str, Any]:
@@ -169,6 +224,8 @@ def _typed(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
         values["languages"] = tuple(values["languages"])
     if values.get("detail") is None:
         values.pop("detail", None)
+    if isinstance(values.get("review"), Mapping):
+        values["review"] = Review.of(values["review"])
     return values
 
 

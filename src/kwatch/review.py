@@ -3,18 +3,21 @@ resolved) events, each change written to the audit log (who, when, which field, 
 
 Overrides live in their own table keyed by the event's stable id, never in the events the
 extractor writes, so `kwatch extract --all` replaces the events and the overrides still apply.
-The functions here are pure: they validate a change against the current record and return what
-to write; `Kwatch` writes it with `Store.record_review` in one transaction.
+The functions here are pure, over typed resolved events (`kwatch.records.ResolvedEvent`): they
+validate a change against the current event and return what to write (`Kwatch` writes it with
+`Store.record_review` in one transaction), or lay the overrides over an event, giving a new one
+(`dataclasses.replace`) whose `review` says what analysts did.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kwatch.errors import ReviewError
+from kwatch.records import ResolvedEvent, Review
 
 #: The controlled values of FORMAT.md (../shared/eval/FORMAT.md), the record shape exports write.
 VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -98,26 +101,27 @@ def _why(why: str | None, *, required: bool) -> str | None:
     return why
 
 
-def edit(record: Mapping[str, Any], name: str, value: Any, *, why: str | None = None) -> Change:
-    """Set one field of the (reviewed) event `record` to `value`."""
+def edit(event: ResolvedEvent, name: str, value: Any, *, why: str | None = None) -> Change:
+    """Set one field of the (reviewed) `event` to `value`."""
     new = validate(name, value)
-    entry = {"action": "edit", "event_id": record["id"], "field": name, "old": record.get(name), "new": new, "why": _why(why, required=False)}
-    return Change(record["id"], [entry], {name: new})
+    old = getattr(event, name)
+    entry = {"action": "edit", "event_id": event.id, "field": name, "old": list(old) if isinstance(old, tuple) else old, "new": new, "why": _why(why, required=False)}
+    return Change(event.id, [entry], {name: new})
 
 
-def confirm(record: Mapping[str, Any], *, why: str | None = None) -> Change:
-    return _status(record, "confirmed", "confirm", _why(why, required=False))
+def confirm(event: ResolvedEvent, *, why: str | None = None) -> Change:
+    return _status(event, "confirmed", "confirm", _why(why, required=False))
 
 
-def reject(record: Mapping[str, Any], *, why: str | None) -> Change:
+def reject(event: ResolvedEvent, *, why: str | None) -> Change:
     """Mark the event as wrong (not an event, or not this group's); a reason is required."""
-    return _status(record, "rejected", "reject", _why(why, required=True))
+    return _status(event, "rejected", "reject", _why(why, required=True))
 
 
-def _status(record: Mapping[str, Any], status: str, action: str, why: str | None) -> Change:
-    old = (record.get("review") or {}).get(STATUS_FIELD)
-    entry = {"action": action, "event_id": record["id"], "field": STATUS_FIELD, "old": old, "new": status, "why": why}
-    return Change(record["id"], [entry], {STATUS_FIELD: status})
+def _status(event: ResolvedEvent, status: str, action: str, why: str | None) -> Change:
+    old = event.review.status if event.review else None
+    entry = {"action": action, "event_id": event.id, "field": STATUS_FIELD, "old": old, "new": status, "why": why}
+    return Change(event.id, [entry], {STATUS_FIELD: status})
 
 
 def structural(action: str, event_ids: Iterable[str], *, detail: Mapping[str, Any], why: str | None) -> Change:
@@ -130,25 +134,26 @@ def structural(action: str, event_ids: Iterable[str], *, detail: Mapping[str, An
     return Change(ids[0], entries)
 
 
-def apply(record: Mapping[str, Any], fields: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The record with an analyst's overrides laid over it and a `review` summary
-    ({status: confirmed | rejected | None, edited: [fields]})."""
-    out = dict(record)
+def apply(event: ResolvedEvent, fields: Mapping[str, Any] | None) -> ResolvedEvent:
+    """A new event: `event` with an analyst's overrides ({field: value}, as `Store.overrides()`
+    gives them) laid over it, and its `review` (status confirmed | rejected | None, the fields
+    edited)."""
     fields = fields or {}
     edited = sorted(k for k in fields if k in EDITABLE_FIELDS)
-    for name in edited:
-        out[name] = fields[name]
-    out["review"] = {STATUS_FIELD: fields.get(STATUS_FIELD), "edited": edited}
-    return out
+    values = {name: _typed(name, fields[name]) for name in edited}
+    return replace(event, **values, review=Review(status=fields.get(STATUS_FIELD), edited=tuple(edited)))
 
 
-def apply_all(
-    records: Iterable[Mapping[str, Any]], overrides: Mapping[str, Mapping[str, Any]], *, include_rejected: bool = False
-) -> list[dict[str, Any]]:
-    """Overrides applied to every record; rejected events dropped unless `include_rejected`."""
+def _typed(name: str, value: Any) -> Any:
+    """An override's value (JSON: a list for languages) as the record type holds it."""
+    return tuple(value) if name == "languages" and value is not None else value
+
+
+def apply_all(events: Iterable[ResolvedEvent], overrides: Mapping[str, Mapping[str, Any]], *, include_rejected: bool = False) -> list[ResolvedEvent]:
+    """Overrides applied to every event; rejected events dropped unless `include_rejected`."""
     out = []
-    for record in records:
-        reviewed = apply(record, overrides.get(record["id"]))
-        if include_rejected or reviewed["review"][STATUS_FIELD] != "rejected":
+    for event in events:
+        reviewed = apply(event, overrides.get(event.id))
+        if include_rejected or reviewed.review is None or reviewed.review.status != "rejected":
             out.append(reviewed)
     return out

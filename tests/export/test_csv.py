@@ -11,11 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kwatch.export.csv import CONFLICT_COLUMNS, NOTE_QUOTE_CHARS, NOTES_CHARS, clip, neutralise, notes, write_csv
+from kwatch.records import ResolvedEvent
+
+
+def typed(records):
+    """FORMAT.md records as the typed events exporters take, and the document names their sources give."""
+    return [ResolvedEvent.of(r) for r in records], {s["document_id"]: s["doc"] for r in records for s in r.get("sources") or ()}
 
 
 def export_csv(records, **options) -> str:
+    events, names = typed(records)
     buffer = io.StringIO(newline="")
-    write_csv(records, buffer, **options)
+    write_csv(events, buffer, names=names, **options)
     return buffer.getvalue()
 
 
@@ -78,8 +85,9 @@ def test_codes_follow_the_documented_scheme(sample_records):
 def test_bom_file_opens_in_pandas_with_persian_and_cyrillic_intact(tmp_path):
     path = tmp_path / "events.csv"
     rec = record(place="مسجد امام زمان", sources=[{"doc": "ru.html", "document_id": "d9", "quote": "Теракт в «Крокус Сити Холле»", "start": 0, "end": 28, "fields": []}])
+    events, names = typed([rec])
     with open(path, "w", encoding="utf-8", newline="") as fp:
-        write_csv([rec], fp, bom=True)
+        write_csv(events, fp, names=names, bom=True)
     assert path.read_bytes().startswith(b"\xef\xbb\xbfevent_id,")
     frame = pd.read_csv(path)
     assert frame.columns[0] == "event_id"
@@ -124,7 +132,8 @@ def test_unknown_figures_are_blank_not_zero():
 def test_notes_clip_long_quotes_and_cap_the_cell():
     quote = "word " * 200
     rec = record(sources=[{"doc": f"d{i}.html", "document_id": f"d{i}", "quote": quote, "start": 0, "end": 1, "fields": []} for i in range(20)])
-    cell = notes(rec)
+    [event], names = typed([rec])
+    cell = notes(event, names)
     assert len(cell) <= NOTES_CHARS + len(" | (+20 more quotes)")
     assert cell.endswith("more quotes)")
     first = cell.split(" | ")[0]

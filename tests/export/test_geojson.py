@@ -11,11 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kwatch.export.geojson import write_geojson
+from kwatch.records import ResolvedEvent
+
+
+def typed(records):
+    """FORMAT.md records as the typed events exporters take, and the document names their sources give."""
+    return [ResolvedEvent.of(r) for r in records], {s["document_id"]: s["doc"] for r in records for s in r.get("sources") or ()}
 
 
 def export_geojson(records) -> dict:
+    events, names = typed(records)
     buffer = io.StringIO()
-    count = write_geojson(records, buffer)
+    count = write_geojson(events, buffer, names=names)
     collection = json.loads(buffer.getvalue())
     assert count == len(collection["features"])
     return collection

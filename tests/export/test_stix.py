@@ -12,11 +12,18 @@ from stix2validator import ValidationOptions, validate_string
 
 from kwatch import lexicon
 from kwatch.export.stix import CASUALTY_FIELDS, EXTENSION_ID, GROUP_ID, PRECISION_METRES, bundle, period, write_stix
+from kwatch.records import ResolvedEvent
+
+
+def typed(records):
+    """FORMAT.md records as the typed events exporters take, and the document names their sources give."""
+    return [ResolvedEvent.of(r) for r in records], {s["document_id"]: s["doc"] for r in records for s in r.get("sources") or ()}
 
 
 def export_stix(records, **options) -> str:
+    events, names = typed(records)
     buffer = io.StringIO()
-    write_stix(records, buffer, **options)
+    write_stix(events, buffer, names=names, **options)
     return buffer.getvalue()
 
 
@@ -202,7 +209,8 @@ def test_undated_sighting_has_no_period():
 
 
 def test_written_bundle_equals_the_stix2_bundle_object(sample_bundle, sample_records):
-    built, count = bundle(sample_records)
+    events, names = typed(sample_records)
+    built, count = bundle(events, names=names)
     written = json.loads(sample_bundle)
     assert count == len(sample_records)
     assert built.id == written["id"]

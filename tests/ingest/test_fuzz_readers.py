@@ -2,7 +2,7 @@
 exception escapes, and every record they make is well formed.
 
 Runs through `read_bytes` for every sniffed kind, through files on disk (`read_paths`), and a
-smaller sample through `ingestion.ingest` into a real SQLite store. The example counts keep the
+smaller sample through `kwatch.ingest.batch.ingest` into a real SQLite store. The example counts keep the
 whole file well under a minute on a slow shared machine (the "kwatch" profile of
 tests/conftest.py: no per-example deadline).
 """
@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwatch.ingest import ReadOptions, count_inputs, decoded_and_sniffed, read_bytes, read_paths
+from kwatch.ingest.batch import ingest
 from kwatch.ingest.sniff import Sniffed
 from kwatch.ingest.telegram import json_depth
-from kwatch.ingestion import ingest
 from kwatch.models import RawDocument, ReadProblem
 from kwatch.store import open_store
 

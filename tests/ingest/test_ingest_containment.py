@@ -19,11 +19,11 @@ import kwatch.ingest.telegram
 from kwatch import langid
 from kwatch.errors import Bug
 from kwatch.ingest import ReadOptions, count_inputs, read_bytes, read_paths, read_url
+from kwatch.ingest.batch import count_files, ingest
 from kwatch.ingest.dates import to_day
 from kwatch.ingest.sniff import Sniffed, sniff, unicode_encoding
 from kwatch.ingest.telegram import MAX_JSON_DEPTH, json_depth
 from kwatch.ingest.values import as_string
-from kwatch.ingestion import count_files, ingest
 from kwatch.models import RawDocument, ReadProblem
 from kwatch.store import open_store
 

@@ -15,7 +15,7 @@ import pytest
 
 from kwatch.api import Kwatch
 from kwatch.ingest import ReadOptions, read_url
-from kwatch.ingestion import ingest
+from kwatch.ingest.batch import ingest
 from kwatch.models import RawDocument, ReadProblem
 from kwatch.settings import resolve
 from kwatch.store import open_store

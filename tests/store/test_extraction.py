@@ -1,4 +1,5 @@
-"""Extracted events: set_extraction replaces atomically; events() filters; ingest errors."""
+"""Extracted events: set_extraction replaces atomically; events() reads typed Events back; the
+one filter (`query.keep`) over them; ingest errors."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from kwatch.errors import Bug, StoreError
 from kwatch.models import IngestErrorRecord, RawDocument
+from kwatch.records import Event, Source
 from kwatch.store import Store
 
 T0 = datetime(2024, 3, 22, 18, 0, tzinfo=UTC)
@@ -28,16 +30,24 @@ def doc_id(store: Store) -> str:
 def test_event_round_trips_with_its_sources(store: Store, doc_id: str, make_event: MakeEvent) -> None:
     event = make_event("e1", doc_id, languages=["ru", "en"], lat=55.82571234567, detail={"length": 3, "ratio": 0.1})
     store.set_extraction(doc_id, status="ok", note=None, events=[event])
-    assert store.get_event("e1") == event
-    assert store.events() == [event]
+    typed = Event.of({**event, "document_id": doc_id})
+    assert store.get_event("e1") == typed
+    assert store.events() == [typed]
+    assert typed.as_dict() == {**event, "document_id": doc_id}
+
+
+def test_an_event_of_another_document_is_a_bug(store: Store, doc_id: str, make_event: MakeEvent) -> None:
+    other = _add(store, "Another report.")
+    with pytest.raises(Bug, match="of document"):
+        store.set_extraction(doc_id, status="ok", note=None, events=[Event.of({**make_event("e1", other), "document_id": other})])
 
 
 def test_event_with_only_id_and_type_reads_back_with_every_key(store: Store, doc_id: str) -> None:
     store.set_extraction(doc_id, status="ok", note=None, events=[{"id": "e1", "type": "propaganda"}])
     stored = store.get_event("e1")
     assert stored is not None
-    assert (stored["type"], stored["languages"], stored["detail"], stored["sources"], stored["killed"]) == (
-        "propaganda", [], {}, [], None,
+    assert (stored.type, stored.languages, stored.detail, stored.sources, stored.killed, stored.document_id) == (
+        "propaganda", (), {}, (), None, doc_id,
     )  # fmt: skip
 
 
@@ -50,14 +60,14 @@ def test_set_extraction_marks_the_document(store: Store, doc_id: str, clock: Any
 def test_set_extraction_replaces_previous_events(store: Store, doc_id: str, make_event: MakeEvent) -> None:
     store.set_extraction(doc_id, status="ok", note=None, events=[make_event("e1", doc_id), make_event("e2", doc_id)])
     store.set_extraction(doc_id, status="ok", note="second run", events=[make_event("e3", doc_id, killed=150)])
-    assert [(e["id"], e["killed"]) for e in store.events()] == [("e3", 150)]
+    assert [(e.id, e.killed) for e in store.events()] == [("e3", 150)]
     assert store.get_event("e1") is None
 
 
 def test_set_extraction_with_same_ids_rewrites_them(store: Store, doc_id: str, make_event: MakeEvent) -> None:
     store.set_extraction(doc_id, status="ok", note=None, events=[make_event("e1", doc_id)])
     store.set_extraction(doc_id, status="ok", note=None, events=[make_event("e1", doc_id, killed=139)])
-    assert [(e["id"], e["killed"], len(e["sources"])) for e in store.events()] == [("e1", 139, 1)]
+    assert [(e.id, e.killed, len(e.sources)) for e in store.events()] == [("e1", 139, 1)]
 
 
 def test_set_extraction_leaves_other_documents_events(store: Store, doc_id: str, make_event: MakeEvent) -> None:
@@ -65,7 +75,7 @@ def test_set_extraction_leaves_other_documents_events(store: Store, doc_id: str,
     store.set_extraction(other, status="ok", note=None, events=[make_event("other-1", other)])
     store.set_extraction(doc_id, status="ok", note=None, events=[make_event("e1", doc_id)])
     store.set_extraction(doc_id, status="ok", note=None, events=[])
-    assert [e["id"] for e in store.events()] == ["other-1"]
+    assert [e.id for e in store.events()] == ["other-1"]
 
 
 def test_failed_set_extraction_keeps_previous_events_and_status(store: Store, doc_id: str, make_event: MakeEvent) -> None:
@@ -75,7 +85,7 @@ def test_failed_set_extraction_keeps_previous_events_and_status(store: Store, do
     broken = [make_event("e2", doc_id), make_event("e3", doc_id, sources=[{"document_id": "f" * 32, "quote": "x"}])]
     with pytest.raises(StoreError):
         store.set_extraction(doc_id, status="skipped", note="second", events=broken)
-    assert [e["id"] for e in store.events()] == ["e1"]
+    assert [e.id for e in store.events()] == ["e1"]
     doc = store.get_document(doc_id)
     assert doc is not None and (doc.extract_status, doc.extract_note) == ("ok", "first")
 
@@ -95,7 +105,7 @@ def test_event_may_cite_several_documents(store: Store, doc_id: str, make_event:
     ]
     store.set_extraction(doc_id, status="ok", note=None, events=[make_event("e1", doc_id, sources=sources)])
     stored = store.get_event("e1")
-    assert stored is not None and stored["sources"] == sources
+    assert stored is not None and stored.sources == tuple(Source.of(s) for s in sources)
 
 
 def test_set_extraction_on_unknown_document_is_a_store_error(store: Store) -> None:
@@ -159,7 +169,7 @@ def test_events_filters(store: Store, dated_events: None, filters: dict[str, Any
     """The store gives events in date order; the one filtering step of every view keeps that order."""
     from kwatch.query import keep
 
-    assert [e["id"] for e in keep(store.events(), **filters)] == expected
+    assert [e.id for e in keep(store.events(), **filters)] == expected
 
 
 def test_get_unknown_event_is_none(store: Store) -> None:

@@ -30,7 +30,7 @@ def test_a_failure_keeps_the_events_stored_before_and_reads_back_its_stage(store
     store.set_extraction(doc, status="ok", note=None, events=[make_event("e1", doc)])
     kept = store.mark_extraction_failed(doc, stage="casualties.v1", reason="Bug: quantity '3 - five'\n  does not parse")
     assert kept == 1
-    assert [e["id"] for e in store.events()] == ["e1"]
+    assert [e.id for e in store.events()] == ["e1"]
     stored = store.get_document(doc)
     assert stored is not None and stored.extract_status == "failed"
     assert stored.extract_note == "stage casualties.v1: Bug: quantity '3 - five' does not parse (kept the 1 event of the previous extraction)"

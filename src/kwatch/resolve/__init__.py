@@ -187,7 +187,7 @@ def resolve_store(store: Store, *, name: Callable[[Mapping[str, Any]], str] = la
     run = store.start_run("resolve", scope="all", pipeline_version=RESOLVE_VERSION)
     with store.snapshot():
         owner = store.event_document_ids()
-        stored = store.events()
+        stored = [e.as_dict() for e in store.events()]  # resolution takes typed events after issue 12
         infos = store.document_infos()
         decisions = store.decisions()
     missing = [e["id"] for e in stored if e["id"] not in owner]

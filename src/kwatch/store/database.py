@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kwatch.errors import Bug, StoreError
 from kwatch.models import Document, IngestErrorRecord, RawDocument, SearchHit, date_precision
-from kwatch.records import EVENT_KEYS, IN_DETAIL, Event, Source
+from kwatch.records import EVENT_KEYS, IN_DETAIL, Event, ResolvedEvent, Source
 from kwatch.store import engine as engines
 from kwatch.store import fulltext, migrations
 from kwatch.store.schema import (  # review (0003)  # resolution (0002)  # runs and browser sessions (0004)
@@ -286,8 +286,9 @@ class Store:
 
     def set_extraction(self, doc_id: str, *, status: str, note: str | None, events: Sequence[Event | Mapping[str, Any]]) -> None:
         """Replace a document's extracted events (`kwatch.records.Event`, or dicts of its
-        `EVENT_KEYS`) and mark it extracted, in one transaction (status 'ok' or 'skipped'; a
-        failure is `mark_extraction_failed`)."""
+        `EVENT_KEYS`, where `document_id` may be left out) and mark it extracted, in one
+        transaction (status 'ok' or 'skipped'; a failure is `mark_extraction_failed`). An event
+        of another document is a Bug."""
         if status not in EXTRACT_STATUSES or status == "failed":
             raise Bug(f"extract status {status!r} is not 'ok' or 'skipped' (a failure is mark_extraction_failed)")
         now = self._now()
@@ -345,16 +346,16 @@ class Store:
             row["stage"], row["reason"] = (stage, reason) if sep else ("extract", row["extract_note"] or "")
         return rows
 
-    def events(self, *, limit: int | None = None) -> list[dict[str, Any]]:
-        """Stored events with their sources, by date (undated last) then id. Filters are applied
-        by the caller after review (`kwatch.query.keep`), one rule for every view."""
+    def events(self, *, limit: int | None = None) -> list[Event]:
+        """Stored events with their sources and the document that wrote each, by date (undated
+        last) then id. Filters are applied by the caller (`kwatch.query.keep`), one rule for every view."""
         query = _ordered(events_table).limit(limit)
         with self._read() as conn:
             rows = list(conn.execute(query))
             sources = self._sources(conn, [row.id for row in rows])
         return [_event(row, sources.get(row.id, [])) for row in rows]
 
-    def get_event(self, id: str) -> dict[str, Any] | None:
+    def get_event(self, id: str) -> Event | None:
         with self._read() as conn:
             row = conn.execute(sa.select(events_table).where(events_table.c.id == id)).first()
             if row is None:
@@ -398,17 +399,17 @@ class Store:
             if run is not None:
                 self._finish_run(conn, run, documents=len(member_rows), failed=0, note=None)
 
-    def resolved_events(self, *, ids: Sequence[str] | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        """Resolved events as dicts of their columns (all, or those of `ids`), by date (undated
-        last) then id."""
+    def resolved_events(self, *, ids: Sequence[str] | None = None, limit: int | None = None) -> list[ResolvedEvent]:
+        """Resolved events (all, or those of `ids`), by date (undated last) then id, without
+        sources: those are their members' (`resolved_members`, `events_by_id`)."""
         t = resolved_events
         query = _ordered(t).limit(limit)
         with self._read() as conn:
             if ids is None:
-                return [dict(row._mapping) for row in conn.execute(query)]
-            found: list[dict[str, Any]] = []
+                return [ResolvedEvent.of(dict(row._mapping)) for row in conn.execute(query)]
+            found: list[ResolvedEvent] = []
             for i in range(0, len(ids), _IN_BATCH):
-                found.extend(dict(row._mapping) for row in conn.execute(query.where(t.c.id.in_(list(ids[i : i + _IN_BATCH])))))
+                found.extend(ResolvedEvent.of(dict(row._mapping)) for row in conn.execute(query.where(t.c.id.in_(list(ids[i : i + _IN_BATCH])))))
         return found
 
     def resolved_ids_matching(self, ident: str) -> list[str]:
@@ -472,16 +473,16 @@ class Store:
                     found.setdefault(row.resolved_id, []).append({"event_id": row.event_id, "reason": row.reason})
         return found
 
-    def events_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """{id: event dict as `events()` gives it, plus document_id} for the ids that exist."""
+    def events_by_id(self, ids: Sequence[str]) -> dict[str, Event]:
+        """{id: event as `events()` gives it} for the ids that exist."""
         ids = list(ids)
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, Event] = {}
         with self._read() as conn:
             for i in range(0, len(ids), _IN_BATCH):
                 rows = list(conn.execute(sa.select(events_table).where(events_table.c.id.in_(ids[i : i + _IN_BATCH]))))
                 sources = self._sources(conn, [row.id for row in rows])
                 for row in rows:
-                    found[row.id] = {**_event(row, sources.get(row.id, [])), "document_id": row.document_id}
+                    found[row.id] = _event(row, sources.get(row.id, []))
         return found
 
     def add_decision(self, *, kind: str, event_ids: Sequence[str], document_id: str | None, who: str, at: datetime, why: str | None) -> int:
@@ -679,8 +680,8 @@ class Store:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _sources(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        by_event: dict[str, list[dict[str, Any]]] = {}
+    def _sources(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, list[Source]]:
+        by_event: dict[str, list[Source]] = {}
         for i in range(0, len(event_ids), _IN_BATCH):
             chunk = event_ids[i : i + _IN_BATCH]
             query = (
@@ -689,7 +690,9 @@ class Store:
                 .order_by(event_sources.c.event_id, event_sources.c.position)
             )
             for row in conn.execute(query):
-                by_event.setdefault(row.event_id, []).append({key: row._mapping[key] for key in SOURCE_KEYS})
+                by_event.setdefault(row.event_id, []).append(
+                    Source(document_id=row.document_id, quote=row.quote, start=row.start, end=row.end, fields=tuple(row.fields or ()))
+                )
         return by_event
 
     def _insert(self, table: sa.Table) -> Any:
@@ -786,7 +789,7 @@ _EVENT_COLUMNS = tuple(key for key in EVENT_KEYS if key not in ("id", "sources",
 def _event_rows(
     doc_id: str, records: Sequence[Event | Mapping[str, Any]], *, created_at: datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows for `events` and `event_sources` from the extractor's event dicts."""
+    """Rows for `events` and `event_sources` from the extractor's events."""
     event_rows: list[dict[str, Any]] = []
     source_rows: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -795,6 +798,8 @@ def _event_rows(
         unknown = set(record) - set(EVENT_KEYS)
         if unknown or "id" not in record or "type" not in record:
             raise Bug(f"event dict has unknown keys {sorted(unknown)} or lacks id/type: {sorted(record)}")
+        if record.get("document_id", doc_id) != doc_id:
+            raise Bug(f"event {record['id']} of document {record['document_id']} handed to set_extraction of document {doc_id}")
         if record["id"] in seen:
             raise Bug(f"document {doc_id}: two events share the id {record['id']!r}; event ids must be unique")
         seen.add(record["id"])
@@ -838,9 +843,9 @@ def _ordered(table: sa.Table) -> sa.Select[Any]:
     return sa.select(table).order_by(table.c.date.asc().nulls_last(), table.c.id)
 
 
-def _event(row: sa.Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+def _event(row: sa.Row[Any], sources: list[Source]) -> Event:
+    """The typed event of an `events` row: the fields kept in `detail` (IN_DETAIL) taken out of it."""
     mapping = row._mapping
     detail = dict(mapping["detail"] or {})
     kept = {key: detail.pop(key, None) for key in IN_DETAIL}
-    columns = {**mapping, "detail": detail, "sources": sources, **kept}
-    return {key: columns[key] for key in EVENT_KEYS}
+    return Event.of({**mapping, "detail": detail, "sources": tuple(sources), **kept})

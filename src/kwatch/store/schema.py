@@ -6,7 +6,6 @@ text on both dialects so a datetime (with or without a zone) reads back exactly 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -109,14 +108,15 @@ EVENT_COLUMN_TYPES: dict[str, Callable[[], sa.Column[Any]]] = {
     "detail": lambda: sa.Column("detail", Json, nullable=False),
     "created_at": lambda: sa.Column("created_at", IsoDateTime, nullable=False),
 }
-#: Columns a table has beyond its record type's fields (`sources` is the table event_sources;
-#: resolved sources are the members' sources).
-STORE_COLUMNS = {"events": ("document_id", "date_precision", "created_at"), "resolved_events": ()}
+#: Columns a table has beyond its record type's stored fields (`sources` is the table
+#: event_sources; resolved sources are the members' sources).
+STORE_COLUMNS = {"events": ("date_precision", "created_at"), "resolved_events": ()}
 
 
 def record_columns(table: str, record_type: type) -> list[sa.Column[Any]]:
-    """The columns of `table` for `record_type`'s stored fields, in EVENT_COLUMN_TYPES order."""
-    names = {f.name for f in dataclasses.fields(record_type)} | set(STORE_COLUMNS[table])
+    """The columns of `table` for `record_type`'s stored fields (`records.stored_fields`), in
+    EVENT_COLUMN_TYPES order."""
+    names = set(records.stored_fields(record_type)) | set(STORE_COLUMNS[table])
     unknown = names - set(EVENT_COLUMN_TYPES) - {"sources", *records.IN_DETAIL}
     if unknown:
         raise Bug(f"{record_type.__name__} fields {sorted(unknown)} have no column type in EVENT_COLUMN_TYPES")

@@ -1,7 +1,7 @@
-"""Ingest inputs into a store: read, detect language, find near duplicates, write.
+"""Ingest a batch of inputs into a store: read, detect language, find near duplicates, write.
 
-The readers (`kwatch.ingest`) turn files and URLs into RawDocuments or ReadProblems; this module
-decides what happens to each: a problem is recorded in `ingest_errors` and the batch goes on, a
+The readers (the rest of `kwatch.ingest`) turn files and URLs into RawDocuments or ReadProblems
+and never touch the store; this module, the one that does, decides what happens to each: a problem is recorded in `ingest_errors` and the batch goes on, a
 document gets a language and a near-duplicate signature and is written in one transaction.
 
 The steps after reading are guarded per document like the readers are (`kwatch.ingest.guard`):
