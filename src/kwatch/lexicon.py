@@ -390,8 +390,10 @@ def _mapping_shape(base: dict[Any, Any], user: dict[Any, Any], at: Key) -> Itera
         for key in replace:
             if key not in user:
                 yield _where((*at, REPLACE_KEY)), f"names {key!r}, which this mapping does not give"
-    siblings = list(base.values())
-    table = len(siblings) >= 2 and len({_kind(v) for v in siblings}) == 1  # a table of like entries
+    # A table of like entries; null entries ("on friday night": null, "a few dozen": null) are
+    # entries without a value and do not make a table unlike.
+    siblings = [v for v in base.values() if v is not None]
+    table = len(siblings) >= 2 and len({_kind(v) for v in siblings}) == 1
     for key, value in user.items():
         if key == REPLACE_KEY:
             continue
