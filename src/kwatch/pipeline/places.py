@@ -58,8 +58,10 @@ class Cues:
 
 
 @cache
-def cues(language: str = "en") -> Cues:
-    data: dict[str, Any] = lexicon.load("places", language)
+def cues(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Cues:
+    """places.yaml of `language` with the user files of `lexicons` merged over it, compiled
+    (cached per search path)."""
+    data: dict[str, Any] = lexicon.load("places", language, path=lexicons)
     heads = sorted(data["site_heads"], key=len, reverse=True)
     head_pattern = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in heads)
     name_word = r"[A-Z][\w'’\-]*"
@@ -286,11 +288,12 @@ def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues, sca
     return out
 
 
-def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en") -> tuple[PlaceMention, ...]:
+def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en", *,
+                lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
     """Every place mention of every sentence, in text order."""
     if doc.sentences is None:
         raise PipelineError("places.v1 needs sentences.", hint="run sentences.v1 first")
-    cue = cues(language)
+    cue = cues(language, lexicons)
     per_sentence: list[tuple[Sentence, list[Match], Scan]] = []
     doc_countries: Counter[str] = Counter()
     for sentence in doc.sentences:
@@ -338,7 +341,7 @@ def _entry(gazetteer: Gazetteer, row: dict[str, Any]) -> Entry | None:
 
 
 @cache
-def _place_rules(language: str, gazetteer: Gazetteer) -> tuple[re.Pattern[str] | None, dict[str, Entry]]:
+def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[re.Pattern[str] | None, dict[str, Entry]]:
     surfaces: dict[str, Entry] = {}
     for row in _name_table():
         entry = _entry(gazetteer, row)
@@ -348,11 +351,12 @@ def _place_rules(language: str, gazetteer: Gazetteer) -> tuple[re.Pattern[str] |
             surfaces.setdefault(fold(surface), entry)
     if not surfaces:
         return None, surfaces
-    suffixes = lexicon.load("places", language).get("case_suffixes") or []
+    table = lexicon.load("places", language, path=lexicons)
+    suffixes = table.get("case_suffixes") or []
     suffix = rf"(?:{literal_alternation(suffixes)})?" if suffixes else ""
-    organisations = lexicon.load("places", language).get("organisation_words") or []
+    organisations = table.get("organisation_words") or []
     not_organisation = rf"(?!\s*(?:{literal_alternation(organisations)}))" if organisations else ""
-    clitics = lexicon.load("places", language).get("clitics") or []
+    clitics = table.get("clitics") or []
     clitic = rf"(?:{literal_alternation(clitics)})?" if clitics else ""
     pattern = re.compile(rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
     return pattern, surfaces
@@ -367,14 +371,15 @@ def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: E
 
 
 def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazetteer,
-                dates: tuple[DateMention, ...] = ()) -> tuple[PlaceMention, ...]:
-    pattern, surfaces = _place_rules(language, gazetteer)
-    organisations = lexicon.load("places", language).get("organisation_words") or []
+                dates: tuple[DateMention, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
+    pattern, surfaces = _place_rules(language, gazetteer, lexicons)
+    table = lexicon.load("places", language, path=lexicons)
+    organisations = table.get("organisation_words") or []
     organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
     # "посольство России", "سفارت روسیه": a head noun before the name makes it an institution's country.
-    heads = lexicon.load("places", language).get("organisation_heads") or []
+    heads = table.get("organisation_heads") or []
     head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{3,}\s+)?$", re.I) if heads else None
-    own_names = bool(lexicon.load("places", language).get("gazetteer_names"))
+    own_names = bool(table.get("gazetteer_names"))
     found: list[PlaceMention] = []
     readings: list[tuple[Sentence, Match]] = []
     for sentence in sentences:
@@ -411,10 +416,12 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
 
 @stage("places.v1", requires=("sentences",), assigns=("places",))
 def places(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Find the places each sentence names and resolve them with the context's gazetteer."""
+    """Find the places each sentence names and resolve them with the context's gazetteer
+    (places.yaml and the place names with the user's lexicon folders merged over them)."""
     if ctx.gazetteer is None:
         raise PipelineError("places.v1 needs a gazetteer in the context.", hint="Context(gazetteer=load_gazetteer())")
-    if "case_suffixes" in lexicon.load("places", doc.language or "en"):
-        found = find_named_places(doc.sentences or (), doc.language or "en", ctx.gazetteer, doc.dates or ())
+    path = lexicon.in_options(ctx.options)
+    if "case_suffixes" in lexicon.load("places", doc.language or "en", path=path):
+        found = find_named_places(doc.sentences or (), doc.language or "en", ctx.gazetteer, doc.dates or (), lexicons=path)
         return dataclasses.replace(doc, places=found)
-    return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer))
+    return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer, lexicons=path))

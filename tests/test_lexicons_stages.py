@@ -1,0 +1,129 @@
+"""Issue 11: every stage reads the user's lexicon folders (`lexicon_dirs`) through the extraction
+context, and its compiled patterns are cached per search path: a folder that adds a word changes
+what the stage finds, and the same document read without the folder (before and after) gives the
+built-in result.
+
+The sentences are our own, invented for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kwatch import lexicon
+from kwatch.extract import build_context, extract
+from kwatch.pipeline import Pipeline
+from kwatch.pipeline.casualties import total
+from kwatch.pipeline.default import build_pipeline
+from kwatch.pipeline.model import CasualtyMention, PipelineDoc
+from kwatch.pipeline.numbers import find_quantities
+
+
+def _folder(root: Path, files: dict[str, str]) -> lexicon.SearchPath:
+    for relpath, text in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return lexicon.search_path(str(root))
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return build_pipeline()
+
+
+def _run(text: str, pipeline: Pipeline, path: lexicon.SearchPath = lexicon.BUILTIN, *, language: str = "en") -> PipelineDoc:
+    doc = PipelineDoc(id="d1", text=text, language=language, published="2024-03-10")
+    return extract(doc, pipeline=pipeline, ctx=build_context(**{lexicon.LEXICONS_OPTION: path}))
+
+
+def _with_and_without(text: str, pipeline: Pipeline, path: lexicon.SearchPath) -> tuple[PipelineDoc, PipelineDoc, PipelineDoc]:
+    """The document read without the folder, with it, and without it again: a cache keyed on
+    anything less than the search path would leak the user's word into the third."""
+    return _run(text, pipeline), _run(text, pipeline, path), _run(text, pipeline)
+
+
+# -- dates.v1 -------------------------------------------------------------------------------------
+
+
+def test_dates_read_a_relative_day_word_of_the_users(tmp_path: Path, pipeline: Pipeline):
+    path = _folder(tmp_path, {"en/dates.yaml": "relative_days:\n  overnight: 0\n"})
+    before, with_user, after = _with_and_without("Gunmen attacked a police post in Kabul overnight.", pipeline, path)
+    assert [(d.text, d.value) for d in with_user.dates or ()] == [("overnight", "2024-03-10")]
+    assert before.dates == after.dates == ()
+
+
+# -- places.v1 ------------------------------------------------------------------------------------
+
+
+def test_places_read_a_site_head_of_the_users(tmp_path: Path, pipeline: Pipeline):
+    path = _folder(tmp_path, {"en/places.yaml": "site_heads: [caravanserai]\n"})
+    text = "A bomb went off at the Shah Caravanserai in Herat on 3 March 2024."
+    before, with_user, after = _with_and_without(text, pipeline, path)
+    assert ("Shah Caravanserai", "site") in [(p.text, p.precision) for p in with_user.places or ()]
+    assert [(p.text, p.precision) for p in before.places or ()] == [(p.text, p.precision) for p in after.places or ()] == [("Herat", "town")]
+
+
+# -- casualties.v1 --------------------------------------------------------------------------------
+
+
+def test_casualties_read_a_verb_of_the_users(tmp_path: Path, pipeline: Pipeline):
+    path = _folder(tmp_path, {"en/casualties.yaml": "killed:\n  active: [felled]\n"})
+    text = "A sniper felled 4 guards at a checkpoint in Kabul on 3 March 2024."
+    before, with_user, after = _with_and_without(text, pipeline, path)
+    assert [(c.kind, c.value, c.text) for c in with_user.casualties or ()] == [("killed", 4, "4 guards")]
+    assert before.casualties == after.casualties == ()
+
+
+def test_a_running_total_word_of_the_users_makes_a_figure_a_toll(tmp_path: Path):
+    """`total()` reads the running-total words of every language: with the search path it reads
+    the user's too ("tally" is a toll, not one more group of victims)."""
+    path = _folder(tmp_path, {"en/casualties.yaml": "running_totals: [tally]\n"})
+    mentions = [
+        CasualtyMention(0, 16, "tally rose to 10", 0, "killed", 10, "exact", None, claimed=False),
+        CasualtyMention(30, 39, "3 guards", 0, "killed", 3, "exact", None, claimed=False),
+    ]
+    assert total(mentions, "killed") == 13
+    assert total(mentions, "killed", lexicons=path) == 10
+    assert total(mentions, "killed") == 13
+
+
+# -- numbers (read by casualties.v1) ----------------------------------------------------------------
+
+
+def test_numbers_read_a_number_phrase_of_the_users(tmp_path: Path, pipeline: Pipeline):
+    path = _folder(tmp_path, {"en/numbers.yaml": 'fixed:\n  "a brace of": 2\n'})
+    assert [(q.text, q.value) for q in find_quantities("a brace of guards", lexicons=path)] == [("a brace of", 2)]
+    assert find_quantities("a brace of guards") == []
+    text = "The attack in Kabul on 3 March 2024 killed a brace of guards."
+    before, with_user, after = _with_and_without(text, pipeline, path)
+    assert [(c.kind, c.value) for c in with_user.casualties or ()] == [("killed", 2)]
+    assert [e.killed for e in with_user.events or ()] == [2]
+    assert before.casualties == after.casualties and [(c.value, c.qualifier) for c in before.casualties or ()] != [(2, "exact")]
+
+
+# -- cues.v1 and events.v1 --------------------------------------------------------------------------
+
+
+def test_cues_and_events_read_a_trigger_of_the_users(tmp_path: Path, pipeline: Pipeline):
+    path = _folder(tmp_path, {"en/events.yaml": "triggers:\n  attack: [sniped]\n"})
+    text = "Militants sniped at a checkpoint in Kabul on 3 March 2024, wounding 2 soldiers."
+    before, with_user, after = _with_and_without(text, pipeline, path)
+    assert ("sniped", "event_type", "attack") in [(c.text, c.kind, c.value) for c in with_user.cues or ()]
+    assert [(e.type, e.date, e.admin1, e.injured) for e in with_user.events or ()] == [("attack", "2024-03-03", "Kabul", 2)]
+    assert before.events == after.events == ()
+    assert "sniped" not in [c.text for c in after.cues or ()]
+
+
+def test_events_read_a_method_priority_of_the_users(tmp_path: Path, pipeline: Pipeline):
+    """events.v1 picks a method by the priority list of methods.yaml: a user file that puts
+    shooting before bombing changes which of the two methods the event gets."""
+    text = "Gunmen opened fire and set off a bomb at a checkpoint in Kabul on 3 March 2024, killing 3 police officers."
+    built_in = lexicon.load("methods", "en")["priority"]
+    assert built_in.index("bombing") < built_in.index("shooting")
+    order = ["shooting", *(m for m in built_in if m != "shooting")]
+    path = _folder(tmp_path, {"en/methods.yaml": f"_replace: [priority]\npriority: [{', '.join(order)}]\n"})
+    before, with_user, after = _with_and_without(text, pipeline, path)
+    assert [e.method for e in before.events or ()] == [e.method for e in after.events or ()] == ["bombing"]
+    assert [e.method for e in with_user.events or ()] == ["shooting"]
