@@ -18,11 +18,8 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache, lru_cache
-from importlib import resources
+from functools import cache
 from typing import Any
-
-import yaml
 
 from kwatch import lexicon
 from kwatch.errors import PipelineError
@@ -318,23 +315,18 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en", *,
 
 
 # -- places by name table --------------------------------------------------------------------
-# A language whose places.yaml gives `case_suffixes` reads places from the multilingual name table
-# (data/gazetteer/names_multilingual.yaml), names that may take those endings.
+# A language whose places.yaml gives `case_suffixes` reads places from the name table
+# (lexicons/place_names.yaml, with the user's files merged over it), names that may take those endings.
 
 
 _PRECISION = {"country": "country", "admin1": "province", "admin2": "district", "town": "town"}
+#: The lexicon of place names in every language's spelling (`lexicon.load_file(PLACE_NAMES, path)`).
+PLACE_NAMES = "place_names.yaml"
 
 
-@lru_cache(maxsize=1)
-def _name_table() -> list[dict[str, Any]]:
-    path = resources.files("kwatch") / "data" / "gazetteer" / "names_multilingual.yaml"
-    with path.open("r", encoding="utf-8") as handle:
-        rows: list[dict[str, Any]] = yaml.safe_load(handle)["places"]
-    return rows
-
-
-def _entry(gazetteer: Gazetteer, row: dict[str, Any]) -> Entry | None:
-    for entry in gazetteer.candidates(row["name"]):
+def _entry(gazetteer: Gazetteer, name: str, row: dict[str, Any]) -> Entry | None:
+    """The gazetteer entry a row of the name table names (None when the gazetteer has none)."""
+    for entry in gazetteer.candidates(name):
         if entry.kind == row["kind"] and (row.get("country") is None or entry.country == row["country"]):
             return entry
     return None
@@ -343,11 +335,11 @@ def _entry(gazetteer: Gazetteer, row: dict[str, Any]) -> Entry | None:
 @cache
 def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[re.Pattern[str] | None, dict[str, Entry]]:
     surfaces: dict[str, Entry] = {}
-    for row in _name_table():
-        entry = _entry(gazetteer, row)
+    for name, row in lexicon.load_file(PLACE_NAMES, lexicons).data["places"].items():
+        entry = _entry(gazetteer, name, row)
         if entry is None:
             continue
-        for surface in row.get(language) or ():
+        for surface in row["names"].get(language) or ():
             surfaces.setdefault(fold(surface), entry)
     if not surfaces:
         return None, surfaces
