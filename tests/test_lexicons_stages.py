@@ -127,3 +127,60 @@ def test_events_read_a_method_priority_of_the_users(tmp_path: Path, pipeline: Pi
     before, with_user, after = _with_and_without(text, pipeline, path)
     assert [e.method for e in before.events or ()] == [e.method for e in after.events or ()] == ["bombing"]
     assert [e.method for e in with_user.events or ()] == ["shooting"]
+
+
+# -- place-name variants (lexicons/place_names.yaml) --------------------------------------------------
+
+
+def test_a_user_english_spelling_names_a_gazetteer_place(tmp_path: Path, pipeline: Pipeline):
+    """`names: en` adds a spelling to the gazetteer entry the row names; the event gets that place,
+    and its provenance names the user file."""
+    path = _folder(tmp_path, {"place_names.yaml": "places:\n  Jalalabad:\n    names:\n      en: [Jalalabaad]\n"})
+    text = "A bomb went off at a market in Jalalabaad on 3 March 2024, killing 4 people."
+    before, with_user, after = _with_and_without(text, pipeline, path)
+    assert before.places == after.places == ()
+    (place,) = with_user.places or ()
+    assert (place.text, place.admin1, place.admin2, place.precision) == ("Jalalabaad", "Nangarhar", "Jalalabad", "district")
+    (event,) = with_user.events or ()
+    assert (event.admin1, event.admin2) == ("Nangarhar", "Jalalabad")
+    origin = str((tmp_path / "place_names.yaml").resolve())
+    assert f"place Jalalabad: name 'jalalabaad' from user lexicon {origin}" in event.provenance["inferences"]
+    assert not any("user lexicon" in line for e in after.events or () for line in e.provenance["inferences"])
+
+
+def test_a_user_place_in_another_script_is_read_with_the_case_endings(tmp_path: Path, pipeline: Pipeline):
+    """A place the shipped table lacks, with its Russian spelling: read like the shipped ones
+    (the stem takes the language's case endings)."""
+    path = _folder(tmp_path, {"place_names.yaml": "places:\n  Ghazni: {kind: admin1, names: {ru: [Газни]}}\n"})
+    text = "3 марта 2024 года в провинции Газни при взрыве погибли 5 человек."
+    before, with_user, after = (_run(text, pipeline, p, language="ru") for p in (lexicon.BUILTIN, path, lexicon.BUILTIN))
+    assert [(p.text, p.admin1, p.precision) for p in with_user.places or ()] == [("Газни", "Ghazni", "province")]
+    assert before.places == after.places == ()
+    (event,) = with_user.events or ()
+    origin = str((tmp_path / "place_names.yaml").resolve())
+    assert (event.admin1, event.provenance["inferences"]) == ("Ghazni", [f"place Ghazni: name 'газни' from user lexicon {origin}"])
+
+
+def test_a_shipped_name_in_the_same_sentence_decides_alone(tmp_path: Path, pipeline: Pipeline):
+    """The user spelling and the gazetteer's own name of one place in the sentence the place was
+    read from: the built-in name would have decided it, so provenance names no user file."""
+    path = _folder(tmp_path, {"place_names.yaml": "places:\n  Jalalabad:\n    names:\n      en: [Jalalabaad]\n"})
+    text = "A bomb went off at a market in Jalalabaad (Jalalabad) on 3 March 2024, killing 4 people."
+    (event,) = _run(text, pipeline, path).events or ()
+    assert event.admin2 == "Jalalabad"
+    assert not any("user lexicon" in line for line in event.provenance["inferences"])
+
+
+# -- actor aliases in provenance -------------------------------------------------------------------
+
+
+def test_an_actor_alias_from_a_user_file_is_named_in_the_provenance(tmp_path: Path, pipeline: Pipeline):
+    path = _folder(tmp_path, {"actors.yaml": 'actors:\n  ISKP:\n    aliases:\n      en: ["Lantern Column"]\n'})
+    origin = str((tmp_path / "actors.yaml").resolve())
+    text = "The Lantern Column said it carried out the bombing at a market in Kabul on 3 March 2024 that killed 4 people."
+    (event,) = _run(text, pipeline, path).events or ()
+    assert event.actor == "ISKP"
+    assert f"actor ISKP: alias 'lantern column' from user lexicon {origin}" in event.provenance["inferences"]
+    both = "ISKP, calling itself the Lantern Column, said it carried out the bombing at a market in Kabul on 3 March 2024 that killed 4 people."
+    (event,) = _run(both, pipeline, path).events or ()
+    assert event.actor == "ISKP" and not any("user lexicon" in line for line in event.provenance["inferences"])

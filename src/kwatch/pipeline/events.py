@@ -754,6 +754,30 @@ def event_key(event: ExtractedEvent, doc_id: str) -> str:
     return hashlib.sha256(f"{doc_id}|{spans}|{event.type}|{where}".encode()).hexdigest()[:24]
 
 
+def _user_lexicon_lines(event: ExtractedEvent, doc: PipelineDoc) -> ExtractedEvent:
+    """The event with a provenance line for each user lexicon entry that decided its actor or its
+    place: in a sentence the actor (the place) was read from, every mention of that actor (that
+    place) was found by an entry of a user file (`ActorMention.origin`, `PlaceMention.origin`).
+    A built-in alias or name in the same sentence would have decided it alone: no line then."""
+    lines: list[str] = []
+    for evidence in event.evidence:
+        inside = range(evidence.start, evidence.end)
+        if "actor" in evidence.fields and event.actor is not None:
+            actors = [a for a in doc.actors or () if a.start in inside and a.actor == event.actor]
+            if actors and all(a.origin for a in actors):
+                lines.append(str(actors[0].origin))
+        if "place" in evidence.fields:
+            where = (event.country, event.place, event.geo_precision, event.lat, event.lon)
+            places = [p for p in doc.places or () if p.start in inside and (p.country, p.place, p.precision, p.lat, p.lon) == where]
+            if places and all(p.origin for p in places):
+                lines.append(str(places[0].origin))
+    told = list(event.provenance.get("inferences") or ())
+    new = [line for line in dict.fromkeys(lines) if line not in told]
+    if not new:
+        return event
+    return dataclasses.replace(event, provenance={**event.provenance, "inferences": [*told, *new]})
+
+
 @stage(
     "events.v1",
     requires=("sentences", "dates", "places", "actors", "casualties", "cues"),
@@ -761,6 +785,8 @@ def event_key(event: ExtractedEvent, doc_id: str) -> str:
 )
 def events(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Assemble events from the sentence mentions: one event per real event in the document
-    (events.yaml and the tables it reads with the user's lexicon folders merged over them)."""
+    (events.yaml and the tables it reads with the user's lexicon folders merged over them). An
+    actor or place a user lexicon entry decided is named in the event's provenance."""
     stages = tuple(ctx.options.get("stages", ()))
-    return dataclasses.replace(doc, events=assemble(doc, stages, lexicons=lexicon.in_options(ctx.options)))
+    found = assemble(doc, stages, lexicons=lexicon.in_options(ctx.options))
+    return dataclasses.replace(doc, events=tuple(_user_lexicon_lines(event, doc) for event in found))

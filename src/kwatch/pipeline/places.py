@@ -17,13 +17,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from kwatch import lexicon
 from kwatch.errors import PipelineError
-from kwatch.gazetteer import Entry, Gazetteer, Match
+from kwatch.gazetteer import Entry, Gazetteer, Match, name_key
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, PlaceMention, Sentence
 from kwatch.pipeline.scan import Scan, Scanner
@@ -166,7 +166,7 @@ def _unambiguous_country(match: Match) -> str | None:
     return next(iter(countries)) if len(countries) == 1 else None
 
 
-def _mention(sentence: Sentence, start: int, end: int, entry: Entry, place: str | None, precision: str) -> PlaceMention:
+def _mention(sentence: Sentence, start: int, end: int, entry: Entry, place: str | None, precision: str, origin: str | None = None) -> PlaceMention:
     return PlaceMention(
         start=sentence.start + start,
         end=sentence.start + end,
@@ -179,11 +179,13 @@ def _mention(sentence: Sentence, start: int, end: int, entry: Entry, place: str 
         precision=precision,
         lat=entry.lat,
         lon=entry.lon,
+        origin=origin,
     )
 
 
 def _known_mentions(
-    sentence: Sentence, matches: Sequence[Match], gazetteer: Gazetteer, cue: Cues, doc_countries: Counter[str]
+    sentence: Sentence, matches: Sequence[Match], gazetteer: Gazetteer, cue: Cues, doc_countries: Counter[str],
+    origins: Mapping[tuple[str, Entry], str] | None = None,
 ) -> list[PlaceMention]:
     text = sentence.text
     sentence_admin1 = {c.name for m in matches for c in m.candidates if c.kind == "admin1"}
@@ -204,7 +206,8 @@ def _known_mentions(
             if before and before.group(1).lower() in cue.directions:
                 start = window + before.start(1)
                 place = f"{before.group(1)} {entry.name}"
-        out.append(_mention(sentence, start, match.end, entry, place, PRECISION[entry.kind]))
+        origin = origins.get((name_key(match.text), entry)) if origins else None
+        out.append(_mention(sentence, start, match.end, entry, place, PRECISION[entry.kind], origin))
     return out
 
 
@@ -287,10 +290,12 @@ def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues, sca
 
 def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en", *,
                 lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
-    """Every place mention of every sentence, in text order."""
+    """Every place mention of every sentence, in text order. The English spellings of the name
+    table (`names: en` in place_names.yaml, the user's files merged) are names of the gazetteer too."""
     if doc.sentences is None:
         raise PipelineError("places.v1 needs sentences.", hint="run sentences.v1 first")
     cue = cues(language, lexicons)
+    gazetteer, origins = english_names(gazetteer, lexicons)
     per_sentence: list[tuple[Sentence, list[Match], Scan]] = []
     doc_countries: Counter[str] = Counter()
     for sentence in doc.sentences:
@@ -306,7 +311,7 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en", *,
                 doc_countries[cue.demonyms[found.group(1).lower()]] += 1
     mentions: list[PlaceMention] = []
     for sentence, matches, scan in per_sentence:
-        known = _known_mentions(sentence, matches, gazetteer, cue, doc_countries)
+        known = _known_mentions(sentence, matches, gazetteer, cue, doc_countries, origins)
         sites = _site_mentions(sentence, known, cue, scan)
         covered = [(s.start, s.end) for s in sites]  # "Kabul airport" replaces "Kabul"
         known = [m for m in known if not any(s <= m.start and m.end <= e for s, e in covered)]
@@ -332,17 +337,64 @@ def _entry(gazetteer: Gazetteer, name: str, row: dict[str, Any]) -> Entry | None
     return None
 
 
+def _name_origin(table: lexicon.Lexicon, name: str, language: str, surface: str) -> str | None:
+    """The provenance line of a spelling a user file gave ("place Kabul: name 'kabool' from user
+    lexicon /p/place_names.yaml"), None for a shipped one."""
+    origin = table.origin("places", name, "names", language, surface)
+    return None if origin is None else f"place {name}: name {' '.join(surface.split()).casefold()!r} from user lexicon {origin}"
+
+
 @cache
-def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[re.Pattern[str] | None, dict[str, Entry]]:
+def english_names(gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[Gazetteer, dict[tuple[str, Entry], str]]:
+    """The gazetteer with the English spellings of the name table added to the entries they name
+    (the same gazetteer when the table gives none), and the provenance line of each spelling a
+    user file gave, by (name key, entry). Cached per gazetteer and search path."""
+    table = lexicon.load_file(PLACE_NAMES, lexicons)
+    extra: dict[Entry, list[str]] = {}
+    users: dict[tuple[str, Entry], str] = {}
+    for name, row in table.data["places"].items():
+        entry = _entry(gazetteer, name, row)
+        if entry is None:
+            continue
+        known = {name_key(s) for s in (entry.name, *entry.variants)}
+        for surface in row["names"].get("en") or ():
+            key = name_key(surface)
+            if not key or key in known:
+                continue
+            known.add(key)
+            extra.setdefault(entry, []).append(surface)
+            origin = _name_origin(table, name, "en", surface)
+            if origin is not None:
+                users[(key, entry)] = origin
+    if not extra:
+        return gazetteer, {}
+    named = gazetteer.with_variants(extra)
+    grown = {old: new for old, new in zip(gazetteer.entries, named.entries, strict=True) if old in extra}
+    return named, {(key, grown[entry]): line for (key, entry), line in users.items()}
+
+
+@cache
+def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN,
+                 ) -> tuple[re.Pattern[str] | None, dict[str, Entry], dict[str, str]]:
+    """The name table's spellings in `language` as one pattern, the entry of each (folded) spelling
+    and the provenance line of each spelling a user file gave."""
+    table = lexicon.load_file(PLACE_NAMES, lexicons)
     surfaces: dict[str, Entry] = {}
-    for name, row in lexicon.load_file(PLACE_NAMES, lexicons).data["places"].items():
+    origins: dict[str, str] = {}
+    for name, row in table.data["places"].items():
         entry = _entry(gazetteer, name, row)
         if entry is None:
             continue
         for surface in row["names"].get(language) or ():
-            surfaces.setdefault(fold(surface), entry)
+            key = fold(surface)
+            if key in surfaces:
+                continue  # a spelling two places share belongs to the first
+            surfaces[key] = entry
+            origin = _name_origin(table, name, language, surface)
+            if origin is not None:
+                origins[key] = origin
     if not surfaces:
-        return None, surfaces
+        return None, surfaces, origins
     table = lexicon.load("places", language, path=lexicons)
     suffixes = table.get("case_suffixes") or []
     suffix = rf"(?:{literal_alternation(suffixes)})?" if suffixes else ""
@@ -351,20 +403,20 @@ def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPa
     clitics = table.get("clitics") or []
     clitic = rf"(?:{literal_alternation(clitics)})?" if clitics else ""
     pattern = re.compile(rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
-    return pattern, surfaces
+    return pattern, surfaces, origins
 
 
-def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: Entry) -> PlaceMention:
+def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: Entry, origin: str | None = None) -> PlaceMention:
     return PlaceMention(start, end, text, sentence.index, entry.country,
                         entry.admin1 if entry.kind != "country" else None,
                         entry.admin2 if entry.kind in ("admin2", "town") else None,
                         entry.name if entry.kind == "town" else None,
-                        _PRECISION[entry.kind], entry.lat, entry.lon)
+                        _PRECISION[entry.kind], entry.lat, entry.lon, origin)
 
 
 def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazetteer,
                 dates: tuple[DateMention, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
-    pattern, surfaces = _place_rules(language, gazetteer, lexicons)
+    pattern, surfaces, origins = _place_rules(language, gazetteer, lexicons)
     table = lexicon.load("places", language, path=lexicons)
     organisations = table.get("organisation_words") or []
     organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
@@ -383,9 +435,10 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
                     continue
                 if head is not None and head.search(sentence.text, max(0, m.start() - 60), m.start()):
                     continue
-                entry = surfaces[fold(m.group("name"))]
+                key = fold(m.group("name"))
                 taken.append(m.span())
-                found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, entry))
+                found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, surfaces[key],
+                                            origins.get(key)))
         if own_names:
             # The gazetteer's own names in the language's script (Dari and Pashto: provinces and districts).
             for reading in gazetteer.matches(sentence.text):
