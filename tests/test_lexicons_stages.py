@@ -7,15 +7,18 @@ The sentences are our own, invented for these tests."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+import kwatch
 from kwatch import lexicon
 from kwatch.extract import build_context, extract
+from kwatch.extraction import pipeline_version
 from kwatch.pipeline import Pipeline
 from kwatch.pipeline.casualties import total
-from kwatch.pipeline.default import build_pipeline
+from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
 from kwatch.pipeline.model import CasualtyMention, PipelineDoc
 from kwatch.pipeline.numbers import find_quantities
 
@@ -184,3 +187,39 @@ def test_an_actor_alias_from_a_user_file_is_named_in_the_provenance(tmp_path: Pa
     both = "ISKP, calling itself the Lantern Column, said it carried out the bombing at a market in Kabul on 3 March 2024 that killed 4 people."
     (event,) = _run(both, pipeline, path).events or ()
     assert event.actor == "ISKP" and not any("user lexicon" in line for line in event.provenance["inferences"])
+
+
+# -- pipeline_version --------------------------------------------------------------------------------
+
+
+def test_the_pipeline_version_follows_the_user_lexicon_files(tmp_path: Path):
+    """Like a changed stage or built-in lexicon, a user file added or edited gives another
+    pipeline version; the same contents again give the same one (an edit, not the clock)."""
+    folder = tmp_path / "lex"
+    path = folder / "en" / "events.yaml"
+    one = _folder(folder, {"en/events.yaml": "triggers:\n  attack: [sniped]\n"})
+    built_in = pipeline_version()
+    assert pipeline_version(DEFAULT_STAGES, lexicon.BUILTIN) == built_in
+    first = pipeline_version(DEFAULT_STAGES, one)
+    assert first != built_in and len(first) == 12
+
+    path.write_text("triggers:\n  attack: [sniped, shelled]\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    edited = lexicon.search_path(str(folder))
+    assert edited != one and pipeline_version(DEFAULT_STAGES, edited) not in (first, built_in)
+
+    path.write_text("triggers:\n  attack: [sniped]\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 2 * 10**9))
+    assert pipeline_version(DEFAULT_STAGES, lexicon.search_path(str(folder))) == first
+
+
+def test_an_extraction_run_records_the_version_with_the_user_files(tmp_path: Path):
+    folder = tmp_path / "lex"
+    path = _folder(folder, {"en/events.yaml": "triggers:\n  attack: [sniped]\n"})
+    with kwatch.open(str(tmp_path / "k.db"), lexicon_dirs=str(folder)) as kw:
+        kw.extract()
+        [run] = kw.runs(kind="extract")
+    assert run["pipeline_version"] == pipeline_version(DEFAULT_STAGES, path) != pipeline_version()
+    with kwatch.open(str(tmp_path / "k.db")) as kw:
+        kw.extract()
+        assert kw.runs(kind="extract")[0]["pipeline_version"] == pipeline_version()
