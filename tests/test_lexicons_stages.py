@@ -11,9 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import kwatch
 from kwatch import lexicon
+from kwatch.cli import cli
 from kwatch.extract import build_context, extract
 from kwatch.extraction import pipeline_version
 from kwatch.pipeline import Pipeline
@@ -172,6 +174,26 @@ def test_a_shipped_name_in_the_same_sentence_decides_alone(tmp_path: Path, pipel
     (event,) = _run(text, pipeline, path).events or ()
     assert event.admin2 == "Jalalabad"
     assert not any("user lexicon" in line for line in event.provenance["inferences"])
+
+
+def test_check_names_each_problem_of_a_place_names_file_on_one_line(tmp_path: Path):
+    folder = tmp_path / "lex"
+    bad = folder / "place_names.yaml"
+    folder.mkdir()
+    bad.write_text("places:\n  Ghazni: {kind: province, names: {ru: [Газни]}}\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["lexicons", "check", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}: places.Ghazni.kind: 'province' is not one of ['country', 'admin1', 'admin2', 'town'] (lexicons/schemas/place_names.yaml)"]
+    bad.write_text("places:\n  Ghazny: {kind: admin1, names: {ru: [Газни]}}\n  Kabul: {names: {ru: Кабулград}}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["lexicons", "check", str(folder)])
+    assert result.stdout.splitlines() == [f"{bad}: places.Kabul.names.ru: expected a list (as in the built-in file), got text"]
+    bad.write_text("places:\n  Ghazny: {kind: admin1, names: {ru: [Газни]}}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["lexicons", "check", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{bad.resolve()}: places.Ghazny: the gazetteer has no admin1 named 'Ghazny', so its names are never read"]
 
 
 # -- actor aliases in provenance -------------------------------------------------------------------

@@ -344,6 +344,27 @@ def _name_origin(table: lexicon.Lexicon, name: str, language: str, surface: str)
     return None if origin is None else f"place {name}: name {' '.join(surface.split()).casefold()!r} from user lexicon {origin}"
 
 
+def place_name_problems(lexicons: lexicon.SearchPath, gazetteer: Gazetteer | None = None) -> list[str]:
+    """`FILE: places.NAME: what is wrong` for each place a user file of `lexicons` adds (or gives
+    another kind or country) that names no entry of the gazetteer, whose spellings would
+    therefore never be read. The package gazetteer is loaded only when a user file gives places."""
+    if not any(f.relpath == PLACE_NAMES for f in lexicons.files):
+        return []
+    if gazetteer is None:
+        from kwatch.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    table = lexicon.load_file(PLACE_NAMES, lexicons)
+    problems = []
+    for name, row in table.data["places"].items():
+        origin = next((table.origins[k] for k in (("places", name), ("places", name, "kind"), ("places", name, "country"))
+                       if k in table.origins), None)
+        if origin is not None and _entry(gazetteer, name, row) is None:
+            country = f" in {row['country']}" if row.get("country") else ""
+            problems.append(f"{origin}: places.{name}: the gazetteer has no {row['kind']} named {name!r}{country}, so its names are never read")
+    return problems
+
+
 @cache
 def english_names(gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[Gazetteer, dict[tuple[str, Entry], str]]:
     """The gazetteer with the English spellings of the name table added to the entries they name
