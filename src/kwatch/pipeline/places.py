@@ -416,12 +416,12 @@ def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPa
                 origins[key] = origin
     if not surfaces:
         return None, surfaces, origins
-    table = lexicon.load("places", language, path=lexicons)
-    suffixes = table.get("case_suffixes") or []
+    rules = lexicon.load("places", language, path=lexicons)
+    suffixes = rules.get("case_suffixes") or []
     suffix = rf"(?:{literal_alternation(suffixes)})?" if suffixes else ""
-    organisations = table.get("organisation_words") or []
+    organisations = rules.get("organisation_words") or []
     not_organisation = rf"(?!\s*(?:{literal_alternation(organisations)}))" if organisations else ""
-    clitics = table.get("clitics") or []
+    clitics = rules.get("clitics") or []
     clitic = rf"(?:{literal_alternation(clitics)})?" if clitics else ""
     pattern = re.compile(rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
     return pattern, surfaces, origins
@@ -438,13 +438,13 @@ def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: E
 def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazetteer,
                 dates: tuple[DateMention, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
     pattern, surfaces, origins = _place_rules(language, gazetteer, lexicons)
-    table = lexicon.load("places", language, path=lexicons)
-    organisations = table.get("organisation_words") or []
+    rules = lexicon.load("places", language, path=lexicons)
+    organisations = rules.get("organisation_words") or []
     organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
     # "посольство России", "سفارت روسیه": a head noun before the name makes it an institution's country.
-    heads = table.get("organisation_heads") or []
+    heads = rules.get("organisation_heads") or []
     head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{3,}\s+)?$", re.I) if heads else None
-    own_names = bool(table.get("gazetteer_names"))
+    own_names = bool(rules.get("gazetteer_names"))
     found: list[PlaceMention] = []
     readings: list[tuple[Sentence, Match]] = []
     for sentence in sentences:
