@@ -217,11 +217,11 @@ from kwatch.errors import Bug
 from kwatch.pipeline import casualties
 
 real = casualties.find_casualties
-def find(sentences, language="en"):
+def find(sentences, language="en", **options):
     sentences = tuple(sentences)
     if any("BOOM" in s.text for s in sentences):
         raise Bug("quantity '3 - five' matched the quantity regex but does not parse")
-    return real(sentences, language)
+    return real(sentences, language, **options)
 casualties.find_casualties = find
 sys.argv = ["kwatch", *sys.argv[1:]]
 main()

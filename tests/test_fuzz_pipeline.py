@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +30,6 @@ from kwatch.store import open_store
 
 EXAMPLES = int(os.environ.get("KWATCH_FUZZ_EXAMPLES", "40"))
 LANGUAGES = supported_languages()
-NAMES_FILE = Path(lexicon.__file__).parent / "data" / "gazetteer" / "names_multilingual.yaml"
 #: The sentence the bug report gave, and the variants a fuzzer found.
 KNOWN = (
     "ISKP attack in Kabul on 3 March 2024 killed 3 - five people.",
@@ -51,13 +48,13 @@ def _plain(texts: Any) -> set[str]:
 @cache
 def pools(language: str) -> dict[str, tuple[str, ...]]:
     """The language's words by role: event words, casualty words, number words, place names."""
-    places = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))["places"]
+    places = lexicon.load("place_names")["places"]
     found = {
         "events": _plain(lexicon.load("events", language)) | {"attack", "bombing", "suicide bomber", "explosion"},
         "casualties": _plain(lexicon.load("casualties", language)) | {"killed", "injured", "wounded", "were killed"},
         "numbers": _plain(lexicon.load("numbers", language)) | {"five", "twenty-five", "a dozen", "dozens of", "at least"},
         "dates": _plain(lexicon.load("dates", language)),
-        "places": {row["name"] for row in places} | {n for row in places for n in row.get(language) or ()},
+        "places": set(places) | {n for row in places.values() for n in row["names"].get(language) or ()},
         "actors": {"ISKP", "IS-K", "Islamic State", "Islamic State Khorasan Province", "Daesh", "داعش", "ИГИЛ", "Taliban"},
     }
     return {role: tuple(sorted(words)) for role, words in found.items()}

@@ -131,3 +131,14 @@ def test_whole_wiki_corpus_matches_quickly(gazetteer: Gazetteer, shared_dir: Pat
 def test_province_polygons_ship_with_the_package() -> None:
     features = json.loads((DATA / "afg_adm1_geoboundaries_simplified.geojson").read_text(encoding="utf-8"))["features"]
     assert len(features) == 34
+
+
+def test_with_variants_adds_spellings_to_the_entries_given() -> None:
+    town = Entry(kind="town", name="Jalalabad", country="AF", admin1="Nangarhar")
+    other = Entry(kind="town", name="Asadabad", country="AF", admin1="Kunar")
+    base = Gazetteer([town, other], blocked=["Taliban"])
+    assert base.with_variants({}) is base and base.with_variants({town: []}) is base
+    grown = base.with_variants({town: ["Jalalabaad"]})
+    assert [e.name for e in grown.candidates("jalalabaad")] == ["Jalalabad"]
+    assert base.candidates("Jalalabaad") == ()
+    assert [e.name for e in grown.entries] == ["Jalalabad", "Asadabad"] and grown.blocked == base.blocked

@@ -232,15 +232,42 @@ def test_a_user_actor_alias_names_the_group_of_an_attack_end_to_end(tmp_path: Pa
     folder.mkdir()
     (folder / "actors.yaml").write_text('actors:\n  ISKP:\n    aliases:\n      en: ["Lantern Column"]\n', encoding="utf-8")
 
-    def attack_actor(db: Path, lexicon_dirs: str | None) -> str | None:
-        env = {k: v for k, v in os.environ.items() if k != "KWATCH_LEXICON_DIRS"}
-        if lexicon_dirs is not None:
-            env["KWATCH_LEXICON_DIRS"] = lexicon_dirs
-        done = subprocess.run([sys.executable, "-m", "kwatch", "--db", str(db), "ingest", str(report.parent)], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        with kwatch.open(str(db)) as kw:
-            [attack] = kw.extracted_events(type="attack")
-        return attack["actor"]
+    without = _ingest_attack(report.parent, tmp_path / "without.db", None)
+    with_user = _ingest_attack(report.parent, tmp_path / "with.db", str(folder))
+    assert (without["actor"], with_user["actor"]) == (None, "ISKP")
+    origin = str((folder / "actors.yaml").resolve())
+    assert f"actor ISKP: alias 'lantern column' from user lexicon {origin}" in with_user["detail"]["provenance"]["inferences"]
 
-    assert attack_actor(tmp_path / "without.db", None) is None
-    assert attack_actor(tmp_path / "with.db", str(folder)) == "ISKP"
+
+def _ingest_attack(reports: Path, db: Path, lexicon_dirs: str | None) -> dict:
+    """`kwatch --db DB ingest REPORTS` (KWATCH_LEXICON_DIRS set when given): the one attack record."""
+    env = {k: v for k, v in os.environ.items() if k != "KWATCH_LEXICON_DIRS"}
+    if lexicon_dirs is not None:
+        env["KWATCH_LEXICON_DIRS"] = lexicon_dirs
+    done = subprocess.run([sys.executable, "-m", "kwatch", "--db", str(db), "ingest", str(reports)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with kwatch.open(str(db)) as kw:
+        [attack] = kw.extracted_events(type="attack")
+    return attack
+
+
+def test_issue11_a_user_place_variant_gives_the_event_its_place_end_to_end(tmp_path: Path):
+    """A spelling of a place the gazetteer lacks (our own, invented) in a user place_names.yaml:
+    through `kwatch ingest` the attack gets the place, and its provenance names the user file."""
+    report = tmp_path / "reports" / "report.txt"
+    report.parent.mkdir()
+    report.write_text(
+        "Market bombing\n\nA bomb went off at a market in Jalalabaad on 3 March 2024, killing 4 people, police said.\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "user"
+    _write(folder, "place_names.yaml", "places:\n  Jalalabad:\n    names:\n      en: [Jalalabaad]\n")
+
+    without = _ingest_attack(report.parent, tmp_path / "without.db", None)
+    assert (without["country"], without["admin1"], without["admin2"]) == (None, None, None)
+    assert not any("user lexicon" in line for line in without["detail"]["provenance"]["inferences"])
+
+    with_user = _ingest_attack(report.parent, tmp_path / "with.db", str(folder))
+    assert (with_user["country"], with_user["admin1"], with_user["admin2"]) == ("AF", "Nangarhar", "Jalalabad")
+    origin = str((folder / "place_names.yaml").resolve())
+    assert f"place Jalalabad: name 'jalalabaad' from user lexicon {origin}" in with_user["detail"]["provenance"]["inferences"]

@@ -529,8 +529,11 @@ class Kwatch:
 
     def lexicon_problems(self, dirs: Iterable[str] | None = None) -> list[str]:
         """What is wrong with user lexicon folders (default: the configured ones), one
-        `FILE: key: what is wrong` line each; empty when all is well."""
-        return lexicon.check(self.settings.get("lexicon_dirs") or "" if dirs is None else list(dirs))
+        `FILE: key: what is wrong` line each (as `kwatch lexicons check`); empty when all is well."""
+        from kwatch.pipeline.places import place_name_problems
+
+        folders = self.settings.get("lexicon_dirs") or "" if dirs is None else list(dirs)
+        return lexicon.check(folders) or place_name_problems(lexicon.search_path(folders))
 
     def lexicon_files(self) -> list[dict[str, Any]]:
         """Every lexicon file in use: its path under lexicons/ and the user files merged over it."""

@@ -639,15 +639,17 @@ def _lexicon_dirs() -> str:
 @click.argument("dirs", nargs=-1, metavar="[DIR...]")
 def lexicons_check(dirs: tuple[str, ...]) -> None:
     """Check user lexicon folders (default: the configured lexicon_dirs): YAML syntax, file names
-    with no built-in counterpart, the shape of each entry against the built-in file. Prints one
+    with no built-in counterpart, the shape of each entry against the built-in file and its
+    schema, places of place_names.yaml the gazetteer does not have. Prints one
     `FILE: key: what is wrong` line per problem; exit status 1 when there is any."""
     from kwatch import lexicon
+    from kwatch.pipeline.places import place_name_problems
 
     folders = list(dirs) if dirs else lexicon.parse_dirs(_lexicon_dirs())
     if not folders:
         click.echo("No user lexicon folder: give DIR... or set KWATCH_LEXICON_DIRS.", err=True)
         return
-    problems = lexicon.check(folders)
+    problems = lexicon.check(folders) or place_name_problems(lexicon.search_path(folders))
     for line in problems:
         click.echo(line)
     if problems:

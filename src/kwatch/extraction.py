@@ -7,11 +7,12 @@ document keeps the events an earlier extraction stored for it. A plain run does 
 (so it is not retried forever); `retry=True` does, `redo=True` redoes every document.
 
 Every run is recorded in the store's `runs` table (scope 'new', 'all', 'retry' or 'ids', the
-pipeline version, progress every RUN_PROGRESS_EVERY documents, the counts when it finishes). A run
-that never finished (the process was killed) is finished by the next run that is not scoped to
-given ids: that run also does what the interrupted one had left (for 'all': every document not
-extracted since it started; for 'retry': the failed documents not retried since), and when it
-finishes it marks the interrupted run finished with the note 'finished by run M'.
+pipeline version of the stages, lexicons and user lexicon files, progress every
+RUN_PROGRESS_EVERY documents, the counts when it finishes). A run that never finished (the
+process was killed) is finished by the next run that is not scoped to given ids: that run also
+does what the interrupted one had left (for 'all': every document not extracted since it
+started; for 'retry': the failed documents not retried since), and when it finishes it marks
+the interrupted run finished with the note 'finished by run M'.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from kwatch import lexicon
 from kwatch.extract import build_context, extract, to_event
 from kwatch.models import Document
 from kwatch.pipeline import Context, Pipeline, StageFailure
@@ -101,11 +104,24 @@ def _lexicon_digest() -> str:
     return digest.hexdigest()
 
 
+def _user_lexicon_digest(path: lexicon.SearchPath) -> bytes:
+    """A hash of the user lexicon files in use, in the order they apply: each one's path (it is
+    named in provenance) and contents. Empty for the built-in lexicons alone."""
+    if not path.files:
+        return b""
+    digest = hashlib.sha256()
+    for user in path.files:
+        digest.update(f"{user.relpath}\x00{user.path}\x00".encode("utf-8", "surrogatepass") + Path(user.path).read_bytes() + b"\x00")
+    return b"\x00user\x00" + digest.hexdigest().encode("ascii")
+
+
 @cache
-def pipeline_version(names: tuple[str, ...] = DEFAULT_STAGES) -> str:
-    """A short, stable hash of the stage names in order and of every lexicon file the stages read
-    (`kwatch/lexicons/**.yaml`): it changes exactly when what extraction does may change."""
-    digest = hashlib.sha256("\n".join(names).encode("utf-8") + b"\x00" + _lexicon_digest().encode("ascii"))
+def pipeline_version(names: tuple[str, ...] = DEFAULT_STAGES, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> str:
+    """A short, stable hash of the stage names in order, of every lexicon file the stages read
+    (`kwatch/lexicons/**.yaml`) and of the user lexicon files of `lexicons` (paths and contents):
+    it changes exactly when what extraction does may change, a user file edited included. With
+    no user file it is the version of the built-in lexicons."""
+    digest = hashlib.sha256("\n".join(names).encode("utf-8") + b"\x00" + _lexicon_digest().encode("ascii") + _user_lexicon_digest(lexicons))
     return digest.hexdigest()[:12]
 
 
@@ -165,7 +181,8 @@ def run_extraction(
     pipeline = pipeline or build_pipeline()
     ctx = ctx or build_context()
     plan = plan_extraction(store, redo=redo, retry=retry, ids=ids)
-    run_id = store.start_run("extract", scope=plan.scope, pipeline_version=pipeline_version(pipeline.names))
+    version = pipeline_version(pipeline.names, lexicon.in_options(ctx.options))
+    run_id = store.start_run("extract", scope=plan.scope, pipeline_version=version)
     report = ExtractReport(run_id=run_id, resumed=plan.resumed)
     if on_start is not None:
         on_start(plan)

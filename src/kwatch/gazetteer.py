@@ -12,11 +12,12 @@ written in capitals in the data ("US", "UAE") match only in capitals.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -120,6 +121,17 @@ class Gazetteer:
         self._provinces = {name_key(s): e for e in self.entries if e.kind == "admin1" and e.country == "AF"
                            for s in (e.name, *e.variants)}
         self._countries = {e.country: e for e in self.entries if e.kind == "country"}
+
+    def with_variants(self, extra: Mapping[Entry, Sequence[str]]) -> Gazetteer:
+        """A gazetteer whose entries also go by the `extra` spellings given for them, in the same
+        order (the same gazetteer when there are none); the entries given must be this gazetteer's."""
+        if not any(extra.values()):
+            return self
+        unknown = set(extra) - set(self.entries)
+        if unknown:
+            raise Bug(f"with_variants: {len(unknown)} entries are not in the gazetteer (first: {next(iter(unknown)).name})")
+        entries = [dataclasses.replace(e, variants=(*e.variants, *extra[e])) if extra.get(e) else e for e in self.entries]
+        return Gazetteer(entries, blocked=self.blocked, common_words=self.common_words, locatives=self.locatives)
 
     # -- lookups ------------------------------------------------------------------------------
 

@@ -325,17 +325,24 @@ def check(dirs: str | Iterable[str | os.PathLike[str]] | None) -> list[str]:
             found = list(_shape(builtin, content, ()))
             problems.extend(f"{path}: {where}: {what}" for where, what in found)
             if not found:
-                problems.extend(f"{path}: {line}" for line in _validate(relpath, merge(builtin, content, origin=str(path)), origin=str(path)))
+                problems.extend(f"{path}: {line}" for line in _validate(relpath, merge(builtin, content, origin=str(path))))
     return problems
 
 
-def _validate(relpath: str, data: Any, *, origin: str) -> list[str]:
-    """The stage schema's complaint about a merged table (`validate`), as problem lines."""
-    try:
-        validate(lexicon_name(relpath), data, origin=origin)
-    except PipelineError as error:
-        return [f"(schema): {error.message}"]
-    return []
+def _validate(relpath: str, data: Any) -> list[str]:
+    """The stage schema's complaint about a merged table, as a `key: what is wrong` problem line
+    (`check` puts the file in front)."""
+    name = lexicon_name(relpath)
+    error = _schema_error(name, data)
+    if error is None:
+        return []
+    at = tuple(error.absolute_path)
+    where = f"lexicons/schemas/{name}.yaml"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(str(k) for k in error.schema.get("properties") or {})
+        unknown = sorted(str(k) for k in error.instance if k not in allowed)
+        return [f"{_where((*at, unknown[0]) if unknown else at)}: unknown key (the schema allows here: {', '.join(allowed)}; {where})"]
+    return [f"{_where(at)}: {error.message} ({where})"]
 
 
 def _kind(value: Any) -> str:
@@ -390,8 +397,10 @@ def _mapping_shape(base: dict[Any, Any], user: dict[Any, Any], at: Key) -> Itera
         for key in replace:
             if key not in user:
                 yield _where((*at, REPLACE_KEY)), f"names {key!r}, which this mapping does not give"
-    siblings = list(base.values())
-    table = len(siblings) >= 2 and len({_kind(v) for v in siblings}) == 1  # a table of like entries
+    # A table of like entries; null entries ("on friday night": null, "a few dozen": null) are
+    # entries without a value and do not make a table unlike.
+    siblings = [v for v in base.values() if v is not None]
+    table = len(siblings) >= 2 and len({_kind(v) for v in siblings}) == 1
     for key, value in user.items():
         if key == REPLACE_KEY:
             continue
@@ -452,14 +461,20 @@ def schema(name: str) -> dict[str, Any] | None:
     return loaded
 
 
+def _schema_error(name: str, data: Any) -> Any:
+    """The most relevant jsonschema error of `data` against the `name` lexicon's schema, or None
+    (also for a lexicon without a schema)."""
+    drawn = schema(name)
+    if drawn is None:
+        return None
+    validator = jsonschema.Draft202012Validator(drawn)
+    return jsonschema.exceptions.best_match(validator.iter_errors(data))
+
+
 def validate(name: str, data: Any, *, origin: str) -> None:
     """Raise one PipelineError naming `origin` and the key when `data` does not fit the schema of
     the `name` lexicon; a lexicon without a schema is not checked."""
-    drawn = schema(name)
-    if drawn is None:
-        return
-    validator = jsonschema.Draft202012Validator(drawn)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    error = _schema_error(name, data)
     if error is None:
         return
     key = "/".join(str(p) for p in error.absolute_path) or "(top level)"

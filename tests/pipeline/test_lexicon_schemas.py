@@ -20,6 +20,9 @@ BUILT_IN = sorted(
     for entry in folder.iterdir()
     if entry.name.endswith(".yaml")
 )
+#: Lexicons of every language (lexicons/<name>.yaml) that have a schema; the others (outlets,
+#: actors) are checked by shape against the built-in file only.
+TOP_LEVEL = sorted(p.name[: -len(".yaml")] for p in LEXICONS.iterdir() if p.name.endswith(".yaml") and p.name[: -len(".yaml")] in SCHEMAS)
 
 
 @pytest.mark.parametrize(("language", "name"), BUILT_IN)
@@ -62,6 +65,21 @@ def test_a_lexicon_without_a_schema_is_not_checked() -> None:
     lexicon.validate("no-such-lexicon", {"anything": 1}, origin="x.yaml")
 
 
+@pytest.mark.parametrize("name", TOP_LEVEL)
+def test_every_top_level_lexicon_with_a_schema_validates(name: str) -> None:
+    with (LEXICONS / f"{name}.yaml").open(encoding="utf-8") as handle:
+        lexicon.validate(name, yaml.safe_load(handle), origin=f"lexicons/{name}.yaml")
+
+
+def test_the_place_names_table_is_checked_by_its_schema() -> None:
+    assert "place_names" in TOP_LEVEL
+    data = {"places": {"Ghazni": {"kind": "province", "names": {"ru": ["Газни"]}}}}
+    with pytest.raises(PipelineError, match=r"key 'places/Ghazni/kind'"):
+        lexicon.validate("place_names", data, origin="place_names.yaml")
+    with pytest.raises(PipelineError, match=r"places/Ghazni/names"):
+        lexicon.validate("place_names", {"places": {"Ghazni": {"kind": "admin1", "names": {"de": ["Ghasni"]}}}}, origin="x.yaml")
+
+
 @pytest.mark.parametrize("name", SCHEMAS)
 def test_every_schema_is_used(name: str) -> None:
-    assert any(n == name for _, n in BUILT_IN), f"schemas/{name}.yaml describes no lexicon"
+    assert any(n == name for _, n in BUILT_IN) or name in TOP_LEVEL, f"schemas/{name}.yaml describes no lexicon"

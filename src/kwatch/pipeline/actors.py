@@ -43,6 +43,12 @@ class ActorMatcher:
     canonical: dict[str, str]  # alias key (see `_key`) -> canonical actor
     families: dict[str, str]  # canonical actor -> family ('islamic_state' or '')
     scanner: Scanner  # exact, then folded (those that exist)
+    # alias key -> provenance line, for the aliases a user lexicon file gave
+    origins: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def origin(self, alias: str) -> str | None:
+        """The provenance line of an alias a user file gave (as matched in the text), else None."""
+        return self.origins.get(_key(alias))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping (start, end, actor) matches, longest first at each position."""
@@ -74,17 +80,25 @@ def _alternation(aliases: list[str]) -> str:
 def matcher(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> ActorMatcher:
     """The actor patterns of lexicons/actors.yaml with the user's files of `lexicons` merged over
     it (cached per search path, so two stores' folders never mix)."""
-    data = lexicon.load("actors", path=lexicons)["actors"]
+    table = lexicon.load_file("actors.yaml", lexicons)
+    data = table.data["actors"]
     exact: list[str] = []
     folded: list[str] = []
     canonical: dict[str, str] = {}
     families: dict[str, str] = {}
+    origins: dict[str, str] = {}
     for actor, entry in data.items():
         families[actor] = entry.get("family", "")
-        for aliases in entry["aliases"].values():
+        for language, aliases in entry["aliases"].items():
             for alias in aliases:
                 (exact if is_case_sensitive(alias) else folded).append(alias)
-                canonical.setdefault(_key(alias), actor)
+                key = _key(alias)
+                if key in canonical:
+                    continue  # an alias two actors share belongs to the first
+                canonical[key] = actor
+                origin = table.origin("actors", actor, "aliases", language, alias)
+                if origin is not None:
+                    origins[key] = f"actor {actor}: alias {' '.join(alias.split()).casefold()!r} from user lexicon {origin}"
     exact_re = re.compile(f"{_BEFORE}(?:{_alternation(exact)}){_AFTER}") if exact else None
     folded_re = re.compile(f"{_BEFORE}(?:{_alternation(folded)}){_AFTER}", re.IGNORECASE) if folded else None
     return ActorMatcher(
@@ -93,6 +107,7 @@ def matcher(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> ActorMatcher:
         canonical=canonical,
         families=families,
         scanner=Scanner(p for p in (exact_re, folded_re) if p is not None),
+        origins=origins,
     )
 
 
@@ -123,9 +138,10 @@ def find_actors(text: str, sentences: tuple[Sentence, ...], *, lexicons: lexicon
     if not sentences:
         return ()
     locate = SentenceLocator(sentences)
+    found = matcher(lexicons)
     return tuple(
-        ActorMention(start, end, text[start:end], locate(start), actor)
-        for start, end, actor in matcher(lexicons).find(text)
+        ActorMention(start, end, text[start:end], locate(start), actor, origin=found.origin(text[start:end]))
+        for start, end, actor in found.find(text)
     )
 
 

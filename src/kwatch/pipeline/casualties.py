@@ -49,6 +49,7 @@ class _Anchor:
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     language: str
+    lexicons: lexicon.SearchPath
     anchors: dict[str, _Anchor]
     anchor_re: re.Pattern[str]
     anchor_cue: re.Pattern[str]
@@ -71,8 +72,8 @@ class _Patterns:
 
 
 @cache
-def _patterns(language: str) -> _Patterns:
-    data = lexicon.load("casualties", language)
+def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Patterns:
+    data = lexicon.load("casualties", language, path=lexicons)
     anchors: dict[str, _Anchor] = {}
     for kind in ("killed", "injured"):
         for role in ("active", "passive"):
@@ -87,7 +88,7 @@ def _patterns(language: str) -> _Patterns:
     # lives of" must not.
     anchor_words = {phrase.split()[0] for phrase in anchors}
 
-    quantity = quantity_regex(language)
+    quantity = quantity_regex(language, lexicons=lexicons)
     stops = _alternation(set(data["description_stops"]) | anchor_words | set(data["auxiliaries"]))
     # A description word: not a stop, not the start of another quantity, not a participle
     # ("a civilian accusing him"), no sentence-final period.
@@ -138,7 +139,7 @@ def _patterns(language: str) -> _Patterns:
         rf"|\b(?:{saying})\b[^.;]*?\b(?:{saying_verbs})\b"
     )
 
-    months = _alternation(lexicon.load("dates", language)["months"])
+    months = _alternation(lexicon.load("dates", language, path=lexicons)["months"])
     aggregate = "|".join(
         "(?:" + p.replace("{number}", quantity).replace("{month}", f"(?:{months})") + ")"
         for p in data["aggregate_patterns"]
@@ -150,6 +151,7 @@ def _patterns(language: str) -> _Patterns:
     aggregate_re = re.compile(aggregate, re.I)
     return _Patterns(
         language=language,
+        lexicons=lexicons,
         anchors=anchors,
         anchor_re=anchor_re,
         anchor_cue=anchor_cue,
@@ -186,7 +188,7 @@ def _read_item(
     kept in front of it ("death toll rose to ")."""
     quantity = patterns.quantity_re.match(text)
     if quantity:
-        figure = read_quantity(quantity.group(0), start, patterns.language)
+        figure = read_quantity(quantity.group(0), start, patterns.language, lexicons=patterns.lexicons)
         description = text[quantity.end() :]
         if figure.value is not None and 1900 <= figure.value <= 2100 and not description.strip():
             return None  # a year, not a count
@@ -212,9 +214,10 @@ def _items(list_text: str, offset: int, patterns: _Patterns) -> list[tuple[int, 
     return [(offset + m.start(), offset + m.end()) for m in patterns.item_re.finditer(list_text)]
 
 
-def sentence_casualties(sentence: Sentence, language: str = "en") -> list[CasualtyMention]:
-    """The casualty figures one sentence reports, left to right."""
-    patterns = _patterns(language)
+def sentence_casualties(sentence: Sentence, language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[CasualtyMention]:
+    """The casualty figures one sentence reports, left to right (`lexicons`: the user lexicon
+    folders merged over casualties.yaml, numbers.yaml and dates.yaml)."""
+    patterns = _patterns(language, lexicons)
     text = sentence.text
     scan = patterns.scanner.scan(text)
     if not scan.search(patterns.anchor_cue):
@@ -268,7 +271,7 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
                 found.extend((s, e, kind, None) for s, e in spans for kind in ("killed", "injured"))
             continue
         # "death toll rose to 145": a running total; the phrase stays in the mention for total().
-        lead_start = anchor_match.start() if _RUNNING_TOTAL_WORDS().search(anchor_match.group(0)) else None
+        lead_start = anchor_match.start() if _RUNNING_TOTAL_WORDS(lexicons).search(anchor_match.group(0)) else None
         found.extend((s, e, anchor.kind, lead_start if i == 0 else None) for i, (s, e) in enumerate(spans))
     mentions = []
     for start, end, kind, lead_start in found:
@@ -281,8 +284,8 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
     return mentions
 
 
-def find_casualties(sentences: Iterable[Sentence], language: str = "en") -> tuple[CasualtyMention, ...]:
-    return tuple(m for s in sentences for m in sentence_casualties(s, language))
+def find_casualties(sentences: Iterable[Sentence], language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[CasualtyMention, ...]:
+    return tuple(m for s in sentences for m in sentence_casualties(s, language, lexicons=lexicons))
 
 
 # -- figures by proximity ---------------------------------------------------------------------
@@ -308,9 +311,9 @@ class _CasualtyRules:
 
 
 @cache
-def _casualty_rules(language: str) -> _CasualtyRules:
-    numbers = lexicon.load("numbers", language)
-    data = lexicon.load("casualties", language)
+def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _CasualtyRules:
+    numbers = lexicon.load("numbers", language, path=lexicons)
+    data = lexicon.load("casualties", language, path=lexicons)
     words = {fold(k): v for k, v in numbers["words"].items()}
     joiner_words = frozenset(fold(j) for j in numbers.get("joiners") or ())
     qualifiers = {fold(p): q for q, phrases in numbers["qualifiers"].items() for p in phrases}
@@ -420,8 +423,9 @@ def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
     return rules.kinds[best]
 
 
-def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: tuple[DateMention, ...] = ()) -> tuple[CasualtyMention, ...]:
-    rules = _casualty_rules(language)
+def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: tuple[DateMention, ...] = (), *,
+                         lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[CasualtyMention, ...]:
+    rules = _casualty_rules(language, lexicons)
     found: list[CasualtyMention] = []
     for sentence in sentences:
         original = sentence.text
@@ -471,26 +475,31 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
 
 @stage("casualties.v1", requires=("sentences",), assigns=("casualties",))
 def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Killed and injured figures with category, qualifier and claimed flag."""
-    if "figure_position" in lexicon.load("casualties", doc.language or "en"):
-        found = find_near_casualties(doc.sentences or (), doc.language or "en", doc.dates or ())
+    """Killed and injured figures with category, qualifier and claimed flag (the user's lexicon
+    folders merged over the lexicons)."""
+    path = lexicon.in_options(ctx.options)
+    if "figure_position" in lexicon.load("casualties", doc.language or "en", path=path):
+        found = find_near_casualties(doc.sentences or (), doc.language or "en", doc.dates or (), lexicons=path)
         return dataclasses.replace(doc, casualties=found)
-    return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en"))
+    return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en", lexicons=path))
 
 
 @cache
-def _RUNNING_TOTAL_WORDS() -> re.Pattern[str]:  # noqa: N802 - a constant built on first use
+def _RUNNING_TOTAL_WORDS(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> re.Pattern[str]:  # noqa: N802 - a constant built on first use
     """Words that make a figure a running total ("death toll rose to 145"), in every language
-    (`running_totals`): a mention does not record its language, and `total()` reads any."""
-    words = [w for language in lexicon.available("casualties") for w in lexicon.load("casualties", language).get("running_totals") or ()]
+    (`running_totals`): a mention does not record its language, and `total()` reads any. One
+    pattern per search path."""
+    words = [w for language in lexicon.available("casualties")
+             for w in lexicon.load("casualties", language, path=lexicons).get("running_totals") or ()]
     return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}" if words else r"(?!)", re.I)
 
 
-def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False) -> int | None:
+def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int | None:
     """The toll of one event from its mentions: summed within a sentence ("170 civilians and 13
     US soldiers"), the largest over sentences (a repeated or updated toll). Attackers, vague
     amounts and (by default) claimed figures are left out; a "death toll" figure in a sentence is
-    already a total, so the sentence counts the larger of it and the sum of the rest."""
+    already a total, so the sentence counts the larger of it and the sum of the rest. `lexicons`:
+    the search path whose `running_totals` the mentions were found with."""
     sums: dict[int, int] = defaultdict(int)
     tolls: dict[int, int] = defaultdict(int)
     seen = False
@@ -498,7 +507,7 @@ def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = Fal
         if m.kind != kind or m.claimed != claimed or m.value is None or m.category == "attackers":
             continue
         seen = True
-        if _RUNNING_TOTAL_WORDS().search(m.text):
+        if _RUNNING_TOTAL_WORDS(lexicons).search(m.text):
             tolls[m.sentence] = max(tolls[m.sentence], m.value)
         else:
             sums[m.sentence] += m.value

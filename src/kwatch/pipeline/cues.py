@@ -66,28 +66,30 @@ class CueTables:
     scanner: Scanner  # patterns, then language_contexts, then lengths: each pattern tried only where its words occur
 
 
-def _table(language: str, name: str, key: str, events: dict[str, Any]) -> dict[str, list[str]]:
+def _table(language: str, name: str, key: str, events: dict[str, Any], lexicons: lexicon.SearchPath) -> dict[str, list[str]]:
     """A value table (methods, targets, claims): its own lexicon file when the language has one,
     else the same key in its events.yaml."""
     if language in lexicon.available(name):
-        table: dict[str, list[str]] = lexicon.load(name, language)[key] if key != "claims" else {
-            k: v for k, v in lexicon.load(name, language).items()
+        table: dict[str, list[str]] = lexicon.load(name, language, path=lexicons)[key] if key != "claims" else {
+            k: v for k, v in lexicon.load(name, language, path=lexicons).items()
         }
         return table
     return dict(events.get(key) or {})
 
 
 @cache
-def tables(language: str = "en") -> CueTables:
-    events = lexicon.load("events", language)
+def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> CueTables:
+    """The cue patterns of one language, with the user files of `lexicons` merged over each
+    lexicon (cached per search path)."""
+    events = lexicon.load("events", language, path=lexicons)
     stems = events.get("match") == "stems"
     clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
-    methods = _table(language, "methods", "methods", events)
-    targets = _table(language, "targets", "targets", events)
-    claims = _table(language, "claims", "claims", events)
-    propaganda: dict[str, Any] = lexicon.load("propaganda", language) if language in lexicon.available("propaganda") else {}
-    outlets = lexicon.load("outlets")["outlets"]
-    anaphora = lexicon.load("actors")["anaphora"].get(language, [])
+    methods = _table(language, "methods", "methods", events, lexicons)
+    targets = _table(language, "targets", "targets", events, lexicons)
+    claims = _table(language, "claims", "claims", events, lexicons)
+    propaganda: dict[str, Any] = lexicon.load("propaganda", language, path=lexicons) if language in lexicon.available("propaganda") else {}
+    outlets = lexicon.load("outlets", path=lexicons)["outlets"]
+    anaphora = lexicon.load("actors", path=lexicons)["anaphora"].get(language, [])
 
     patterns: list[tuple[str, str, re.Pattern[str]]] = []
 
@@ -160,10 +162,11 @@ def _longest_per_kind(found: list[tuple[int, int, str, str]]) -> list[tuple[int,
     return kept
 
 
-def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en") -> tuple[Cue, ...]:
+def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en", *,
+              lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[Cue, ...]:
     if not sentences:
         return ()
-    t = tables(language)
+    t = tables(language, lexicons)
     found: list[tuple[int, int, str, str]] = []
     matches = iter(t.scanner.finditer_all(text))
     for (kind, value, _), pattern_matches in zip(t.patterns, matches):
@@ -187,5 +190,7 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en") 
 
 @stage("cues.v1", requires=("sentences",), assigns=("cues",))
 def cues(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Find event-type triggers, method, target, claim, medium, outlet, language and length cues."""
-    return dataclasses.replace(doc, cues=find_cues(doc.text, doc.sentences or (), doc.language or "en"))
+    """Find event-type triggers, method, target, claim, medium, outlet, language and length cues
+    (the user's lexicon folders merged over each lexicon)."""
+    found = find_cues(doc.text, doc.sentences or (), doc.language or "en", lexicons=lexicon.in_options(ctx.options))
+    return dataclasses.replace(doc, cues=found)

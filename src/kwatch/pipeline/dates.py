@@ -71,8 +71,8 @@ def _alternation(phrases: list[str]) -> str:
 
 
 @cache
-def _patterns(language: str) -> _Patterns:
-    data = lexicon.load("dates", language)
+def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Patterns:
+    data = lexicon.load("dates", language, path=lexicons)
     months = {k.lower(): v for k, v in data["month_numbers"].items()}
     month = rf"(?P<month>{_alternation(list(months))})\.?"
     weekday = rf"(?P<weekday>{_alternation(list(data['weekdays']))})"
@@ -291,10 +291,12 @@ def _published_reference(published: str) -> _Reference:
 
 
 def find_dates(
-    sentences: tuple[Sentence, ...], *, published: str | None, title: str | None = None, language: str = "en"
+    sentences: tuple[Sentence, ...], *, published: str | None, title: str | None = None, language: str = "en",
+    lexicons: lexicon.SearchPath = lexicon.BUILTIN,
 ) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
-    """Date mentions of every sentence, and the notes about what was inferred."""
-    patterns = _patterns(language)
+    """Date mentions of every sentence, and the notes about what was inferred (`lexicons`: the
+    user lexicon folders merged over dates.yaml)."""
+    patterns = _patterns(language, lexicons)
     if published:
         ref: _Reference | None = _published_reference(published)
         notes: tuple[str, ...] = ()
@@ -329,8 +331,8 @@ class _DateRules:
 
 
 @cache
-def _date_rules(language: str) -> _DateRules:
-    data = lexicon.load("dates", language)
+def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _DateRules:
+    data = lexicon.load("dates", language, path=lexicons)
     gregorian = {fold(k): v for k, v in data["gregorian_months"].items()}
     solar = {fold(k): v for k, v in (data.get("solar_months") or {}).items()}
     month = rf"(?P<month>{literal_alternation([*data['gregorian_months'], *(data.get('solar_months') or {})])})"
@@ -433,12 +435,13 @@ def _template_mentions(sentences: tuple[Sentence, ...], rules: _DateRules, base:
 
 
 def find_template_dates(
-    sentences: tuple[Sentence, ...], published: str | None, language: str, *, title: str | None = None
+    sentences: tuple[Sentence, ...], published: str | None, language: str, *, title: str | None = None,
+    lexicons: lexicon.SearchPath = lexicon.BUILTIN,
 ) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
     """Date mentions by the language's templates, and the notes about what was inferred. Without a
     publication day, dates without a year take the latest explicit year of the text or title
     (basis 'inferred'), as the phrase rules do."""
-    rules = _date_rules(language)
+    rules = _date_rules(language, lexicons)
     base = _publication_day(published)
     notes: tuple[str, ...] = ()
     if base is None:
@@ -463,9 +466,12 @@ def find_template_dates(
 
 @stage("dates.v1", requires=("sentences",), assigns=("dates",))
 def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Date expressions resolved against the publication date (or a year inferred from the text)."""
-    if "templates" in lexicon.load("dates", doc.language or "en"):
-        found, notes = find_template_dates(doc.sentences or (), doc.published, doc.language or "en", title=doc.title)
+    """Date expressions resolved against the publication date (or a year inferred from the text),
+    read with the user's lexicon folders merged over dates.yaml."""
+    path = lexicon.in_options(ctx.options)
+    if "templates" in lexicon.load("dates", doc.language or "en", path=path):
+        found, notes = find_template_dates(doc.sentences or (), doc.published, doc.language or "en", title=doc.title, lexicons=path)
         return dataclasses.replace(doc, dates=found, notes=doc.notes + notes)
-    mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en")
+    mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en",
+                                 lexicons=path)
     return dataclasses.replace(doc, dates=mentions, notes=doc.notes + notes)

@@ -60,20 +60,20 @@ _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 
 
 @cache
-def _priorities(language: str) -> dict[str, list[str]]:
+def _priorities(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> dict[str, list[str]]:
     # Method, target and medium values are canonical English names in every language.
     if language not in lexicon.available("methods"):
         language = "en"
     return {
-        "method": lexicon.load("methods", language)["priority"],
-        "target": lexicon.load("targets", language)["priority"],
-        "medium": lexicon.load("propaganda", language)["priority"],
+        "method": lexicon.load("methods", language, path=lexicons)["priority"],
+        "target": lexicon.load("targets", language, path=lexicons)["priority"],
+        "medium": lexicon.load("propaganda", language, path=lexicons)["priority"],
     }
 
 
 @cache
-def _outlet_actors() -> dict[str, str]:
-    return {name: entry["actor"] for name, entry in lexicon.load("outlets")["outlets"].items()}
+def _outlet_actors(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> dict[str, str]:
+    return {name: entry["actor"] for name, entry in lexicon.load("outlets", path=lexicons)["outlets"].items()}
 
 
 @dataclass
@@ -161,8 +161,8 @@ class _Rules:
 
 
 @cache
-def _rules(language: str) -> _Rules:
-    data = lexicon.load("events", language)
+def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Rules:
+    data = lexicon.load("events", language, path=lexicons)
     words = data.get("clause_breaks") or ()
     # Punctuation breaks a clause in every language; words only after a comma.
     clause = r";\s|\s[–—]\s|\.\s|؛\s*" + (rf"|[,،]\s+(?:{literal_alternation(words)})\s" if words else "")
@@ -201,12 +201,13 @@ def _origin(text: str, place: PlaceMention, rules: _Rules) -> bool:
 class _Reader:
     """Reads one document; holds its mentions indexed by sentence."""
 
-    def __init__(self, doc: PipelineDoc) -> None:
+    def __init__(self, doc: PipelineDoc, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> None:
         self.doc = doc
         self.language = doc.language or "en"
+        self.lexicons = lexicons
         self.sentences = doc.sentences or ()
         self.by_sentence: dict[int, _Mentions] = {}
-        self.rules = _rules(self.language)
+        self.rules = _rules(self.language, lexicons)
         for attr in ("dates", "places", "casualties", "actors", "cues"):
             for mention in getattr(doc, attr) or ():
                 if attr == "dates" and (_reference_point(doc.text, mention, self.rules) or _restated(mention, doc.dates or ())):
@@ -511,7 +512,7 @@ def _first_cue(draft: _Draft, kind: str, order: list[str]) -> tuple[str | None, 
     return None, None
 
 
-def _pick_actor(draft: _Draft, topic: str | None) -> tuple[str | None, int | None, list[str]]:
+def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[str | None, int | None, list[str]]:
     notes: list[str] = []
     for part in draft.parts:
         actors = part.mentions.actors
@@ -533,7 +534,7 @@ def _pick_actor(draft: _Draft, topic: str | None) -> tuple[str | None, int | Non
     if draft.type == "propaganda":
         outlets = [c.value for c in draft.all("cues") if c.kind == "outlet"]
         if outlets:
-            actor = _outlet_actors().get(outlets[0])
+            actor = _outlet_actors(lexicons).get(outlets[0])
             if actor:
                 notes.append(f"actor {actor} inferred: outlet {outlets[0]} speaks for it")
                 return actor, None, notes
@@ -550,16 +551,16 @@ def _cue_text(m: _Mentions, kind: str) -> str:
     return next((c.text for c in m.cues if c.kind == kind), "")
 
 
-def _total(mentions: Sequence[CasualtyMention], kind: str, claimed: bool) -> int | None:
+def _total(mentions: Sequence[CasualtyMention], kind: str, claimed: bool, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int | None:
     from kwatch.pipeline import casualties as casualties_stage
 
-    return casualties_stage.total(mentions, kind, claimed=claimed)
+    return casualties_stage.total(mentions, kind, claimed=claimed, lexicons=lexicons)
 
 
 def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> ExtractedEvent:
     doc = reader.doc
     language = reader.language
-    priorities = _priorities(language)
+    priorities = _priorities(language, reader.lexicons)
     sources: dict[int, set[str]] = {p.sentence.index: set() for p in draft.parts}
     inferences = list(draft.inferences)
     opening = draft.opening
@@ -608,7 +609,7 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
             if source is not None:
                 sources[source].update(("country", "place"))
 
-    actor, source, notes = _pick_actor(draft, reader.topic_actor)
+    actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons)
     inferences.extend(notes)
     claim_parts = [p for p in draft.parts if _claims(p.mentions)]
     denial_parts = [p for p in draft.parts if p.mentions.has("no_claim")]
@@ -637,7 +638,7 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
             ("killed_claimed", "killed", True),
             ("injured_claimed", "injured", True),
         ):
-            values[key] = _total(figures, kind, claimed_figure)
+            values[key] = _total(figures, kind, claimed_figure, lexicons=reader.lexicons)
             for c in figures:
                 if c.kind == kind and c.claimed == claimed_figure and values[key] is not None:
                     sources[c.sentence].add(key)
@@ -738,8 +739,8 @@ def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
     return sorted(kept, key=lambda d: order[id(d)])
 
 
-def assemble(doc: PipelineDoc, stages: tuple[str, ...] = ()) -> tuple[ExtractedEvent, ...]:
-    reader = _Reader(doc)
+def assemble(doc: PipelineDoc, stages: tuple[str, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[ExtractedEvent, ...]:
+    reader = _Reader(doc, lexicons)
     reader.read()
     reader.drafts = _fold_undated(reader.drafts)
     return tuple(_finish(d, reader, stages) for d in reader.drafts)
@@ -753,12 +754,39 @@ def event_key(event: ExtractedEvent, doc_id: str) -> str:
     return hashlib.sha256(f"{doc_id}|{spans}|{event.type}|{where}".encode()).hexdigest()[:24]
 
 
+def _user_lexicon_lines(event: ExtractedEvent, doc: PipelineDoc) -> ExtractedEvent:
+    """The event with a provenance line for each user lexicon entry that decided its actor or its
+    place: in a sentence the actor (the place) was read from, every mention of that actor (that
+    place) was found by an entry of a user file (`ActorMention.origin`, `PlaceMention.origin`).
+    A built-in alias or name in the same sentence would have decided it alone: no line then."""
+    lines: list[str] = []
+    for evidence in event.evidence:
+        inside = range(evidence.start, evidence.end)
+        if "actor" in evidence.fields and event.actor is not None:
+            actors = [a for a in doc.actors or () if a.start in inside and a.actor == event.actor]
+            if actors and all(a.origin for a in actors):
+                lines.append(str(actors[0].origin))
+        if "place" in evidence.fields:
+            where = (event.country, event.place, event.geo_precision, event.lat, event.lon)
+            places = [p for p in doc.places or () if p.start in inside and (p.country, p.place, p.precision, p.lat, p.lon) == where]
+            if places and all(p.origin for p in places):
+                lines.append(str(places[0].origin))
+    told = list(event.provenance.get("inferences") or ())
+    new = [line for line in dict.fromkeys(lines) if line not in told]
+    if not new:
+        return event
+    return dataclasses.replace(event, provenance={**event.provenance, "inferences": [*told, *new]})
+
+
 @stage(
     "events.v1",
     requires=("sentences", "dates", "places", "actors", "casualties", "cues"),
     assigns=("events",),
 )
 def events(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Assemble events from the sentence mentions: one event per real event in the document."""
+    """Assemble events from the sentence mentions: one event per real event in the document
+    (events.yaml and the tables it reads with the user's lexicon folders merged over them). An
+    actor or place a user lexicon entry decided is named in the event's provenance."""
     stages = tuple(ctx.options.get("stages", ()))
-    return dataclasses.replace(doc, events=assemble(doc, stages))
+    found = assemble(doc, stages, lexicons=lexicon.in_options(ctx.options))
+    return dataclasses.replace(doc, events=tuple(_user_lexicon_lines(event, doc) for event in found))

@@ -46,6 +46,9 @@ class PlaceMention:
     precision: str  # 'site' | 'town' | 'district' | 'province' | 'country'
     lat: float | None = None
     lon: float | None = None
+    # The user lexicon entry the place was found by, as a provenance line ("place Jalalabad: name
+    # 'jalal-abad' from user lexicon /home/a/lex/place_names.yaml"); None: the built-in lexicons.
+    origin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,9 @@ class ActorMention:
     text: str
     sentence: int
     actor: str  # canonical short name: 'ISKP', 'IS', 'Taliban', 'TTP' ...
+    # The user lexicon alias the actor was found by, as a provenance line ("actor ISKP: alias
+    # 'lantern column' from user lexicon /home/a/lex/actors.yaml"); None: the built-in lexicons.
+    origin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,8 +48,8 @@ class _Table:
 
 
 @cache
-def _table(language: str) -> _Table:
-    data = lexicon.load("numbers", language)
+def _table(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Table:
+    data = lexicon.load("numbers", language, path=lexicons)
     words = {**data["units"], **data["tens"]}
     scales = dict(data["scales"])
     fixed = dict(data["fixed"])
@@ -90,20 +90,21 @@ def _table(language: str) -> _Table:
     )
 
 
-def quantity_regex(language: str = "en") -> str:
-    """Regex source matching one quantity phrase (qualifier included); compile with re.IGNORECASE."""
-    return _table(language).regex
+def quantity_regex(language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> str:
+    """Regex source matching one quantity phrase (qualifier included); compile with re.IGNORECASE.
+    `lexicons`: the user lexicon folders merged over numbers.yaml (every function here takes it)."""
+    return _table(language, lexicons).regex
 
 
 @cache
-def _compiled(language: str) -> re.Pattern[str]:
-    return re.compile(quantity_regex(language), re.I)
+def _compiled(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> re.Pattern[str]:
+    return re.compile(quantity_regex(language, lexicons=lexicons), re.I)
 
 
-def parse_number(phrase: str, language: str = "en") -> int | None:
+def parse_number(phrase: str, language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int | None:
     """'seven' -> 7, 'two hundred and five' -> 205, '4,000' -> 4000, 'a dozen' -> 12, '3 million'
     -> 3000000; None when the phrase is not a number."""
-    table = _table(language)
+    table = _table(language, lexicons)
     text = " ".join(phrase.lower().replace("-", " ").split())
     if text in table.fixed:
         return table.fixed[text]
@@ -135,10 +136,10 @@ def parse_number(phrase: str, language: str = "en") -> int | None:
     return total + current if seen else None
 
 
-def read_quantity(text: str, start: int = 0, language: str = "en") -> Quantity:
+def read_quantity(text: str, start: int = 0, language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Quantity:
     """Interpret a phrase matched by `quantity_regex()`; `start` is its offset in the document.
     A range ("10-12", "10 to 12") keeps its lower bound, qualified 'at_least'."""
-    table = _table(language)
+    table = _table(language, lexicons)
     rest = text
     qualifier = "exact"
     match = table.qualifier_re.match(rest)
@@ -149,12 +150,12 @@ def read_quantity(text: str, start: int = 0, language: str = "en") -> Quantity:
         return Quantity(start, start + len(text), text, None, "vague")
     fixed = table.fixed_re.match(rest)
     first = fixed.group(0) if fixed else table.range_split.split(rest, maxsplit=1)[0]
-    value = parse_number(first, language)
+    value = parse_number(first, language, lexicons=lexicons)
     if value is None:
         # A dash between a digit and a number word ("3 - five", "five -5", "١٢ - five") joins two
         # numbers that do not read as one: the range keeps the first part that parses.
         for part in table.dash_split.split(rest):
-            value = parse_number(part, language) if part.strip() else None
+            value = parse_number(part, language, lexicons=lexicons) if part.strip() else None
             if value is not None:
                 first = part
                 break
@@ -165,6 +166,6 @@ def read_quantity(text: str, start: int = 0, language: str = "en") -> Quantity:
     return Quantity(start, start + len(text), text, value, qualifier)
 
 
-def find_quantities(text: str, language: str = "en") -> list[Quantity]:
+def find_quantities(text: str, language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[Quantity]:
     """Every quantity phrase in `text`, left to right."""
-    return [read_quantity(m.group(0), m.start(), language) for m in _compiled(language).finditer(text)]
+    return [read_quantity(m.group(0), m.start(), language, lexicons=lexicons) for m in _compiled(language, lexicons).finditer(text)]

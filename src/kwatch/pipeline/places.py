@@ -17,16 +17,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Sequence
-from functools import cache, lru_cache
-from importlib import resources
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
-
-import yaml
 
 from kwatch import lexicon
 from kwatch.errors import PipelineError
-from kwatch.gazetteer import Entry, Gazetteer, Match
+from kwatch.gazetteer import Entry, Gazetteer, Match, name_key
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, PlaceMention, Sentence
 from kwatch.pipeline.scan import Scan, Scanner
@@ -58,8 +55,10 @@ class Cues:
 
 
 @cache
-def cues(language: str = "en") -> Cues:
-    data: dict[str, Any] = lexicon.load("places", language)
+def cues(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Cues:
+    """places.yaml of `language` with the user files of `lexicons` merged over it, compiled
+    (cached per search path)."""
+    data: dict[str, Any] = lexicon.load("places", language, path=lexicons)
     heads = sorted(data["site_heads"], key=len, reverse=True)
     head_pattern = "|".join(r"\s+".join(re.escape(w) for w in h.split()) for h in heads)
     name_word = r"[A-Z][\w'’\-]*"
@@ -167,7 +166,7 @@ def _unambiguous_country(match: Match) -> str | None:
     return next(iter(countries)) if len(countries) == 1 else None
 
 
-def _mention(sentence: Sentence, start: int, end: int, entry: Entry, place: str | None, precision: str) -> PlaceMention:
+def _mention(sentence: Sentence, start: int, end: int, entry: Entry, place: str | None, precision: str, origin: str | None = None) -> PlaceMention:
     return PlaceMention(
         start=sentence.start + start,
         end=sentence.start + end,
@@ -180,11 +179,13 @@ def _mention(sentence: Sentence, start: int, end: int, entry: Entry, place: str 
         precision=precision,
         lat=entry.lat,
         lon=entry.lon,
+        origin=origin,
     )
 
 
 def _known_mentions(
-    sentence: Sentence, matches: Sequence[Match], gazetteer: Gazetteer, cue: Cues, doc_countries: Counter[str]
+    sentence: Sentence, matches: Sequence[Match], gazetteer: Gazetteer, cue: Cues, doc_countries: Counter[str],
+    origins: Mapping[tuple[str, Entry], str] | None = None,
 ) -> list[PlaceMention]:
     text = sentence.text
     sentence_admin1 = {c.name for m in matches for c in m.candidates if c.kind == "admin1"}
@@ -205,7 +206,8 @@ def _known_mentions(
             if before and before.group(1).lower() in cue.directions:
                 start = window + before.start(1)
                 place = f"{before.group(1)} {entry.name}"
-        out.append(_mention(sentence, start, match.end, entry, place, PRECISION[entry.kind]))
+        origin = origins.get((name_key(match.text), entry)) if origins else None
+        out.append(_mention(sentence, start, match.end, entry, place, PRECISION[entry.kind], origin))
     return out
 
 
@@ -286,11 +288,14 @@ def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues, sca
     return out
 
 
-def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en") -> tuple[PlaceMention, ...]:
-    """Every place mention of every sentence, in text order."""
+def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en", *,
+                lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
+    """Every place mention of every sentence, in text order. The English spellings of the name
+    table (`names: en` in place_names.yaml, the user's files merged) are names of the gazetteer too."""
     if doc.sentences is None:
         raise PipelineError("places.v1 needs sentences.", hint="run sentences.v1 first")
-    cue = cues(language)
+    cue = cues(language, lexicons)
+    gazetteer, origins = english_names(gazetteer, lexicons)
     per_sentence: list[tuple[Sentence, list[Match], Scan]] = []
     doc_countries: Counter[str] = Counter()
     for sentence in doc.sentences:
@@ -306,7 +311,7 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en") ->
                 doc_countries[cue.demonyms[found.group(1).lower()]] += 1
     mentions: list[PlaceMention] = []
     for sentence, matches, scan in per_sentence:
-        known = _known_mentions(sentence, matches, gazetteer, cue, doc_countries)
+        known = _known_mentions(sentence, matches, gazetteer, cue, doc_countries, origins)
         sites = _site_mentions(sentence, known, cue, scan)
         covered = [(s.start, s.end) for s in sites]  # "Kabul airport" replaces "Kabul"
         known = [m for m in known if not any(s <= m.start and m.end <= e for s, e in covered)]
@@ -315,66 +320,131 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en") ->
 
 
 # -- places by name table --------------------------------------------------------------------
-# A language whose places.yaml gives `case_suffixes` reads places from the multilingual name table
-# (data/gazetteer/names_multilingual.yaml), names that may take those endings.
+# A language whose places.yaml gives `case_suffixes` reads places from the name table
+# (lexicons/place_names.yaml, with the user's files merged over it), names that may take those endings.
 
 
 _PRECISION = {"country": "country", "admin1": "province", "admin2": "district", "town": "town"}
+#: The lexicon of place names in every language's spelling (`lexicon.load_file(PLACE_NAMES, path)`).
+PLACE_NAMES = "place_names.yaml"
 
 
-@lru_cache(maxsize=1)
-def _name_table() -> list[dict[str, Any]]:
-    path = resources.files("kwatch") / "data" / "gazetteer" / "names_multilingual.yaml"
-    with path.open("r", encoding="utf-8") as handle:
-        rows: list[dict[str, Any]] = yaml.safe_load(handle)["places"]
-    return rows
-
-
-def _entry(gazetteer: Gazetteer, row: dict[str, Any]) -> Entry | None:
-    for entry in gazetteer.candidates(row["name"]):
+def _entry(gazetteer: Gazetteer, name: str, row: dict[str, Any]) -> Entry | None:
+    """The gazetteer entry a row of the name table names (None when the gazetteer has none)."""
+    for entry in gazetteer.candidates(name):
         if entry.kind == row["kind"] and (row.get("country") is None or entry.country == row["country"]):
             return entry
     return None
 
 
+def _name_origin(table: lexicon.Lexicon, name: str, language: str, surface: str) -> str | None:
+    """The provenance line of a spelling a user file gave ("place Kabul: name 'kabool' from user
+    lexicon /p/place_names.yaml"), None for a shipped one."""
+    origin = table.origin("places", name, "names", language, surface)
+    return None if origin is None else f"place {name}: name {' '.join(surface.split()).casefold()!r} from user lexicon {origin}"
+
+
+def place_name_problems(lexicons: lexicon.SearchPath, gazetteer: Gazetteer | None = None) -> list[str]:
+    """`FILE: places.NAME: what is wrong` for each place a user file of `lexicons` adds (or gives
+    another kind or country) that names no entry of the gazetteer, whose spellings would
+    therefore never be read. The package gazetteer is loaded only when a user file gives places."""
+    if not any(f.relpath == PLACE_NAMES for f in lexicons.files):
+        return []
+    if gazetteer is None:
+        from kwatch.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    table = lexicon.load_file(PLACE_NAMES, lexicons)
+    problems = []
+    for name, row in table.data["places"].items():
+        origin = next((table.origins[k] for k in (("places", name), ("places", name, "kind"), ("places", name, "country"))
+                       if k in table.origins), None)
+        if origin is not None and _entry(gazetteer, name, row) is None:
+            country = f" in {row['country']}" if row.get("country") else ""
+            problems.append(f"{origin}: places.{name}: the gazetteer has no {row['kind']} named {name!r}{country}, so its names are never read")
+    return problems
+
+
 @cache
-def _place_rules(language: str, gazetteer: Gazetteer) -> tuple[re.Pattern[str] | None, dict[str, Entry]]:
-    surfaces: dict[str, Entry] = {}
-    for row in _name_table():
-        entry = _entry(gazetteer, row)
+def english_names(gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[Gazetteer, dict[tuple[str, Entry], str]]:
+    """The gazetteer with the English spellings of the name table added to the entries they name
+    (the same gazetteer when the table gives none), and the provenance line of each spelling a
+    user file gave, by (name key, entry). Cached per gazetteer and search path."""
+    table = lexicon.load_file(PLACE_NAMES, lexicons)
+    extra: dict[Entry, list[str]] = {}
+    users: dict[tuple[str, Entry], str] = {}
+    for name, row in table.data["places"].items():
+        entry = _entry(gazetteer, name, row)
         if entry is None:
             continue
-        for surface in row.get(language) or ():
-            surfaces.setdefault(fold(surface), entry)
+        known = {name_key(s) for s in (entry.name, *entry.variants)}
+        for surface in row["names"].get("en") or ():
+            key = name_key(surface)
+            if not key or key in known:
+                continue
+            known.add(key)
+            extra.setdefault(entry, []).append(surface)
+            origin = _name_origin(table, name, "en", surface)
+            if origin is not None:
+                users[(key, entry)] = origin
+    if not extra:
+        return gazetteer, {}
+    named = gazetteer.with_variants(extra)
+    grown = {old: new for old, new in zip(gazetteer.entries, named.entries, strict=True) if old in extra}
+    return named, {(key, grown[entry]): line for (key, entry), line in users.items()}
+
+
+@cache
+def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN,
+                 ) -> tuple[re.Pattern[str] | None, dict[str, Entry], dict[str, str]]:
+    """The name table's spellings in `language` as one pattern, the entry of each (folded) spelling
+    and the provenance line of each spelling a user file gave."""
+    table = lexicon.load_file(PLACE_NAMES, lexicons)
+    surfaces: dict[str, Entry] = {}
+    origins: dict[str, str] = {}
+    for name, row in table.data["places"].items():
+        entry = _entry(gazetteer, name, row)
+        if entry is None:
+            continue
+        for surface in row["names"].get(language) or ():
+            key = fold(surface)
+            if key in surfaces:
+                continue  # a spelling two places share belongs to the first
+            surfaces[key] = entry
+            origin = _name_origin(table, name, language, surface)
+            if origin is not None:
+                origins[key] = origin
     if not surfaces:
-        return None, surfaces
-    suffixes = lexicon.load("places", language).get("case_suffixes") or []
+        return None, surfaces, origins
+    rules = lexicon.load("places", language, path=lexicons)
+    suffixes = rules.get("case_suffixes") or []
     suffix = rf"(?:{literal_alternation(suffixes)})?" if suffixes else ""
-    organisations = lexicon.load("places", language).get("organisation_words") or []
+    organisations = rules.get("organisation_words") or []
     not_organisation = rf"(?!\s*(?:{literal_alternation(organisations)}))" if organisations else ""
-    clitics = lexicon.load("places", language).get("clitics") or []
+    clitics = rules.get("clitics") or []
     clitic = rf"(?:{literal_alternation(clitics)})?" if clitics else ""
     pattern = re.compile(rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
-    return pattern, surfaces
+    return pattern, surfaces, origins
 
 
-def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: Entry) -> PlaceMention:
+def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: Entry, origin: str | None = None) -> PlaceMention:
     return PlaceMention(start, end, text, sentence.index, entry.country,
                         entry.admin1 if entry.kind != "country" else None,
                         entry.admin2 if entry.kind in ("admin2", "town") else None,
                         entry.name if entry.kind == "town" else None,
-                        _PRECISION[entry.kind], entry.lat, entry.lon)
+                        _PRECISION[entry.kind], entry.lat, entry.lon, origin)
 
 
 def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazetteer,
-                dates: tuple[DateMention, ...] = ()) -> tuple[PlaceMention, ...]:
-    pattern, surfaces = _place_rules(language, gazetteer)
-    organisations = lexicon.load("places", language).get("organisation_words") or []
+                dates: tuple[DateMention, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
+    pattern, surfaces, origins = _place_rules(language, gazetteer, lexicons)
+    rules = lexicon.load("places", language, path=lexicons)
+    organisations = rules.get("organisation_words") or []
     organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
     # "посольство России", "سفارت روسیه": a head noun before the name makes it an institution's country.
-    heads = lexicon.load("places", language).get("organisation_heads") or []
+    heads = rules.get("organisation_heads") or []
     head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{3,}\s+)?$", re.I) if heads else None
-    own_names = bool(lexicon.load("places", language).get("gazetteer_names"))
+    own_names = bool(rules.get("gazetteer_names"))
     found: list[PlaceMention] = []
     readings: list[tuple[Sentence, Match]] = []
     for sentence in sentences:
@@ -386,9 +456,10 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
                     continue
                 if head is not None and head.search(sentence.text, max(0, m.start() - 60), m.start()):
                     continue
-                entry = surfaces[fold(m.group("name"))]
+                key = fold(m.group("name"))
                 taken.append(m.span())
-                found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, entry))
+                found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, surfaces[key],
+                                            origins.get(key)))
         if own_names:
             # The gazetteer's own names in the language's script (Dari and Pashto: provinces and districts).
             for reading in gazetteer.matches(sentence.text):
@@ -411,10 +482,12 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
 
 @stage("places.v1", requires=("sentences",), assigns=("places",))
 def places(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Find the places each sentence names and resolve them with the context's gazetteer."""
+    """Find the places each sentence names and resolve them with the context's gazetteer
+    (places.yaml and the place names with the user's lexicon folders merged over them)."""
     if ctx.gazetteer is None:
         raise PipelineError("places.v1 needs a gazetteer in the context.", hint="Context(gazetteer=load_gazetteer())")
-    if "case_suffixes" in lexicon.load("places", doc.language or "en"):
-        found = find_named_places(doc.sentences or (), doc.language or "en", ctx.gazetteer, doc.dates or ())
+    path = lexicon.in_options(ctx.options)
+    if "case_suffixes" in lexicon.load("places", doc.language or "en", path=path):
+        found = find_named_places(doc.sentences or (), doc.language or "en", ctx.gazetteer, doc.dates or (), lexicons=path)
         return dataclasses.replace(doc, places=found)
-    return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer))
+    return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer, lexicons=path))

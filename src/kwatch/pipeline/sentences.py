@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import cache
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
@@ -71,8 +72,14 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, paragrap
         sentences.append(Sentence(len(sentences), start, end, text[start:end], paragraph))
 
 
+@cache
+def abbreviations(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> frozenset[str]:
+    """Words whose period ends no sentence ("gen" for "Gen."), cached per search path."""
+    return frozenset(lexicon.load("abbreviations", "en", path=lexicons)["abbreviations"])
+
+
 @stage("sentences.v1", assigns=("sentences",))
 def sentences(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
-    """Split the text into sentences with character offsets."""
-    abbreviations = frozenset(lexicon.load("abbreviations", "en")["abbreviations"])
-    return dataclasses.replace(doc, sentences=split_sentences(doc.text, abbreviations))
+    """Split the text into sentences with character offsets (abbreviations: en/abbreviations.yaml,
+    with the user's lexicon folders merged over it)."""
+    return dataclasses.replace(doc, sentences=split_sentences(doc.text, abbreviations(lexicon.in_options(ctx.options))))
