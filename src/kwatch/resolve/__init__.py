@@ -44,7 +44,7 @@ from kwatch.resolve.clusters import Clusters, cannot_pairs
 from kwatch.resolve.decision import accepted_pairs, fragment_folds
 from kwatch.resolve.fields import merge
 from kwatch.resolve.members import DocumentInfo, Member, Resolved, record_dates_compatible, release_keys
-from kwatch.resolve.rules import RESOLVE_VERSION
+from kwatch.resolve.rules import RESOLVE_VERSION, VETO
 
 if TYPE_CHECKING:
     from kwatch.store import Store
@@ -145,7 +145,7 @@ def _resolve(
             raise Bug(f"event handed to resolve() lacks id/document_id: {sorted(event)}")
         by_id[event["id"]] = event
     documents = documents or {}
-    items = {eid: Member.of(by_id[eid]) for eid in sorted(by_id)}
+    items = {eid: Member.of(by_id[eid], documents.get(by_id[eid]["document_id"])) for eid in sorted(by_id)}
     clusters = Clusters(items)
     ordered = sorted(decisions, key=lambda d: (str(d.get("at")), d.get("id") or 0))
     cannot = cannot_pairs(ordered, items)
@@ -158,8 +158,15 @@ def _resolve(
             shared = sorted(set(items[other].release_keys) & set(items[first].release_keys)) or sorted(items[other].release_keys)
             clusters.join(first, other, {"kind": "release_key", "with": first, "release_key": shared[0]}, cannot=cannot, check=False)
 
-    for score, a, b, matched in accepted_pairs(items):
-        clusters.join(a, b, {"kind": "auto", "with": a, "score": round(score, 2), "matched": matched}, cannot=cannot, check=True)
+    accepted, compared = accepted_pairs(items)
+    for pair in accepted:
+        # A join that would put together two members with evidence against being one event
+        # (two attacks told by one report, far-apart days) is not made: no chaining.
+        left, right = clusters.members[clusters.find(pair.a)], clusters.members[clusters.find(pair.b)]
+        if any(compared.get(frozenset((x, y)), 0.0) < VETO for x in left for y in right):
+            continue
+        reason = {"kind": "auto", "with": pair.a, "probability": round(pair.probability, 3), "evidence": pair.evidence, "matched": [p["feature"] for p in pair.evidence if p["weight"] > 0]}
+        clusters.join(pair.a, pair.b, reason, cannot=cannot, check=True, same_document=True)
     # After the pairs across documents, so a fragment that conflicts with another report of its
     # event stays apart rather than keeping the reports apart.
     for dated, fragment, matched in fragment_folds(items):
