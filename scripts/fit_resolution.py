@@ -75,16 +75,21 @@ PRIOR: dict[str, float] = {
     "publication_day": 0.0,
     "undated": -0.5,
     "same_place": 1.5,
+    "same_site": 1.5,
     "other_place": -1.5,
     "same_admin": 1.0,
     "other_admin": -2.0,
     "same_country": 0.5,
     "unplaced": -0.5,
-    "same_attributes": 0.5,
-    "other_attributes": -1.0,
+    "same_actor": 0.5,
+    "same_method": 0.5,
+    "other_method": -1.0,
+    "same_target": 0.3,
+    "other_target": -0.3,
     "same_figures": 1.0,
     "other_figures": 0.0,  # conflicting figures never argue against one event
     "shared_words": 4.0,
+    "only_candidates": 1.0,
     "same_document": 0.0,
     "same_language": 0.0,
     "same_release": 1.0,
@@ -93,12 +98,13 @@ PRIOR: dict[str, float] = {
 #: events, disagreement never of one, and figures that disagree never argue against a merge
 #: (reports of one attack give different tolls; that is what per-source figures are for).
 SIGNS: dict[str, tuple[float | None, float | None]] = {
-    **{n: (0.0, None) for n in PRIOR if n.startswith("same_") and n not in ("same_language", "same_document")},
+    **{n: (0.0, None) for n in PRIOR if n.startswith("same_") and n != "same_document"},
     **{n: (None, 0.0) for n in PRIOR if n.startswith("other_")},
     "other_figures": (0.0, 0.0),
     "far_apart": (None, 0.0),
     "shared_words": (0.0, None),
     "reported_after": (0.0, None),
+    "only_candidates": (0.0, None),
 }
 PRIOR_INTERCEPT = -4.0
 PRIOR_SD = 0.7

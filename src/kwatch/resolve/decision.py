@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -106,11 +106,10 @@ def accepted_pairs(items: Mapping[str, Member]) -> tuple[list[Accepted], dict[fr
     model = pair_model()
     accepted: list[Accepted] = []
     compared: dict[frozenset[str], float] = {}
-    for a, b in candidate_pairs(items):
-        x, y = items[a], items[b]
-        if conflicts(x, y):
-            continue
-        found = features(x, y)
+    valid = [(a, b) for a, b in candidate_pairs(items) if not conflicts(items[a], items[b])]
+    options = Counter(m for pair in valid for m in pair)
+    for a, b in valid:
+        found = features(items[a], items[b], exclusive=options[a] == options[b] == 1)
         probability = model.probability(found)
         compared[frozenset((a, b))] = model.evidence(found)
         if probability >= model.threshold:

@@ -28,16 +28,21 @@ FEATURES: dict[str, str] = {
     "publication_day": "both are dated only by reports published within a day of each other",
     "undated": "one or both have no date",
     "same_place": "the same named place, or coordinates within one town",
+    "same_site": "the same named site (a mosque, a school, a checkpoint)",
     "other_place": "two different named places of the same kind",
     "same_admin": "the same province or district (one each)",
     "other_admin": "a different province or district (one each)",
     "same_country": "the same country",
     "unplaced": "one has no country",
-    "same_attributes": "the same perpetrator, method or target (one each)",
-    "other_attributes": "a different method or target (one each)",
+    "same_actor": "the same perpetrator (IS and its branch ISKP count as one)",
+    "same_method": "the same method (a bombing and a suicide bombing count as one)",
+    "other_method": "different methods",
+    "same_target": "the same target",
+    "other_target": "different targets (reports class one target differently)",
     "same_figures": "the same or a close death toll or number injured (one each)",
     "other_figures": "a death toll or number injured far apart (one each)",
     "shared_words": "the share of words their sentences have in common",
+    "only_candidates": "each is the other's only candidate",
     "same_document": "both come from one document",
     "same_language": "both reports are in one language",
     "same_release": "the same medium, outlet or languages (releases; one each)",
@@ -45,15 +50,17 @@ FEATURES: dict[str, str] = {
 NAMES: tuple[str, ...] = tuple(FEATURES)
 
 
-def features(a: Member, b: Member) -> dict[str, float]:
-    """The features of a pair that are not zero (the rest are 0)."""
+def features(a: Member, b: Member, *, exclusive: bool = False) -> dict[str, float]:
+    """The features of a pair that are not zero (the rest are 0). `exclusive`: each member is the
+    other's only candidate (nothing else it could be compared with is not ruled out)."""
     found: Counter[str] = Counter(_dates(a, b) + _places(a, b))
+    found["only_candidates"] = exclusive
     words = shared_words(a, b)
     if a.actor and b.actor and (a.actor == b.actor or (is_islamic_state(a.actor) and is_islamic_state(b.actor))):
-        found["same_attributes"] += 1
-    for x, y, family in ((a.method, b.method, METHOD_FAMILY), (a.target, b.target, {})):
+        found["same_actor"] += 1
+    for name, x, y, family in (("method", a.method, b.method, METHOD_FAMILY), ("target", a.target, b.target, {})):
         if x and y:
-            found["same_attributes" if family.get(x, x) == family.get(y, y) else "other_attributes"] += 1
+            found[f"same_{name}" if family.get(x, x) == family.get(y, y) else f"other_{name}"] += 1
     for name in ("killed", "injured"):
         x, y = getattr(a, name), getattr(b, name)
         if x is not None and y is not None:
@@ -102,6 +109,8 @@ def _places(a: Member, b: Member) -> list[str]:
             found.append("same_admin" if x == y else "other_admin")
     if a.place_key and b.place_key and (a.place_key in b.place_key or b.place_key in a.place_key):
         found.append("same_place")
+        if a.precision == b.precision == "site":
+            found.append("same_site")
     elif a.place_key and b.place_key and a.precision == b.precision:
         found.append("other_place")
     else:

@@ -16,7 +16,7 @@ incident is told by two to eight pages in several languages, give the positives.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,16 +106,21 @@ def comparable(a: Member, b: Member) -> bool:
 def pairs(corpus_name: str, events: Sequence[Mapping[str, Any]], documents: Mapping[str, DocumentInfo], gold: Sequence[Mapping[str, Any]]) -> list[Pair]:
     """The labelled pairs of one corpus, in id order."""
     labelled = labels(events, documents, gold)
-    members = sorted((Member.of(e, documents.get(e["document_id"])) for e in events if e["id"] in labelled), key=lambda m: m.id)
+    members = sorted((Member.of(e, documents.get(e["document_id"])) for e in events), key=lambda m: m.id)
     by_type: dict[str, list[Member]] = defaultdict(list)
     for m in members:
         by_type[m.type].append(m)
-    found = []
+    valid: list[tuple[Member, Member]] = []
     for group in by_type.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if comparable(a, b) and not conflicts(a, b):
-                    found.append(Pair(corpus_name, a.id, b.id, labelled[a.id] == labelled[b.id], features(a, b)))
+            valid.extend((a, b) for b in group[i + 1:] if comparable(a, b) and not conflicts(a, b))
+    # Every member counts for exclusivity, labelled or not, as in resolution.
+    options = Counter(m.id for pair in valid for m in pair)
+    found = [
+        Pair(corpus_name, a.id, b.id, labelled[a.id] == labelled[b.id], features(a, b, exclusive=options[a.id] == options[b.id] == 1))
+        for a, b in valid
+        if a.id in labelled and b.id in labelled
+    ]
     return found
 
 
