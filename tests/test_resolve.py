@@ -48,7 +48,8 @@ def test_reports_of_one_attack_merge(make: Make) -> None:
     [event] = resolve([a, b], documents=DOCS)
     assert event.id == "a1"  # the smallest member id
     reason = dict(event.members)["b1"]
-    assert reason["kind"] == "auto" and {"date", "admin1", "place", "method~"} <= set(reason["matched"])
+    assert reason["kind"] == "auto" and {"same_day", "same_place", "same_method"} <= set(reason["matched"])
+    assert reason["probability"] >= 0.5 and all(part["means"] and part["weight"] for part in reason["evidence"])
 
 
 @pytest.mark.parametrize(
@@ -113,7 +114,7 @@ def test_undated_headline_fragment_folds_into_its_documents_event(make: Make) ->
     dated = make("a1", "d1", date="2025-03-07", country="AF", admin1="Baghlan", place="Imam Hussain mosque")
     headline = make("a0", "d1", country="AF", admin1="Baghlan", place="Pul-e-Khumri")
     [event] = resolve([dated, headline], documents=DOCS)
-    assert dict(event.members)["a1"]["kind"] == "fragment"
+    assert dict(event.members)["a1"]["kind"] in ("fragment", "auto")  # the pair model may take it first
 
 
 def test_propaganda_sightings_with_one_release_key_are_one_release(make: Make) -> None:

@@ -9,12 +9,13 @@ reads the store, calls it and writes the result back. docs/resolution.md tells t
    compared with the whole period only when it holds at most `COARSE_LIMIT` events, else only with
    events of the same province. So the work grows with the number of events times the density of
    one block, not with the square of the number of events.
-2. Decision. A pair scores points for each agreeing key (date, province, district, place by name
-   or by coordinates, method, target, actor, figures; for releases medium, languages and outlet)
-   and is ruled out by a hard conflict (other province, other perpetrator, other medium, dates
-   outside the window, the same document: the extractor already keeps one document's events
-   apart). A pair merges when it scores `STRONG` or more, or `WEAK` or more when each is the other's
-   only candidate at all.
+2. Decision. A pair is ruled out by a hard conflict (other type, country, province or
+   perpetrator, text dates outside the window, two text-dated events of one report, two
+   releases by their keys) and otherwise weighed by the pair model (`features.py`, `model.py`):
+   a logistic regression over named features, fitted by `scripts/fit_resolution.py` on labelled
+   pairs of the gold sets and shipped in `data/resolution_model.json`. A pair merges when its
+   probability is at least the model's threshold, unless a member is ambiguous (it would join
+   two members that conflict) or a pair across the two clusters has evidence against (`VETO`).
 3. Clusters grow best pair first; two clusters join only when no pair across them conflicts and
    they share no document. Propaganda records sharing any release key are one release (several
    sightings): `kwatch.releases.release_groups`, the one definition of a release, which
@@ -44,7 +45,7 @@ from kwatch.resolve.clusters import Clusters, cannot_pairs
 from kwatch.resolve.decision import accepted_pairs, fragment_folds
 from kwatch.resolve.fields import merge
 from kwatch.resolve.members import DocumentInfo, Member, Resolved, record_dates_compatible
-from kwatch.resolve.rules import RESOLVE_VERSION
+from kwatch.resolve.rules import RESOLVE_VERSION, VETO
 
 if TYPE_CHECKING:
     from kwatch.store import Store
@@ -144,7 +145,7 @@ def _resolve(
             raise Bug(f"event handed to resolve() lacks id/document_id: {sorted(event)}")
         by_id[event["id"]] = event
     documents = documents or {}
-    items = {eid: Member.of(by_id[eid]) for eid in sorted(by_id)}
+    items = {eid: Member.of(by_id[eid], documents.get(by_id[eid]["document_id"])) for eid in sorted(by_id)}
     clusters = Clusters(items)
     ordered = sorted(decisions, key=lambda d: (str(d.get("at")), d.get("id") or 0))
     cannot = cannot_pairs(ordered, items)
@@ -157,8 +158,15 @@ def _resolve(
             shared = sorted(set(items[other].release_keys) & set(items[first].release_keys)) or sorted(items[other].release_keys)
             clusters.join(first, other, {"kind": "release_key", "with": first, "release_key": shared[0]}, cannot=cannot, check=False)
 
-    for score, a, b, matched in accepted_pairs(items):
-        clusters.join(a, b, {"kind": "auto", "with": a, "score": round(score, 2), "matched": matched}, cannot=cannot, check=True)
+    accepted, compared = accepted_pairs(items)
+    for pair in accepted:
+        # A join that would put together two members with evidence against being one event
+        # (two attacks told by one report, far-apart days) is not made: no chaining.
+        left, right = clusters.sets.members(pair.a), clusters.sets.members(pair.b)
+        if any(compared.get(frozenset((x, y)), 0.0) < VETO for x in left for y in right):
+            continue
+        reason = {"kind": "auto", "with": pair.a, "probability": round(pair.probability, 3), "evidence": pair.evidence, "matched": [p["feature"] for p in pair.evidence if p["weight"] > 0]}
+        clusters.join(pair.a, pair.b, reason, cannot=cannot, check=True, same_document=True)
     # After the pairs across documents, so a fragment that conflicts with another report of its
     # event stays apart rather than keeping the reports apart.
     for dated, fragment, matched in fragment_folds(items):

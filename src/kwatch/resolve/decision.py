@@ -4,31 +4,51 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.resolve.blocking import candidate_pairs
+from kwatch.resolve.features import features
 from kwatch.resolve.members import Member, km, record_dates_compatible
-from kwatch.resolve.rules import FAR_KM, METHOD_FAMILY, NEAR_KM, PRECISION_RANK, STRONG, WEAK, WINDOW_DAYS
+from kwatch.resolve.model import pair_model
+from kwatch.resolve.rules import FAR_KM, WINDOW_DAYS
 
 if TYPE_CHECKING:
     pass
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A pair the model takes for one event: its probability and what moved it."""
+
+    probability: float
+    a: str
+    b: str
+    evidence: list[dict[str, Any]]
+
 
 # -- decision -----------------------------------------------------------------------------------
 
 
 def conflicts(a: Member, b: Member) -> bool:
-    """Two events that cannot be the same real event, whatever else they share."""
+    """Two events that cannot be the same real event, whatever else they share: other types,
+    countries, provinces or perpetrators, day dates outside the window, two sites kilometres apart, two
+    releases by their keys, medium, outlet or languages. Everything softer (another province, a
+    far-apart toll) is evidence the pair model weighs."""
     if a.type != b.type:
         return True
     if a.country and b.country and a.country != b.country:
         return True
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
         return True
+    if a.document_id == b.document_id and a.date and b.date and not (a.date_from_publication or b.date_from_publication):
+        return True  # the extractor keeps apart what one report dates itself: two events
+    # Dates the texts state bound the event; a publication day (a report of an older event) does not.
+    text_dated = not (a.date_from_publication or b.date_from_publication)
     if a.day is not None and b.day is not None:
-        if abs(a.day - b.day) > WINDOW_DAYS:
+        if text_dated and abs(a.day - b.day) > WINDOW_DAYS:
             return True
-    elif not record_dates_compatible(a.date, b.date):
+    elif text_dated and not record_dates_compatible(a.date, b.date):
         return True
     if a.actor and b.actor and a.actor != b.actor and not (is_islamic_state(a.actor) and is_islamic_state(b.actor)):
         return True
@@ -47,92 +67,8 @@ def conflicts(a: Member, b: Member) -> bool:
     return False
 
 
-def _score(a: Member, b: Member) -> tuple[float, list[str]] | None:
-    """Points for the keys two dated events of different documents agree on, or None when they
-    cannot be the same event."""
-    if a.document_id == b.document_id or a.date is None or b.date is None or conflicts(a, b):
-        return None
-    matched = ["type"] + (["country"] if a.country and a.country == b.country else [])
-    score = 0.0
-    if a.day is not None and b.day is not None and (a.date_from_publication or b.date_from_publication):
-        # Two reports of one day that name no date: a weak hint, not a shared date.
-        score += 0.5
-        matched.append("publication day")
-    elif a.day is not None and b.day is not None:
-        gap = abs(a.day - b.day)
-        score += {0: 2.0, 1: 1.0}.get(gap, 0.5)
-        matched.append("date" if gap == 0 else f"date±{gap}")
-    else:
-        score += 0.5 if min(len(a.date), len(b.date)) >= 7 else 0.25
-        matched.append("date⊂")
-    if a.admin1 and b.admin1:
-        score += 1.0
-        matched.append("admin1")
-    if a.admin2 and b.admin2:
-        if a.admin2 == b.admin2:
-            score += 1.0
-            matched.append("admin2")
-        else:
-            score -= 1.0
-    points, name = _place_score(a, b)
-    score += points
-    matched += [name] if name else []
-    if a.actor and b.actor:
-        score += 0.5 if a.actor == b.actor else 0.25
-        matched.append("actor" if a.actor == b.actor else "actor~")
-    if a.type == "propaganda":
-        return _release_score(a, b, score, matched)
-    if a.method and b.method:
-        if a.method == b.method:
-            score += 1.0
-            matched.append("method")
-        elif METHOD_FAMILY.get(a.method, a.method) == METHOD_FAMILY.get(b.method, b.method):
-            score += 0.5
-            matched.append("method~")
-        else:
-            score -= 1.0
-    if a.target and b.target and a.target == b.target:
-        score += 0.5
-        matched.append("target")
-    for name, full in (("killed", 1.5), ("injured", 1.0)):
-        x, y = getattr(a, name), getattr(b, name)
-        if x is None or y is None:
-            continue
-        if x == y:
-            score += full
-            matched.append(name)
-        elif abs(x - y) <= max(2, 0.25 * max(x, y)):
-            score += full / 2
-            matched.append(f"{name}~")
-    return score, matched
-
-
 def _same_place(a: Member, b: Member) -> bool:
     return bool(a.place_key and b.place_key and (a.place_key in b.place_key or b.place_key in a.place_key))
-
-
-def _place_score(a: Member, b: Member) -> tuple[float, str | None]:
-    if _same_place(a, b):
-        return 1.5, "place"
-    if a.place_key and b.place_key and a.precision == b.precision:
-        # Two named places of the same kind that are not the same one (two sites, two towns).
-        return (-1.5 if a.precision == "site" else -1.0), None
-    distance = km(a, b)
-    coarser = max((a.precision, b.precision), key=lambda p: PRECISION_RANK.get(p or "", 9))
-    if distance is not None and coarser in NEAR_KM and distance <= NEAR_KM[coarser]:
-        return 1.0, "place~coordinates"  # a site inside the town another report names
-    return 0.0, None
-
-
-def _release_score(a: Member, b: Member, score: float, matched: list[str]) -> tuple[float, list[str]]:
-    for name in ("medium", "outlet"):
-        if getattr(a, name) and getattr(b, name):
-            score += 1.0
-            matched.append(name)
-    if a.languages and b.languages:
-        score += 1.5 if a.languages == b.languages else 0.5
-        matched.append("languages" if a.languages == b.languages else "languages~")
-    return score, matched
 
 
 def fragment_folds(items: Mapping[str, Member]) -> list[tuple[str, str, list[str]]]:
@@ -164,26 +100,33 @@ def fragment_folds(items: Mapping[str, Member]) -> list[tuple[str, str, list[str
     return folds
 
 
-def accepted_pairs(items: Mapping[str, Member]) -> list[tuple[float, str, str, list[str]]]:
-    """Scored pairs that may merge, best first (ties by ids)."""
-    scored: list[tuple[float, str, str, list[str]]] = []
-    options: Counter[str] = Counter()  # per event: its candidates at WEAK or more
-    for a, b in candidate_pairs(items):
-        result = _score(items[a], items[b])
-        if result is None or result[0] < WEAK:
-            continue
-        scored.append((result[0], a, b, result[1]))
-        options[a] += 1
-        options[b] += 1
-    accepted = []
-    for score, a, b, matched in scored:
-        # Reports dated only by their publication day need the strong evidence of place and figures.
-        publication_dated = "publication day" in matched
-        if publication_dated and not ("place" in matched and "killed" in matched):
-            continue
-        unique = options[a] == 1 and options[b] == 1 and not publication_dated
-        if score >= STRONG or unique:
-            accepted.append((score, a, b, matched + ([] if score >= STRONG else ["only candidate"])))
-    return sorted(accepted, key=lambda t: (-t[0], t[1], t[2]))
+def accepted_pairs(items: Mapping[str, Member]) -> tuple[list[Accepted], dict[frozenset[str], float]]:
+    """The candidate pairs the pair model puts at or above its threshold, most likely first
+    (ties by ids), and the evidence (log-odds the features add) of every pair compared, to veto joins."""
+    model = pair_model()
+    accepted: list[Accepted] = []
+    compared: dict[frozenset[str], float] = {}
+    valid = [(a, b) for a, b in candidate_pairs(items) if not conflicts(items[a], items[b])]
+    options = Counter(m for pair in valid for m in pair)
+    for a, b in valid:
+        found = features(items[a], items[b], exclusive=options[a] == options[b] == 1)
+        probability = model.probability(found)
+        compared[frozenset((a, b))] = model.evidence(found)
+        if probability >= model.threshold:
+            accepted.append(Accepted(probability, a, b, model.explain(found)))
+    # A member the model would put with two members that cannot be one event (a month date and
+    # two attacks in that month) is ambiguous: it joins neither, an analyst can merge it.
+    partners: dict[str, list[str]] = defaultdict(list)
+    for pair in accepted:
+        partners[pair.a].append(pair.b)
+        partners[pair.b].append(pair.a)
+
+    def ambiguous(member: str) -> bool:
+        others = partners[member]
+        return any(conflicts(items[x], items[y]) for i, x in enumerate(others) for y in others[i + 1:])
+
+    kept = [pair for pair in accepted if not ambiguous(pair.a) and not ambiguous(pair.b)]
+    return sorted(kept, key=lambda t: (-t.probability, t.a, t.b)), compared
+
 
 

@@ -44,9 +44,12 @@ class Member:
     release_keys: tuple[str, ...]
     raw: Mapping[str, Any]
     date_from_publication: bool = False  # the text gave no date; the report's day stands in
+    date_basis: str | None = None  # records.DateBasis of the date
+    language: str | None = None  # of its document
+    words: frozenset[str] = frozenset()  # the words of its quotes (`words_of`), for text similarity
 
     @staticmethod
-    def of(e: Mapping[str, Any]) -> Member:
+    def of(e: Mapping[str, Any], document: DocumentInfo | None = None) -> Member:
         day = None
         if e.get("date") and len(e["date"]) == 10:
             day = Date.fromisoformat(e["date"]).toordinal()
@@ -76,7 +79,22 @@ class Member:
             release_keys=keys_of(detail),  # what one release is: kwatch.releases
             raw=e,
             date_from_publication=e.get("date_basis") == "publication_day",
+            date_basis=e.get("date_basis"),
+            language=document.language if document else None,
+            words=words_of(" ".join(str(s.get("quote") or "") for s in e.get("sources") or ())),
         )
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The words of a text that can tell one event from another in any script: folded words of
+    four letters or more, and numbers in any digit system (as ASCII digits)."""
+    found = set()
+    for word in norm(text).split():
+        if word.isdigit():
+            found.add(str(int(word)))  # int() reads every decimal digit system
+        elif len(word) >= 4:
+            found.add(word)
+    return frozenset(found)
 
 
 def norm(text: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,12 +15,11 @@ if TYPE_CHECKING:
 WINDOW_DAYS = 3
 #: A month or year date is compared with every event of its period only up to this many.
 COARSE_LIMIT = 200
-#: A pair with this score merges without further question ...
-STRONG = 4.0
-#: ... and with this score when each event is the other's only candidate.
-WEAK = 1.5
 #: A claim may be released on the attack's day or up to this many days later.
 CLAIM_DAYS = 7
+#: Two clusters do not join when the features of a pair across them add less than this to the
+#: log-odds (evidence against one event, not the mere lack of evidence for it).
+VETO = -1.5
 
 PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
 #: Coordinates this close (km) are one place, by the coarser precision of the two.
@@ -43,7 +43,9 @@ FIGURE_RULE = (
 )
 #: The resolution rules' version, written into each resolve run (`runs.pipeline_version`): bump
 #: the name when the rules change; the hash follows the tuning constants by itself.
-RESOLVE_RULES = "resolve.v3"  # v2: one release = sightings sharing any release key; date_basis. v3: a release lists its sightings
-TUNING = (WINDOW_DAYS, COARSE_LIMIT, STRONG, WEAK, CLAIM_DAYS, sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(GENERIC_ACTORS), FIGURE_RULE)
+RESOLVE_RULES = "resolve.v3"  # v3: a fitted pair model decides (data/resolution_model.json), a release lists its sightings; v2: one release = sightings sharing any release key
+#: The fitted pair model is part of the rules: a refit changes the version.
+_MODEL_BYTES = hashlib.sha256(resources.files("kwatch").joinpath("data/resolution_model.json").read_bytes()).hexdigest()
+TUNING = (WINDOW_DAYS, COARSE_LIMIT, VETO, CLAIM_DAYS, _MODEL_BYTES, sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(GENERIC_ACTORS), FIGURE_RULE)
 RESOLVE_VERSION = f"{RESOLVE_RULES}+{hashlib.sha256(repr(TUNING).encode()).hexdigest()[:12]}"
 

@@ -1,0 +1,128 @@
+"""The evidence two members give about being one real event, as named features.
+
+`features(a, b)` describes one candidate pair with the features of `FEATURES`, each a number in
+[0, 1] (most are 0 or 1). The pair model (`resolve/model.py`) weighs them with weights fitted on
+pairs of reports whose gold says whether they tell one incident (`scripts/fit_resolution.py`).
+A feature says one thing; the words in `FEATURES` are what an explanation prints.
+
+Everything here compares canonical values: the extractor names countries, provinces, districts
+and gazetteer places the same way in every language, and counts figures in every digit system,
+so a Pashto report and an English one of the same attack agree on these keys.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from kwatch.pipeline.actors import is_islamic_state
+from kwatch.resolve.members import Member, km
+from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK
+
+#: feature name -> what it means, in words (an explanation prints these)
+FEATURES: dict[str, str] = {
+    "same_day": "both texts give the same day",
+    "days_apart": "the texts' days are one to three days apart",
+    "far_apart": "the dates are further apart than that",
+    "period_holds_day": "one date is a month or year that holds the other",
+    "reported_after": "one is dated only by a report published up to three days after the other's day",
+    "publication_day": "both are dated only by reports published within a day of each other",
+    "undated": "one or both have no date",
+    "same_place": "the same named place, or coordinates within one town",
+    "same_site": "the same named site (a mosque, a school, a checkpoint)",
+    "other_place": "two different named places of the same kind",
+    "same_admin": "the same province or district (one each)",
+    "other_admin": "a different province or district (one each)",
+    "same_country": "the same country",
+    "unplaced": "one has no country",
+    "same_actor": "the same perpetrator (IS and its branch ISKP count as one)",
+    "same_method": "the same method (a bombing and a suicide bombing count as one)",
+    "other_method": "different methods",
+    "same_target": "the same target",
+    "other_target": "different targets (reports class one target differently)",
+    "same_figures": "the same or a close death toll or number injured (one each)",
+    "other_figures": "a death toll or number injured far apart (one each)",
+    "shared_words": "the share of words their sentences have in common",
+    "only_candidates": "each is the other's only candidate",
+    "same_document": "both come from one document",
+    "same_language": "both reports are in one language",
+    "same_release": "the same medium, outlet or languages (releases; one each)",
+}
+NAMES: tuple[str, ...] = tuple(FEATURES)
+
+
+def features(a: Member, b: Member, *, exclusive: bool = False) -> dict[str, float]:
+    """The features of a pair that are not zero (the rest are 0). `exclusive`: each member is the
+    other's only candidate (nothing else it could be compared with is not ruled out)."""
+    found: Counter[str] = Counter(_dates(a, b) + _places(a, b))
+    found["only_candidates"] = exclusive
+    words = shared_words(a, b)
+    if a.actor and b.actor and (a.actor == b.actor or (is_islamic_state(a.actor) and is_islamic_state(b.actor))):
+        found["same_actor"] += 1
+    for name, x, y, family in (("method", a.method, b.method, METHOD_FAMILY), ("target", a.target, b.target, {})):
+        if x and y:
+            found[f"same_{name}" if family.get(x, x) == family.get(y, y) else f"other_{name}"] += 1
+    for name in ("killed", "injured"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x is not None and y is not None:
+            found["same_figures" if abs(x - y) <= max(2, 0.25 * max(x, y)) else "other_figures"] += 1
+    found["same_document"] = a.document_id == b.document_id
+    found["same_language"] = bool(a.language) and a.language == b.language
+    if a.type == "propaganda":
+        found["same_release"] = sum(1 for n in ("medium", "outlet") if getattr(a, n) and getattr(a, n) == getattr(b, n)) + (bool(a.languages) and a.languages == b.languages)
+    table = {name: float(value) for name, value in found.items() if value}
+    if words:
+        table["shared_words"] = words
+    return table
+
+
+def _dates(a: Member, b: Member) -> list[str]:
+    if a.date is None or b.date is None:
+        return ["undated"]
+    if a.day is not None and b.day is not None:
+        if a.date_from_publication or b.date_from_publication:
+            # A publication day is the day of the report, on or a few days after the event.
+            return [_published(a, b) if b.date_from_publication else _published(b, a)]
+        gap = abs(a.day - b.day)
+        return ["same_day" if gap == 0 else "days_apart" if gap <= 3 else "far_apart"]
+    if a.date.startswith(b.date) or b.date.startswith(a.date):
+        return ["period_holds_day"]
+    return ["far_apart"]
+
+
+def _published(event: Member, report: Member) -> str:
+    """`report` is dated by its publication day; `event` by its text (or its publication too)."""
+    assert event.day is not None and report.day is not None
+    if event.date_from_publication:
+        return "publication_day" if abs(event.day - report.day) <= 1 else "far_apart"
+    return "reported_after" if 0 <= report.day - event.day <= 3 else "far_apart"
+
+
+def _places(a: Member, b: Member) -> list[str]:
+    found = []
+    if a.country is None or b.country is None:
+        found.append("unplaced")
+    elif a.country == b.country:
+        found.append("same_country")
+    for level in ("admin1", "admin2"):
+        x, y = getattr(a, level), getattr(b, level)
+        if x and y:
+            found.append("same_admin" if x == y else "other_admin")
+    if a.place_key and b.place_key and (a.place_key in b.place_key or b.place_key in a.place_key):
+        found.append("same_place")
+        if a.precision == b.precision == "site":
+            found.append("same_site")
+    elif a.place_key and b.place_key and a.precision == b.precision:
+        found.append("other_place")
+    else:
+        distance = km(a, b)
+        coarser = max((a.precision, b.precision), key=lambda p: PRECISION_RANK.get(p or "", 9))
+        if distance is not None and coarser in NEAR_KM and distance <= NEAR_KM[coarser]:
+            found.append("same_place")
+    return found
+
+
+def shared_words(a: Member, b: Member) -> float:
+    """Jaccard overlap of the two members' word sets (their quotes), 0 when either has none."""
+    if not a.words or not b.words:
+        return 0.0
+    return len(a.words & b.words) / len(a.words | b.words)
