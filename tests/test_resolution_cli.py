@@ -48,12 +48,12 @@ def test_event_shows_sources_figures_quotes_and_why(db: Path) -> None:
     mosque = _mosque(db)
     result = kwatch(db, "event", mosque["id"][:8])
     assert result.exit_code == 0, result.output
-    for text in ("killed 12 (low 12, high 18); claimed by the group: 60", "why merged", "score", "12 worshippers"):
+    for text in ("killed 12 (low 12, high 18); claimed by the group: 60", "why merged", "likely one event: ", "12 worshippers"):
         assert text in result.output
     data = json.loads(kwatch(db, "event", mosque["id"], "--json").output)
     assert {m["doc"] for m in data["members"]} == MOSQUE_DOCS
     auto = [m["reason"] for m in data["members"] if m["reason"]["kind"] == "auto"]
-    assert auto and all({"type", "country", "admin1"} <= set(r["matched"]) for r in auto)
+    assert auto and all(r["probability"] >= 0.5 and {"same_place", "same_country"} <= set(r["matched"]) for r in auto)
 
 
 def test_unknown_event_is_one_line_error(db: Path) -> None:

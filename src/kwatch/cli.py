@@ -441,7 +441,9 @@ def _why(reason: dict[str, Any]) -> str:
     kind = reason.get("kind")
     if kind == "first":
         return "first report"
-    if kind == "auto":
+    if kind == "auto" and "evidence" in reason:  # the pair model: its probability and what moved it
+        return f"{reason['probability']:.2f} likely one event: " + ", ".join(f"{p['means']} ({p['weight']:+.1f})" for p in reason["evidence"])
+    if kind == "auto":  # a resolution stored before the pair model (resolve.v2)
         return f"score {reason['score']}: " + ", ".join(reason["matched"])
     if kind == "release_key":
         return f"same release ({reason['release_key']})"

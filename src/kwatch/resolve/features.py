@@ -12,7 +12,8 @@ so a Pashto report and an English one of the same attack agree on these keys.
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+from collections import defaultdict
 
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.resolve.members import Member, km
@@ -26,7 +27,8 @@ FEATURES: dict[str, str] = {
     "period_holds_day": "one date is a month or year that holds the other",
     "reported_after": "one is dated only by a report published up to three days after the other's day",
     "publication_day": "both are dated only by reports published within a day of each other",
-    "undated": "one or both have no date",
+    "undated": "one or both have no date (two reports)",
+    "undated_in_report": "one has no date and both come from one report",
     "same_place": "the same named place, or coordinates within one town",
     "same_site": "the same named site (a mosque, a school, a checkpoint)",
     "other_place": "two different named places of the same kind",
@@ -39,7 +41,7 @@ FEATURES: dict[str, str] = {
     "other_method": "different methods",
     "same_target": "the same target",
     "other_target": "different targets (reports class one target differently)",
-    "same_figures": "the same or a close death toll or number injured (one each)",
+    "same_figures": "the same or a close death toll or number injured (each up to 1, by the figure's size: 3 dead 0.3, 99 or more 1)",
     "other_figures": "a death toll or number injured far apart (one each)",
     "shared_words": "the share of words their sentences have in common",
     "only_candidates": "each is the other's only candidate",
@@ -53,7 +55,9 @@ NAMES: tuple[str, ...] = tuple(FEATURES)
 def features(a: Member, b: Member, *, exclusive: bool = False) -> dict[str, float]:
     """The features of a pair that are not zero (the rest are 0). `exclusive`: each member is the
     other's only candidate (nothing else it could be compared with is not ruled out)."""
-    found: Counter[str] = Counter(_dates(a, b) + _places(a, b))
+    found: defaultdict[str, float] = defaultdict(float)
+    for name in _dates(a, b) + _places(a, b):
+        found[name] += 1
     found["only_candidates"] = exclusive
     words = shared_words(a, b)
     if a.actor and b.actor and (a.actor == b.actor or (is_islamic_state(a.actor) and is_islamic_state(b.actor))):
@@ -64,7 +68,11 @@ def features(a: Member, b: Member, *, exclusive: bool = False) -> dict[str, floa
     for name in ("killed", "injured"):
         x, y = getattr(a, name), getattr(b, name)
         if x is not None and y is not None:
-            found["same_figures" if abs(x - y) <= max(2, 0.25 * max(x, y)) else "other_figures"] += 1
+            if abs(x - y) <= max(2, 0.25 * max(x, y)):
+                # Two reports giving one large toll is rarely chance; one or two dead often is.
+                found["same_figures"] += min(1.0, math.log10(1 + max(x, y)) / 2)
+            else:
+                found["other_figures"] += 1
     found["same_document"] = a.document_id == b.document_id
     found["same_language"] = bool(a.language) and a.language == b.language
     if a.type == "propaganda":
@@ -77,7 +85,9 @@ def features(a: Member, b: Member, *, exclusive: bool = False) -> dict[str, floa
 
 def _dates(a: Member, b: Member) -> list[str]:
     if a.date is None or b.date is None:
-        return ["undated"]
+        # Undated, a member of another report could be any event of its kind; in its own report
+        # it is most often the headline or a later paragraph of the one event the report dates.
+        return ["undated_in_report" if a.document_id == b.document_id else "undated"]
     if a.day is not None and b.day is not None:
         if a.date_from_publication or b.date_from_publication:
             # A publication day is the day of the report, on or a few days after the event.
