@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import kwatch.pipeline.casualties  # noqa: F401  (registers the stage)
 import kwatch.pipeline.sentences  # noqa: F401
 from kwatch.pipeline import Context, Pipeline
-from kwatch.pipeline.casualties import sentence_casualties, total
+from kwatch.pipeline.casualties import _casualty_rules, _read_quantity, find_near_casualties, sentence_casualties, total
 from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
 
 
@@ -160,3 +160,58 @@ def test_wiki_killed_and_injured_f1(shared_dir) -> None:  # type: ignore[no-unty
     for kind, c in counts.items():
         f1 = 2 * c["tp"] / (2 * c["tp"] + c["fp"] + c["fn"])
         assert f1 >= 0.88, f"{kind} F1 {f1:.3f} ({c})"
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase", "value", "qualifier"),
+    [
+        # Urdu: every number to a hundred is a word; scales multiply; "سے زائد" follows the number.
+        ("ur", "پچیس", 25, "exact"),
+        ("ur", "ننانوے", 99, "exact"),
+        ("ur", "دو سو", 200, "exact"),
+        ("ur", "دو ہزار پانچ سو", 2500, "exact"),
+        ("ur", "ایک لاکھ", 100_000, "exact"),
+        ("ur", "5 ہزار", 5000, "exact"),
+        ("ur", "50 سے زائد", 50, "more_than"),
+        ("ur", "کم از کم اکیس", 21, "at_least"),
+        # Pashto: the unit before the ten, written apart or as one word; hundreds and thousands.
+        ("ps", "پنځه ويشت", 25, "exact"),
+        ("ps", "يوويشت", 21, "exact"),
+        ("ps", "دوه دېرش", 32, "exact"),
+        ("ps", "دوه سوه او پنځوس", 250, "exact"),
+        ("ps", "درې زره", 3000, "exact"),
+        # Arabic: the unit first, the joiner glued to the ten.
+        ("ar", "خمسة وعشرين", 25, "exact"),
+        ("ar", "ثلاثة عشر", 13, "exact"),
+        # Persian and Russian keep the ten first.
+        ("fa", "بیست و پنج", 25, "exact"),
+        ("fa", "دو صد", 200, "exact"),
+        ("ru", "сто двадцать", 120, "exact"),
+        ("uz", "30 dan ortiq", 30, "more_than"),
+        # Digits of every script.
+        ("fa", "۱۲", 12, "exact"),
+        ("ar", "١٢", 12, "exact"),
+        ("ur", "12", 12, "exact"),
+    ],
+)
+def test_number_words_of_the_proximity_languages(language: str, phrase: str, value: int, qualifier: str) -> None:
+    rules = _casualty_rules(language)
+    match = rules.quantity.search(phrase)
+    assert match is not None and match.group(0) == phrase
+    assert _read_quantity(match.group(0), rules) == (value, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "value"),
+    [
+        ("ur", "دھماکے میں پچیس افراد ہلاک ہو گئے۔", 25),
+        ("ur", "حملے میں 50 سے زائد افراد زخمی ہوئے۔", 50),
+        ("ps", "په چاودنه کې پنځه ويشت کسان ووژل شول.", 25),
+        ("fa", "در این انفجار ۱۲ تن کشته شدند.", 12),
+        ("ar", "أسفر التفجير عن مقتل خمسة وعشرين شخصا.", 25),
+    ],
+)
+def test_a_compound_figure_is_read_beside_its_verb(language: str, text: str, value: int) -> None:
+    sentence = Sentence(0, 0, len(text), text, 0)
+    (mention,) = find_near_casualties((sentence,), language)
+    assert mention.value == value

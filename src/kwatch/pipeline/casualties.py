@@ -22,7 +22,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.model import CasualtyMention, DateMention, PipelineDoc, Sentence
-from kwatch.pipeline.numbers import quantity_regex, read_quantity
+from kwatch.pipeline.numbers import combine, quantity_regex, read_quantity
 from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
@@ -294,8 +294,11 @@ def find_casualties(sentences: Iterable[Sentence], language: str = "en") -> tupl
 class _CasualtyRules:
     quantity: re.Pattern[str]
     words: dict[str, int]
+    scales: dict[str, int]  # words that multiply what stands before them ("سو", "زره", "ہزار")
+    units_first: bool  # a unit stands before its ten ("پنځه ويشت", "خمسة وعشرين")
     joiners: frozenset[str]
     qualifiers: dict[str, str]
+    post_qualifiers: dict[str, str]  # qualifiers after the number ("50 سے زائد", "30 dan ortiq")
     vague: frozenset[str]
     anchors: re.Pattern[str]
     kinds: dict[str, str]
@@ -312,19 +315,25 @@ def _casualty_rules(language: str) -> _CasualtyRules:
     numbers = lexicon.load("numbers", language)
     data = lexicon.load("casualties", language)
     words = {fold(k): v for k, v in numbers["words"].items()}
+    scales = {fold(k): v for k, v in (numbers.get("scales") or {}).items()}
     joiner_words = frozenset(fold(j) for j in numbers.get("joiners") or ())
     qualifiers = {fold(p): q for q, phrases in numbers["qualifiers"].items() for p in phrases}
+    post_qualifiers = {fold(p): q for q, phrases in (numbers.get("qualifier_postpositions") or {}).items() for p in phrases}
     vague = frozenset(fold(v) for v in numbers.get("vague") or ())
-    word = rf"{WORD_START}(?:{literal_alternation(numbers['words'])}){WORD_END}"
+    number_words = literal_alternation([*numbers["words"], *scales])
     joiners = numbers.get("joiners") or ()
-    joiner = rf"(?:[\s\u200c]+(?:{literal_alternation(joiners)}))?" if joiners else ""
-    # A compound number is up to four number words in a row ("двадцать пять", "بیست و پنج").
-    number = rf"(?:\d{{1,5}}|{word}(?:{joiner}[\s\u200c]+{word}){{0,3}})"
+    # Between two number words: a space, or a joiner ("و", "and") that may be glued to the next word ("وعشرين").
+    link = rf"[\s\u200c]+(?:(?:{literal_alternation(joiners)})[\s\u200c]*)?" if joiners else r"[\s\u200c]+"
+    scale = rf"(?:[\s\u200c]+(?:{literal_alternation(scales)}){WORD_END})?" if scales else ""
+    # A compound number is up to four number words in a row ("двадцать пять", "بیست و پنج", "دو ہزار پانچ سو"),
+    # or digits with a scale word after them ("۵ هزار").
+    number = rf"(?:\d{{1,5}}{scale}|{WORD_START}(?:{number_words}){WORD_END}(?:{link}(?:{number_words}){WORD_END}){{0,3}})"
     qualifier = rf"(?:{WORD_START}(?:{literal_alternation(qualifiers)})\s+)?" if qualifiers else ""
+    post_qualifier = rf"(?:[\s\u200c-]*(?:{literal_alternation(post_qualifiers)}){WORD_END})?" if post_qualifiers else ""
     vague_alt = rf"|{WORD_START}(?:{literal_alternation(vague)}){WORD_END}" if vague else ""
     # Vague amounts first: "ده‌ها" (dozens) must not read as "ده" (ten).
     vague_first = vague_alt[1:] + "|" if vague_alt else ""
-    quantity = re.compile(rf"(?<![\d./:-])(?:{vague_first}{qualifier}{number})(?![\d./:%])", re.IGNORECASE)
+    quantity = re.compile(rf"(?<![\d./:-])(?:{vague_first}{qualifier}{number}{post_qualifier})(?![\d./:%])", re.IGNORECASE)
     kinds = {}
     for kind in ("killed", "injured"):
         for stem in data[kind]["stems"]:
@@ -338,8 +347,11 @@ def _casualty_rules(language: str) -> _CasualtyRules:
     return _CasualtyRules(
         quantity=quantity,
         words=words,
+        scales=scales,
+        units_first=bool(numbers.get("units_first")),
         joiners=joiner_words,
         qualifiers=qualifiers,
+        post_qualifiers=post_qualifiers,
         vague=vague,
         anchors=anchors,
         kinds=kinds,
@@ -385,6 +397,10 @@ def _read_quantity(text: str, rules: _CasualtyRules) -> tuple[int | None, str]:
         if folded.startswith(phrase + " "):
             qualifier, folded = q, folded[len(phrase) + 1:]
             break
+    for phrase, q in sorted(rules.post_qualifiers.items(), key=lambda kv: -len(kv[0])):
+        if folded.endswith(phrase) and folded[: -len(phrase)].rstrip(" -"):
+            qualifier, folded = q, folded[: -len(phrase)].rstrip(" -")
+            break
     if folded in rules.vague:
         return None, "vague"
     if folded.isdigit():
@@ -393,25 +409,27 @@ def _read_quantity(text: str, rules: _CasualtyRules) -> tuple[int | None, str]:
 
 
 def _compound(folded: str, rules: _CasualtyRules) -> int | None:
-    """A number word, or words read as one number: tens then units are added ("twenty five"), a
-    hundred multiplies what stands before it ("three hundred"). Words in any other order are not
-    one number: the first one counts."""
+    """A number word, or words read as one number by `numbers.combine` (tens and units in the
+    language's order, scales that multiply). Words that are not one number: the first one counts."""
     if folded in rules.words:
         return rules.words[folded]
-    values = [rules.words.get(part) for part in folded.replace("\u200c", " ").split() if part not in rules.joiners]
-    if not values or None in values:
-        return values[0] if values else None
-    current = 0
-    previous: int | None = None
-    for value in (v for v in values if v is not None):
-        if value == 100:
-            current = (current or 1) * 100
-        elif previous is not None and previous != 100 and value >= previous:
-            return values[0]
+    tokens: list[tuple[int, bool]] = []
+    for part in folded.replace("\u200c", " ").split():
+        if part in rules.joiners:
+            continue
+        known = (*rules.words, *rules.scales)
+        # A joiner glued to the next number word ("وعشرين") is left off it.
+        word = part if part in known else next((part[len(j):] for j in rules.joiners if part.startswith(j) and part[len(j):] in known), part)
+        if word.isdigit():
+            tokens.append((int(word), False))
+        elif word in rules.scales:
+            tokens.append((rules.scales[word], True))
+        elif word in rules.words:
+            tokens.append((rules.words[word], False))
         else:
-            current += value
-        previous = value
-    return current
+            return tokens[0][0] if tokens else None
+    value = combine(tokens, units_first=rules.units_first)
+    return value if value is not None or not tokens else tokens[0][0]
 
 
 def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
