@@ -158,6 +158,9 @@ class _Rules:
     period: re.Pattern[str] | None  # "since the group returned to power in 2021": a period's start or end
     origin: re.Pattern[str] | None  # "seven men from Tajikistan, Turkmenistan and Kyrgyzstan": where people come from
     list_joiner: re.Pattern[str]  # "Tajikistan and Uzbekistan": one list of places
+    # The same two rules where the marker follows its name (a postposition or case ending):
+    period_after: re.Pattern[str] | None = None  # "2021 سے", "15 اگست تک": matched right after the date
+    origin_after: re.Pattern[str] | None = None  # "X سے تعلق رکھنے والے", "Xdan kelgan": matched from the country on
 
 
 @cache
@@ -172,17 +175,28 @@ def _rules(language: str) -> _Rules:
     list_joiner = re.compile(rf"\s*(?:{comma}\s*(?:{joiner})?|{joiner})\s*" if joiner else rf"\s*{comma}\s*")
     periods = data.get("period_starts") or ()
     period = re.compile(rf"{WORD_START}(?:{literal_alternation(periods)}){WORD_END}[^.;:,،؛]{{0,60}}$", re.IGNORECASE) if periods else None
+    after = data.get("period_postpositions") or ()
+    period_after = re.compile(rf"[\s\u200c-]*(?:{literal_alternation(after)}){WORD_END}", re.IGNORECASE) if after else None
     origins = data.get("origins") or ()
-    origin = None
+    origin_postpositions = data.get("origin_postpositions") or ()
+    origin = origin_after = None
+    between = rf"\s*(?:{comma}\s*(?:{joiner})?|\s+{joiner})" if joiner else rf"\s*{comma}\s*"
     if origins:
         # The lead, then a list of names (each one or two words, joined by a comma or a list word).
         name = r"[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?" if data.get("match") == "stems" else r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?"
-        between = rf"\s*(?:{comma}\s*(?:{joiner})?|\s+{joiner})" if joiner else rf"\s*{comma}\s*"
         origin = re.compile(rf"{WORD_START}(?:{'|'.join(origins)})\s+(?:{name}{between})*$")
-    return _Rules(re.compile(clause), period, origin, list_joiner)
+    if origin_postpositions:
+        # A list of names from the country on, then the marker: after a space, or glued to the
+        # last name as a case ending ("Tojikistondan kelgan"), so each name is read shortest first.
+        name = r"[^\W\d_][\w'ʻ’‘-]*?"
+        origin_after = re.compile(rf"{name}(?:{between}{name})*?[\s\u200c-]*(?:{'|'.join(origin_postpositions)})", re.IGNORECASE)
+    return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after)
 
 
 def _reference_point(text: str, date: DateMention, rules: _Rules) -> bool:
+    """The date starts or ends a period: a marker before it ("since …"), or one right after it ("2021 سے")."""
+    if rules.period_after is not None and rules.period_after.match(text, date.end):
+        return True
     return rules.period is not None and bool(rules.period.search(text, max(0, date.start - 80), date.start))
 
 
@@ -195,7 +209,12 @@ def _restated(date: DateMention, dates: Sequence[DateMention]) -> bool:
 
 
 def _origin(text: str, place: PlaceMention, rules: _Rules) -> bool:
-    return place.precision == "country" and rules.origin is not None and bool(rules.origin.search(text, max(0, place.start - 120), place.start))
+    """A country people come from: after a lead ("men from …"), or before a postposition ("… سے تعلق رکھنے والے")."""
+    if place.precision != "country":
+        return False
+    if rules.origin_after is not None and rules.origin_after.match(text, place.start, min(len(text), place.end + 120)):
+        return True
+    return rules.origin is not None and bool(rules.origin.search(text, max(0, place.start - 120), place.start))
 
 
 class _Reader:
