@@ -215,3 +215,36 @@ def test_a_compound_figure_is_read_beside_its_verb(language: str, text: str, val
     sentence = Sentence(0, 0, len(text), text, 0)
     (mention,) = find_near_casualties((sentence,), language)
     assert mention.value == value
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "category"),
+    [
+        # Killed by the security forces: the dead are the group's men.
+        ("en", "Five men were killed by security forces in Kabul.", "attackers"),
+        ("fa", "۵ عضو داعش توسط نیروهای امنیتی در کابل کشته شدند.", "attackers"),
+        ("ps", "د امنیتي ځواکونو له خوا په کابل کې پنځه تنه ووژل شول.", "attackers"),
+        ("ur", "سیکیورٹی فورسز نے پشاور میں 5 دہشت گرد ہلاک کر دیے۔", "attackers"),
+        ("ru", "В Кабуле силовиками были убиты 5 человек.", "attackers"),
+        ("ar", "قتل خمسة أشخاص برصاص قوات الأمن في كابل.", "attackers"),
+        ("tg", "Дар Кобул 5 нафар аз ҷониби нерӯҳои амниятӣ кушта шуданд.", "attackers"),
+        ("uz", "Kobulda 5 kishi xavfsizlik kuchlari tomonidan o'ldirildi.", "attackers"),
+        ("ky", "Кабулда 5 адам коопсуздук күчтөрү тарабынан өлтүрүлдү.", "attackers"),
+        # The forces as victims are not their doers.
+        ("en", "Five soldiers were killed by a bomb in Kabul.", "security"),
+        ("fa", "در کابل ۵ تن از نیروهای امنیتی کشته شدند.", None),
+        ("ps", "په کابل کې د امنیتي ځواکونو پنځه غړي ووژل شول.", None),
+        ("ru", "В Кабуле погибли 5 силовиков.", None),
+        ("ar", "مقتل خمسة من قوات الأمن في كابل.", None),
+    ],
+)
+def test_a_killing_by_the_security_forces_kills_attackers(language: str, text: str, category: str | None) -> None:
+    sentence = Sentence(0, 0, len(text), text, 0)
+    found = sentence_casualties(sentence, language) if language == "en" else find_near_casualties((sentence,), language)
+    assert [(m.kind, m.value, m.category) for m in found] == [("killed", 5, category)]
+
+
+def test_a_raid_counts_the_attackers_it_killed() -> None:
+    militants = CasualtyMention(0, 5, "five militants", 0, "killed", 5, "exact", "attackers", False)
+    assert total([militants], "killed") is None
+    assert total([militants], "killed", attackers=True) == 5

@@ -130,3 +130,32 @@ def test_without_a_publication_day_a_date_takes_the_texts_year(published, value,
     assert found["22 март"] == value
     if published is None:
         assert any("inferred" in note for note in doc.notes)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "killed"),
+    [
+        ("en", "Five ISIS militants were killed by security forces in Kabul on 3 May 2024.", 5),
+        ("fa", "روز دوشنبه ۵ عضو داعش توسط نیروهای امنیتی در کابل کشته شدند.", 5),
+        ("ps", "د امنیتي ځواکونو له خوا په کابل کې د داعش پنځه غړي ووژل شول.", 5),
+        ("ur", "سیکیورٹی فورسز نے پشاور میں 5 داعش دہشت گرد ہلاک کر دیے۔", 5),
+        ("ru", "В Кабуле 3 мая силовиками были убиты 5 боевиков ИГИЛ.", 5),
+        ("ar", "قتل خمسة من عناصر داعش برصاص قوات الأمن في كابل.", 5),
+        ("tg", "Дар Кобул 5 ҷангҷӯи ДИИШ аз ҷониби нерӯҳои амниятӣ кушта шуданд.", 5),
+    ],
+)
+def test_a_killing_by_the_security_forces_is_a_raid_in_every_language(language, text, killed, pipeline, ctx):
+    events = _events(text, language, pipeline, ctx)
+    assert [(e.type, e.killed) for e in events] == [("raid", killed)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "ISIS gunmen attacked a checkpoint in Kabul on 3 May 2024, and two of them were shot dead by police."),
+        ("ur", "پشاور میں داعش کے حملے میں 5 سیکیورٹی اہلکار ہلاک ہو گئے۔"),
+        ("fa", "روز دوشنبه ۵ تن از نیروهای امنیتی در حمله داعش در کابل کشته شدند."),
+    ],
+)
+def test_an_attack_whose_attackers_the_forces_killed_stays_an_attack(language, text, pipeline, ctx):
+    assert [e.type for e in _events(text, language, pipeline, ctx)] == ["attack"]

@@ -225,6 +225,8 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
     claim_starts = [m.end() for m in scan.finditer(patterns.claim_re)]
     claim_from = min(claim_starts) if claim_starts else len(text) + 1
     consumed_until = 0  # groups before this offset already belong to an earlier verb
+    kills = security_kills(text, patterns.language)
+    by_forces: set[int] = set()  # start of each group killed by the security forces
     found: list[tuple[int, int, str, int | None]] = []
     for anchor_match in anchors:
         anchor = patterns.anchors[_norm(anchor_match.group(0))]
@@ -270,12 +272,16 @@ def sentence_casualties(sentence: Sentence, language: str = "en") -> list[Casual
         # "death toll rose to 145": a running total; the phrase stays in the mention for total().
         lead_start = anchor_match.start() if _RUNNING_TOTAL_WORDS().search(anchor_match.group(0)) else None
         found.extend((s, e, anchor.kind, lead_start if i == 0 else None) for i, (s, e) in enumerate(spans))
+        if anchor.kind == "killed" and _by_forces(anchor_match.start(), anchor_match.end(), kills):
+            by_forces.update(s for s, _ in spans)
     mentions = []
     for start, end, kind, lead_start in found:
         lead = text[lead_start:start] if lead_start is not None else ""
         mention = _read_item(
             text[start:end], sentence.start + start, sentence, kind, start >= claim_from, patterns, lead=lead
         )
+        if mention is not None and start in by_forces and mention.category is None:
+            mention = dataclasses.replace(mention, category="attackers")  # killed by the security forces
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -438,6 +444,76 @@ def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
     return rules.kinds[best]
 
 
+# -- killings by the security forces -----------------------------------------------------------
+# A language's `security_agents` name the security forces as the doers of a killing, with the word
+# that marks them so ("by security forces", "توسط نیروهای", "силовиками", "kuchlari tomonidan",
+# "فورسز نے"). Such a phrase and a killed word a few words apart, in one stretch without a comma or
+# bracket, are a killing by the forces: its dead are the group's men (category 'attackers', when
+# their description names no other), and cues.v1 gives it as an `agent` cue, which events.v1
+# reads as an operation against the group (a raid) unless another attack word stands beside it.
+
+#: How many words may stand between a security agent and the killed word it goes with (in a
+#: verb-final language the victims and the place stand between: "فورسز نے پشاور میں 5 … ہلاک").
+AGENT_REACH = 8
+_BARRIER = re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class _AgentRules:
+    agents: re.Pattern[str]
+    killed: re.Pattern[str]
+
+
+@cache
+def _agent_rules(language: str) -> _AgentRules | None:
+    data = lexicon.load("casualties", language)
+    agents = data.get("security_agents") or ()
+    if not agents:
+        return None
+    killed = data["killed"]
+    if killed.get("stems"):
+        clitic = f"(?:{literal_alternation(data['clitics'])})?" if data.get("clitics") else ""
+        killed_re = rf"{WORD_START}{clitic}(?:{literal_alternation(killed['stems'])})[^\W\d_]*"
+    else:
+        killed_re = rf"{WORD_START}(?:{literal_alternation([*killed.get('active', ()), *killed.get('passive', ())])}){WORD_END}"
+    return _AgentRules(
+        agents=re.compile(rf"{WORD_START}(?:{literal_alternation(agents)})[^\W\d_]*", re.IGNORECASE),
+        killed=re.compile(killed_re, re.IGNORECASE),
+    )
+
+
+def security_kills(text: str, language: str) -> list[tuple[int, int, int, int]]:
+    """Killings by the security forces in `text`: (start, end) of the agent and the killed word
+    together, then (start, end) of the killed word, left to right."""
+    rules = _agent_rules(language)
+    if rules is None:
+        return []
+    agents = list(rules.agents.finditer(text))
+    if not agents:
+        return []
+    found = []
+    for killed in rules.killed.finditer(text):
+        for agent in agents:
+            if agent.start() < killed.end() and killed.start() < agent.end():
+                continue
+            gap = text[agent.end():killed.start()] if agent.end() <= killed.start() else text[killed.end():agent.start()]
+            if len(gap.split()) <= AGENT_REACH and not _BARRIER.search(gap):
+                found.append((min(agent.start(), killed.start()), max(agent.end(), killed.end()), killed.start(), killed.end()))
+                break
+    return found
+
+
+def _agent_words(text: str, language: str) -> int:
+    """How many words of `text` are security agents ("by security forces")."""
+    rules = _agent_rules(language)
+    return sum(len(m.group(0).split()) for m in rules.agents.finditer(text)) if rules else 0
+
+
+def _by_forces(start: int, end: int, kills: list[tuple[int, int, int, int]]) -> bool:
+    """The killed word at `start`-`end` is one of a killing by the security forces."""
+    return any(k_start < end and start < k_end for _, _, k_start, k_end in kills)
+
+
 def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: tuple[DateMention, ...] = ()) -> tuple[CasualtyMention, ...]:
     rules = _casualty_rules(language)
     found: list[CasualtyMention] = []
@@ -451,6 +527,7 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
         quantities = [q for q in rules.quantity.finditer(text)
                       if not any(q.start() < e and s < q.end() for s, e in date_spans)]
         claim_at = rules.claim.search(text) if rules.claim else None
+        kills = security_kills(text, language)
         used: set[int] = set()
         for anchor in anchors:
             kind = _kind_of(anchor.group("stem"), rules)
@@ -466,7 +543,8 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
                     continue
                 if rules.barrier.search(gap) or any(a is not anchor and rules.anchors.search(gap) for a in anchors):
                     continue
-                words = len(gap.split())
+                # The agent of the verb ("توسط نیروهای امنیتی") belongs to it: its words are not counted.
+                words = len(gap.split()) - _agent_words(gap, language)
                 if words > rules.max_words:
                     continue
                 if best is None or words < best[0]:
@@ -481,6 +559,8 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
             span_start, span_end = min(q.start(), anchor.start()), max(q.end(), anchor.end())
             between = text[q.end():q.end() + 40]
             category = "attackers" if rules.attackers and rules.attackers.match(between.lstrip()) else None
+            if kind == "killed" and _by_forces(anchor.start(), anchor.end(), kills):
+                category = "attackers"  # killed by the security forces: the group's men
             claimed = claim_at is not None and claim_at.start() < span_start
             found.append(CasualtyMention(sentence.start + span_start, sentence.start + span_end, original[span_start:span_end],
                                          sentence.index, kind, value, qualifier, category, claimed))
@@ -504,16 +584,17 @@ def _RUNNING_TOTAL_WORDS() -> re.Pattern[str]:  # noqa: N802 - a constant built 
     return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}" if words else r"(?!)", re.I)
 
 
-def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False) -> int | None:
+def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False, attackers: bool = False) -> int | None:
     """The toll of one event from its mentions: summed within a sentence ("170 civilians and 13
-    US soldiers"), the largest over sentences (a repeated or updated toll). Attackers, vague
-    amounts and (by default) claimed figures are left out; a "death toll" figure in a sentence is
-    already a total, so the sentence counts the larger of it and the sum of the rest."""
+    US soldiers"), the largest over sentences (a repeated or updated toll). Vague amounts, (by
+    default) claimed figures and (unless `attackers`: the toll of a raid is the group's men it
+    killed) attackers are left out; a "death toll" figure in a sentence is already a total, so the
+    sentence counts the larger of it and the sum of the rest."""
     sums: dict[int, int] = defaultdict(int)
     tolls: dict[int, int] = defaultdict(int)
     seen = False
     for m in mentions:
-        if m.kind != kind or m.claimed != claimed or m.value is None or m.category == "attackers":
+        if m.kind != kind or m.claimed != claimed or m.value is None or (m.category == "attackers" and not attackers):
             continue
         seen = True
         if _RUNNING_TOTAL_WORDS().search(m.text):

@@ -11,6 +11,8 @@ Each cue has a `kind` and a `value`:
     medium, language (ISO 639-1), length ('minutes:25')         (propaganda.yaml)
     outlet       canonical outlet name                          (lexicons/outlets.yaml)
     group_ref    'the group', 'the IS affiliate' ...             (lexicons/actors.yaml, anaphora)
+    agent        security: a killing by the security forces    (casualties.yaml security_agents
+                 beside a killed word, by casualties.security_kills)
 
 Within one kind, overlapping matches keep the longest ("foiled attack" over "attack").
 """
@@ -26,6 +28,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import SentenceLocator, phrase_regex
+from kwatch.pipeline.casualties import security_kills
 from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import literal_alternation
@@ -177,6 +180,9 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en") 
         for match in length_matches:
             number = next(g for g in match.groups() if g is not None)
             found.append((match.start(), match.end(), "length", f"{unit}:{int(number)}"))
+    for sentence in sentences:
+        for start, end, _, _ in security_kills(sentence.text, language):
+            found.append((sentence.start + start, sentence.start + end, "agent", "security"))
     cues = []
     locate = SentenceLocator(sentences)
     for start, end, kind, value in sorted(_longest_per_kind(found)):

@@ -55,6 +55,9 @@ REFERENCE_REACH = 12
 VIOLENT = ("attack", "plot", "arrest", "raid")
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
 _ANCHOR_KINDS = ("date", "place", "casualty")
+# Cues that open clusters: event-type words, intent ("plotting"), and a killing by the security
+# forces (`agent`, casualties.security_kills).
+_TRIGGER_KINDS = ("event_type", "intent", "agent")
 # Countries where the Islamic State operates as its Khorasan province (ISKP's area of operations).
 _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 
@@ -109,7 +112,7 @@ class _Cluster:
 
     @property
     def kinds(self) -> set[str]:
-        return {t.value if t.kind == "event_type" else "intent" for t in self.triggers}
+        return {t.value if t.kind == "event_type" else t.kind for t in self.triggers}
 
     @property
     def is_propaganda(self) -> bool:
@@ -261,7 +264,7 @@ class _Reader:
         def clause(offset: int) -> int:
             return sum(1 for b in breaks if b < offset)
 
-        triggers = sorted((c for c in m.cues if c.kind in ("event_type", "intent")), key=lambda c: c.start)
+        triggers = sorted((c for c in m.cues if c.kind in _TRIGGER_KINDS), key=lambda c: c.start)
         clusters: list[_Cluster] = []
         for cue in triggers:
             last = clusters[-1] if clusters else None
@@ -276,7 +279,7 @@ class _Reader:
             return clusters
         for attr in ("dates", "places", "casualties", "actors", "cues"):
             for mention in getattr(m, attr):
-                if attr == "cues" and mention.kind in ("event_type", "intent"):
+                if attr == "cues" and mention.kind in _TRIGGER_KINDS:
                     continue
                 fits = [c for c in clusters if _accepts(c, attr, mention)]
                 own = [c for c in fits if c.clause == clause(mention.start)]
@@ -436,6 +439,10 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     killed = any(c.kind == "killed" and c.value for c in cluster.mentions.casualties)
     if "raid" in kinds:
         return "raid"
+    if "agent" in kinds and not _attack_beside(cluster):
+        # A killing by the security forces is an operation against the group ("five militants
+        # were killed by security forces"), unless the clause also tells an attack of the group.
+        return "raid"
     if killed and "attack" in kinds:
         return "attack"
     if "plot" in kinds:
@@ -447,6 +454,16 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     if "attack" in kinds:
         return "attack"
     return None
+
+
+def _attack_beside(cluster: _Cluster) -> bool:
+    """An attack word of the cluster outside its killings by the security forces: the killed word
+    itself ("killed", "shot dead") is one in some languages and does not count."""
+    agents = [t for t in cluster.triggers if t.kind == "agent"]
+    return any(
+        t.kind == "event_type" and t.value == "attack" and not any(t.start < a.end and a.start < t.end for a in agents)
+        for t in cluster.triggers
+    )
 
 
 def _is_reference(cluster: _Cluster, kind: str) -> bool:
@@ -538,7 +555,9 @@ def _pick_actor(draft: _Draft, topic: str | None) -> tuple[str | None, int | Non
         if family and draft.type in ("attack", "plot", "propaganda"):
             return ("ISKP" if "ISKP" in family else family[0]), part.sentence.index, notes
         if draft.type in ("raid", "arrest"):
-            forces = [a for a in actors if not is_islamic_state(a.actor) and a.start < draft.trigger.start]
+            # The acting force is named before the trigger, or inside a killing by the forces ("by Taliban forces").
+            until = draft.trigger.end if draft.trigger.kind == "agent" else draft.trigger.start
+            forces = [a for a in actors if not is_islamic_state(a.actor) and a.start < until]
             if part.opening and forces:
                 return forces[-1].actor, part.sentence.index, notes
     whole = draft.opening.whole
@@ -569,10 +588,10 @@ def _cue_text(m: _Mentions, kind: str) -> str:
     return next((c.text for c in m.cues if c.kind == kind), "")
 
 
-def _total(mentions: Sequence[CasualtyMention], kind: str, claimed: bool) -> int | None:
+def _total(mentions: Sequence[CasualtyMention], kind: str, claimed: bool, *, attackers: bool = False) -> int | None:
     from kwatch.pipeline import casualties as casualties_stage
 
-    return casualties_stage.total(mentions, kind, claimed=claimed)
+    return casualties_stage.total(mentions, kind, claimed=claimed, attackers=attackers)
 
 
 def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> ExtractedEvent:
@@ -656,7 +675,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
             ("killed_claimed", "killed", True),
             ("injured_claimed", "injured", True),
         ):
-            values[key] = _total(figures, kind, claimed_figure)
+            # A raid's toll is the group's men it killed: attackers count there, never in an attack's.
+            values[key] = _total(figures, kind, claimed_figure, attackers=draft.type == "raid")
             for c in figures:
                 if c.kind == kind and c.claimed == claimed_figure and values[key] is not None:
                     sources[c.sentence].add(key)
