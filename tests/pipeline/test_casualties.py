@@ -248,3 +248,34 @@ def test_a_raid_counts_the_attackers_it_killed() -> None:
     militants = CasualtyMention(0, 5, "five militants", 0, "killed", 5, "exact", "attackers", False)
     assert total([militants], "killed") is None
     assert total([militants], "killed", attackers=True) == 5
+
+
+def test_each_reader_reads_the_other_readers_category_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`categories` (verb-phrase reader) work in the proximity reader, `attackers` and
+    `claim_markers` (proximity reader) in the verb-phrase reader, for a language that gives them."""
+    from kwatch import lexicon
+    from kwatch.pipeline import casualties as stage
+
+    real = lexicon.load
+
+    def load(name: str, language: str | None = None, *args: object, **kwargs: object) -> object:
+        data = real(name, language, *args, **kwargs)  # type: ignore[arg-type]
+        if name == "casualties" and language == "ru":
+            data = {**data, "categories": {"civilians": ["мирных жителей"]}}
+        if name == "casualties" and language == "en":
+            data = {**data, "attackers": ["raiders"], "claim_markers": ["purportedly"]}
+        return data
+
+    monkeypatch.setattr(lexicon, "load", load)
+    stage._casualty_rules.cache_clear()
+    stage._patterns.cache_clear()
+    try:
+        ru = "При взрыве погибли 5 мирных жителей."
+        (mention,) = find_near_casualties((Sentence(0, 0, len(ru), ru, 0),), "ru")
+        assert mention.category == "civilians"
+        assert _mentions("Five raiders were killed.") == [("killed", 5, "exact", "attackers", False)]
+        assert _mentions("Purportedly 50 soldiers were killed.")[0][-1] is True
+    finally:
+        monkeypatch.undo()
+        stage._casualty_rules.cache_clear()
+        stage._patterns.cache_clear()

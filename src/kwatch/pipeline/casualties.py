@@ -7,6 +7,20 @@ quantity with its description ("13 US soldiers") or one person ("his driver", "h
 person). Groups after "including" are part of a figure already given and are not repeated.
 Sentences that report aggregates over many incidents ("in 73 incidents since August 2021") give
 no figures. Figures after a claim by the group ("IS-KP claimed that … killed 50") are claimed.
+
+Two readers, one stage. What selects one is the language's `casualties.yaml`, never its name:
+with `figure_position` (fa, ps, ar, ru, tg, uz, ur, ky) the proximity reader below takes the
+nearest number on that side of a killed/injured stem; without it the verb-phrase reader above reads
+active and passive verb phrases with their lists of victims (en). They stay two because the
+verb-phrase reader needs what only English's lexicon gives (auxiliaries, determiners, pronouns,
+connectors: a grammar of the noun phrase), and in English the verb's voice, not a fixed
+`figure_position`, says on which side the victims stand; the proximity reader is what a language
+can be given from a few dozen words. The rules that need no such grammar are read by both, so each
+works in any language that gives its words: killings by the security forces (`security_agents`,
+`security_kills`), victims' `categories` and `attackers`, `claim_markers`, and qualifiers after
+the number (`qualifier_postpositions`). Number words: the verb-phrase reader embeds
+`numbers.quantity_regex` (English's units, tens, scales, "a dozen"); the proximity reader reads
+`words`, `scales` and `joiners` with `numbers.combine` (which also knows `units_first`).
 """
 
 from __future__ import annotations
@@ -124,6 +138,8 @@ def _patterns(language: str) -> _Patterns:
 
     continuation = _alternation(c for c in data["connectors"] if c.strip(", ") not in ("", "and"))
     categories = {_norm(noun): category for category, nouns in data["categories"].items() for noun in nouns}
+    # The proximity reader's list of attacker words, where a language gives one, is a category too.
+    categories.update({_norm(noun): "attackers" for noun in data.get("attackers") or () if _norm(noun) not in categories})
     subset = _alternation(data["subset_markers"])
 
     claimants = _alternation(data["claimants"])
@@ -137,6 +153,8 @@ def _patterns(language: str) -> _Patterns:
         rf"|\b(?:{claim_openers})\s+(?:(?:{articles})\s+)?(?-i:(?:{claimants}))\b"
         rf"|\b(?:{saying})\b[^.;]*?\b(?:{saying_verbs})\b"
     )
+    if data.get("claim_markers"):  # the proximity reader's claim words, where a language gives them
+        claim += rf"|{WORD_START}(?:{literal_alternation(data['claim_markers'])})"
 
     months = _alternation(lexicon.load("dates", language)["months"])
     aggregate = "|".join(
@@ -311,6 +329,8 @@ class _CasualtyRules:
     directions: tuple[str, ...]  # 'before' and/or 'after': where the figure stands from the verb
     max_words: int
     attackers: re.Pattern[str] | None
+    categories: dict[str, str]  # victims' nouns by category, where the language gives `categories`
+    category: re.Pattern[str] | None
     claim: re.Pattern[str] | None
     barrier: re.Pattern[str]
     asides: tuple[re.Pattern[str], ...]  # subset asides, blanked before figures are read
@@ -349,6 +369,8 @@ def _casualty_rules(language: str) -> _CasualtyRules:
     anchor_plain = rf"{WORD_START}{clitic}(?:{literal_alternation(kinds)})[^\W\d_]*"
     anchors = re.compile(rf"{WORD_START}{clitic}(?P<stem>(?:{literal_alternation(kinds)})[^\W\d_]*)", re.IGNORECASE)
     attackers = data.get("attackers") or ()
+    # The verb-phrase reader's categories, where a language gives them: the nouns right after a figure.
+    categories = {fold(noun): category for category, nouns in (data.get("categories") or {}).items() for noun in nouns}
     claims = data.get("claim_markers") or ()
     return _CasualtyRules(
         quantity=quantity,
@@ -364,6 +386,8 @@ def _casualty_rules(language: str) -> _CasualtyRules:
         directions=tuple(data["figure_position"]),
         max_words=int(data["max_words_between"]),
         attackers=re.compile(rf"{WORD_START}(?:{literal_alternation(attackers)})", re.I) if attackers else None,
+        categories=categories,
+        category=re.compile(rf"{WORD_START}(?:{literal_alternation(categories)}){WORD_END}", re.I) if categories else None,
         claim=re.compile(rf"{WORD_START}(?:{literal_alternation(claims)})", re.I) if claims else None,
         barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
         asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
@@ -559,7 +583,10 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
             span_start, span_end = min(q.start(), anchor.start()), max(q.end(), anchor.end())
             between = text[q.end():q.end() + 40]
             category = "attackers" if rules.attackers and rules.attackers.match(between.lstrip()) else None
-            if kind == "killed" and _by_forces(anchor.start(), anchor.end(), kills):
+            described = rules.category.match(between.lstrip()) if rules.category and category is None else None
+            if described:
+                category = rules.categories[fold(described.group(0))]
+            if category is None and kind == "killed" and _by_forces(anchor.start(), anchor.end(), kills):
                 category = "attackers"  # killed by the security forces: the group's men
             claimed = claim_at is not None and claim_at.start() < span_start
             found.append(CasualtyMention(sentence.start + span_start, sentence.start + span_end, original[span_start:span_end],
