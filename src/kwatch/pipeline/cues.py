@@ -37,11 +37,28 @@ _BEFORE = r"(?<![\w])"
 _AFTER = r"(?![\w])"
 
 
+#: A stem phrase word that stands for a gap of up to this many words ("عملیات … علیه", an operation … against).
+GAP = "…"
+GAP_WORDS = 3
+
+
+def _stem_phrase(phrase: str) -> str:
+    """A stem phrase as a regex: its words in order, the last one (and each one before a gap `…`)
+    taking any ending."""
+    pieces = []
+    for i, chunk in enumerate(" ".join(phrase.split()).split(f" {GAP} ")):
+        if i:
+            pieces.append(rf"[^\W\d_]*(?:\s+[^\s.,،;؛:]+){{0,{GAP_WORDS}}}?\s+")
+        pieces.append(re.escape(chunk).replace(r"\ ", r"\s+"))
+    return "".join(pieces) + r"[^\W\d_]*"
+
+
 def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
     """One pattern for a list of phrases: regexes (a space stands for any run of spaces), or
-    literal phrases, or word-initial stems that take any ending (`match: stems`)."""
+    literal phrases, or word-initial stems that take any ending (`match: stems`; a `…` between two
+    words of a stem phrase is a gap of up to `GAP_WORDS` words)."""
     if stems:
-        parts = [re.escape(p).replace(r"\ ", r"\s+") + r"[^\W\d_]*" for p in patterns]
+        parts = [_stem_phrase(p) for p in patterns]
     else:
         parts = [phrase_regex(p) if literal else re.sub(r" ", r"\\s+", p) for p in patterns]
     parts.sort(key=len, reverse=True)
