@@ -187,6 +187,8 @@ def test_wiki_killed_and_injured_f1(shared_dir) -> None:  # type: ignore[no-unty
         ("fa", "بیست و پنج", 25, "exact"),
         ("fa", "دو صد", 200, "exact"),
         ("ru", "сто двадцать", 120, "exact"),
+        ("ru", "девяти", 9, "exact"),  # the genitive ("гибель девяти человек")
+        ("ru", "двух тысяч", 2000, "exact"),
         ("uz", "30 dan ortiq", 30, "more_than"),
         # Digits of every script.
         ("fa", "۱۲", 12, "exact"),
