@@ -471,14 +471,15 @@ def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
 # -- killings by the security forces -----------------------------------------------------------
 # A language's `security_agents` name the security forces as the doers of a killing, with the word
 # that marks them so ("by security forces", "توسط نیروهای", "силовиками", "kuchlari tomonidan",
-# "فورسز نے"). Such a phrase and a killed word a few words apart, in one stretch without a comma or
+# "فورسز نے"). Such a phrase and a killed word at most `agent_reach` words apart, with no comma or
 # bracket, are a killing by the forces: its dead are the group's men (category 'attackers', when
 # their description names no other), and cues.v1 gives it as an `agent` cue, which events.v1
 # reads as an operation against the group (a raid) unless another attack word stands beside it.
 
-#: How many words may stand between a security agent and the killed word it goes with (in a
-#: verb-final language the victims and the place stand between: "فورسز نے پشاور میں 5 … ہلاک").
-AGENT_REACH = 8
+#: How many words may stand between a security agent and the killed word it goes with, unless the
+#: language's `agent_reach` says: in a verb-final language the victims and the place stand between
+#: ("فورسز نے پشاور میں 5 … ہلاک"), in English the agent follows its verb ("killed by police").
+AGENT_REACH = 4
 _BARRIER = re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s")
 
 
@@ -486,6 +487,7 @@ _BARRIER = re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s")
 class _AgentRules:
     agents: re.Pattern[str]
     killed: re.Pattern[str]
+    reach: int  # words between an agent and its killed word
 
 
 @cache
@@ -503,6 +505,7 @@ def _agent_rules(language: str) -> _AgentRules | None:
     return _AgentRules(
         agents=re.compile(rf"{WORD_START}(?:{literal_alternation(agents)})[^\W\d_]*", re.IGNORECASE),
         killed=re.compile(killed_re, re.IGNORECASE),
+        reach=int(data.get("agent_reach", AGENT_REACH)),
     )
 
 
@@ -521,7 +524,7 @@ def security_kills(text: str, language: str) -> list[tuple[int, int, int, int]]:
             if agent.start() < killed.end() and killed.start() < agent.end():
                 continue
             gap = text[agent.end():killed.start()] if agent.end() <= killed.start() else text[killed.end():agent.start()]
-            if len(gap.split()) <= AGENT_REACH and not _BARRIER.search(gap):
+            if len(gap.split()) <= rules.reach and not _BARRIER.search(gap):
                 found.append((min(agent.start(), killed.start()), max(agent.end(), killed.end()), killed.start(), killed.end()))
                 break
     return found
