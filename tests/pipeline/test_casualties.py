@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import kwatch.pipeline.casualties  # noqa: F401  (registers the stage)
 import kwatch.pipeline.sentences  # noqa: F401
 from kwatch.pipeline import Context, Pipeline
-from kwatch.pipeline.casualties import sentence_casualties, total
+from kwatch.pipeline.casualties import _casualty_rules, _read_quantity, find_near_casualties, sentence_casualties, total
 from kwatch.pipeline.model import CasualtyMention, PipelineDoc, Sentence
 
 
@@ -160,3 +160,124 @@ def test_wiki_killed_and_injured_f1(shared_dir) -> None:  # type: ignore[no-unty
     for kind, c in counts.items():
         f1 = 2 * c["tp"] / (2 * c["tp"] + c["fp"] + c["fn"])
         assert f1 >= 0.88, f"{kind} F1 {f1:.3f} ({c})"
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase", "value", "qualifier"),
+    [
+        # Urdu: every number to a hundred is a word; scales multiply; "سے زائد" follows the number.
+        ("ur", "پچیس", 25, "exact"),
+        ("ur", "ننانوے", 99, "exact"),
+        ("ur", "دو سو", 200, "exact"),
+        ("ur", "دو ہزار پانچ سو", 2500, "exact"),
+        ("ur", "ایک لاکھ", 100_000, "exact"),
+        ("ur", "5 ہزار", 5000, "exact"),
+        ("ur", "50 سے زائد", 50, "more_than"),
+        ("ur", "کم از کم اکیس", 21, "at_least"),
+        # Pashto: the unit before the ten, written apart or as one word; hundreds and thousands.
+        ("ps", "پنځه ويشت", 25, "exact"),
+        ("ps", "يوويشت", 21, "exact"),
+        ("ps", "دوه دېرش", 32, "exact"),
+        ("ps", "دوه سوه او پنځوس", 250, "exact"),
+        ("ps", "درې زره", 3000, "exact"),
+        # Arabic: the unit first, the joiner glued to the ten.
+        ("ar", "خمسة وعشرين", 25, "exact"),
+        ("ar", "ثلاثة عشر", 13, "exact"),
+        # Persian and Russian keep the ten first.
+        ("fa", "بیست و پنج", 25, "exact"),
+        ("fa", "دو صد", 200, "exact"),
+        ("ru", "сто двадцать", 120, "exact"),
+        ("ru", "девяти", 9, "exact"),  # the genitive ("гибель девяти человек")
+        ("ru", "двух тысяч", 2000, "exact"),
+        ("uz", "30 dan ortiq", 30, "more_than"),
+        # Digits of every script.
+        ("fa", "۱۲", 12, "exact"),
+        ("ar", "١٢", 12, "exact"),
+        ("ur", "12", 12, "exact"),
+    ],
+)
+def test_number_words_of_the_proximity_languages(language: str, phrase: str, value: int, qualifier: str) -> None:
+    rules = _casualty_rules(language)
+    match = rules.quantity.search(phrase)
+    assert match is not None and match.group(0) == phrase
+    assert _read_quantity(match.group(0), rules) == (value, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "value"),
+    [
+        ("ur", "دھماکے میں پچیس افراد ہلاک ہو گئے۔", 25),
+        ("ur", "حملے میں 50 سے زائد افراد زخمی ہوئے۔", 50),
+        ("ps", "په چاودنه کې پنځه ويشت کسان ووژل شول.", 25),
+        ("fa", "در این انفجار ۱۲ تن کشته شدند.", 12),
+        ("ar", "أسفر التفجير عن مقتل خمسة وعشرين شخصا.", 25),
+    ],
+)
+def test_a_compound_figure_is_read_beside_its_verb(language: str, text: str, value: int) -> None:
+    sentence = Sentence(0, 0, len(text), text, 0)
+    (mention,) = find_near_casualties((sentence,), language)
+    assert mention.value == value
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "category"),
+    [
+        # Killed by the security forces: the dead are the group's men.
+        ("en", "Five men were killed by security forces in Kabul.", "attackers"),
+        ("fa", "۵ عضو داعش توسط نیروهای امنیتی در کابل کشته شدند.", "attackers"),
+        ("ps", "د امنیتي ځواکونو له خوا په کابل کې پنځه تنه ووژل شول.", "attackers"),
+        ("ur", "سیکیورٹی فورسز نے پشاور میں 5 دہشت گرد ہلاک کر دیے۔", "attackers"),
+        ("ru", "В Кабуле силовиками были убиты 5 человек.", "attackers"),
+        ("ar", "قتل خمسة أشخاص برصاص قوات الأمن في كابل.", "attackers"),
+        ("tg", "Дар Кобул 5 нафар аз ҷониби нерӯҳои амниятӣ кушта шуданд.", "attackers"),
+        ("uz", "Kobulda 5 kishi xavfsizlik kuchlari tomonidan o'ldirildi.", "attackers"),
+        ("ky", "Кабулда 5 адам коопсуздук күчтөрү тарабынан өлтүрүлдү.", "attackers"),
+        # The forces as victims are not their doers.
+        ("en", "Five soldiers were killed by a bomb in Kabul.", "security"),
+        ("fa", "در کابل ۵ تن از نیروهای امنیتی کشته شدند.", None),
+        ("ps", "په کابل کې د امنیتي ځواکونو پنځه غړي ووژل شول.", None),
+        ("ru", "В Кабуле погибли 5 силовиков.", None),
+        ("ar", "مقتل خمسة من قوات الأمن في كابل.", None),
+    ],
+)
+def test_a_killing_by_the_security_forces_kills_attackers(language: str, text: str, category: str | None) -> None:
+    sentence = Sentence(0, 0, len(text), text, 0)
+    found = sentence_casualties(sentence, language) if language == "en" else find_near_casualties((sentence,), language)
+    assert [(m.kind, m.value, m.category) for m in found] == [("killed", 5, category)]
+
+
+def test_a_raid_counts_the_attackers_it_killed() -> None:
+    militants = CasualtyMention(0, 5, "five militants", 0, "killed", 5, "exact", "attackers", False)
+    assert total([militants], "killed") is None
+    assert total([militants], "killed", attackers=True) == 5
+
+
+def test_each_reader_reads_the_other_readers_category_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`categories` (verb-phrase reader) work in the proximity reader, `attackers` and
+    `claim_markers` (proximity reader) in the verb-phrase reader, for a language that gives them."""
+    from kwatch import lexicon
+    from kwatch.pipeline import casualties as stage
+
+    real = lexicon.load
+
+    def load(name: str, language: str | None = None, *args: object, **kwargs: object) -> object:
+        data = real(name, language, *args, **kwargs)  # type: ignore[arg-type]
+        if name == "casualties" and language == "ru":
+            data = {**data, "categories": {"civilians": ["мирных жителей"]}}
+        if name == "casualties" and language == "en":
+            data = {**data, "attackers": ["raiders"], "claim_markers": ["purportedly"]}
+        return data
+
+    monkeypatch.setattr(lexicon, "load", load)
+    stage._casualty_rules.cache_clear()
+    stage._patterns.cache_clear()
+    try:
+        ru = "При взрыве погибли 5 мирных жителей."
+        (mention,) = find_near_casualties((Sentence(0, 0, len(ru), ru, 0),), "ru")
+        assert mention.category == "civilians"
+        assert _mentions("Five raiders were killed.") == [("killed", 5, "exact", "attackers", False)]
+        assert _mentions("Purportedly 50 soldiers were killed.")[0][-1] is True
+    finally:
+        monkeypatch.undo()
+        stage._casualty_rules.cache_clear()
+        stage._patterns.cache_clear()

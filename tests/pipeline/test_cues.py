@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kwatch.pipeline.cues import find_cues
+from kwatch.pipeline.cues import _compile, find_cues
 from kwatch.pipeline.model import Sentence
 
 
@@ -114,3 +114,50 @@ def test_outlet(text, outlet):
 @pytest.mark.parametrize("text", ["The attack in May killed five.", "Will Smith spoke."])
 def test_capitalised_may_and_will_are_not_hedges(text):
     assert _cues(text, "hedge") == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text", "found"),
+    [
+        ("عملیات … علیه", "عملیات مشترکی علیه داعش", "عملیات مشترکی علیه"),
+        ("عملیات … علیه", "عملیات علیه داعش", "عملیات علیه"),
+        ("عملیات … علیه", "عملیاتی در کابل و ننگرهار و کنر علیه", None),  # more than three words between
+        ("عملیات … علیه", "عملیات، علیه", None),  # a gap never crosses a comma
+        ("операци … против", "операции спецслужб против боевиков", "операции спецслужб против"),
+    ],
+)
+def test_a_stem_phrase_may_hold_a_gap(phrase, text, found):
+    match = _compile([phrase], stems=True).search(text)
+    assert (match.group(0) if match else None) == found
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fa", "طالبان در ننگرهار عملیات مشترکی علیه داعش انجام دادند."),
+        ("fa", "در حملات هوایی در ننگرهار ده جنگجوی داعش کشته شدند."),
+        ("ar", "قتل عشرة من عناصر داعش في غارة جوية."),
+        ("ru", "В результате авиаудара погибли десять боевиков."),
+        ("ur", "ڈرون حملے میں دس دہشت گرد ہلاک ہو گئے۔"),
+        ("uz", "Havo hujumi natijasida o'n jangari halok bo'ldi."),
+    ],
+)
+def test_operations_and_air_strikes_are_raid_words_in_every_language(language, text):
+    sentence = Sentence(0, 0, len(text), text, 0)
+    assert "raid" in [c.value for c in find_cues(text, (sentence,), language) if c.kind == "event_type"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "agent"),
+    [
+        ("en", "Five men were killed by security forces.", True),
+        ("en", "Five men were killed and police arrived.", False),
+        ("fa", "۵ عضو داعش توسط نیروهای امنیتی کشته شدند.", True),
+        ("fa", "۵ تن از نیروهای امنیتی کشته شدند.", False),
+        ("ur", "سیکیورٹی فورسز نے 5 دہشت گرد ہلاک کر دیے۔", True),
+        ("ur", "سیکیورٹی فورسز نے علاقے کو گھیرے میں لے لیا، 5 دہشت گرد ہلاک ہو گئے۔", False),  # a comma between
+    ],
+)
+def test_a_killing_by_the_security_forces_is_an_agent_cue(language, text, agent):
+    sentence = Sentence(0, 0, len(text), text, 0)
+    assert any(c.kind == "agent" for c in find_cues(text, (sentence,), language)) is agent

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwatch.pipeline.numbers import find_quantities, parse_number
+from kwatch.pipeline.numbers import combine, find_quantities, parse_number
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,28 @@ def test_digits_round_trip(value: int, commas: bool) -> None:
     written = f"{value:,}" if commas else str(value)
     (quantity,) = find_quantities(f"killed {written} people")
     assert quantity.value == value
+
+
+@pytest.mark.parametrize(
+    ("tokens", "units_first", "value"),
+    [
+        ([(20, False), (5, False)], False, 25),  # twenty five
+        ([(5, False), (20, False)], True, 25),  # five twenty (Pashto, Arabic)
+        ([(5, False), (20, False)], False, None),  # not one number where tens come first
+        ([(20, False), (5, False)], True, None),
+        ([(2, False), (100, True)], False, 200),
+        ([(100, True), (20, False)], False, 120),
+        ([(2, False), (1000, True), (5, False), (100, True)], False, 2500),
+        ([(2, False), (100_000, True), (50, False), (1000, True)], False, 250_000),  # two lakh fifty thousand
+        ([(12, False), (100, True)], False, 1200),  # twelve hundred
+        ([(1000, True)], False, 1000),
+        ([(200, False), (50, False), (5, False)], False, 255),  # a hundreds word, a ten, a unit
+        ([(2, False), (100, True), (5, False), (20, False)], True, 225),
+        ([(12, False), (5, False)], False, None),  # a teen stands alone
+        ([(1000, True), (1000, True)], False, None),
+        ([(100, True), (100, True)], False, None),
+        ([], False, None),
+    ],
+)
+def test_combine_reads_compound_numbers_by_the_language_order(tokens: list[tuple[int, bool]], units_first: bool, value: int | None) -> None:
+    assert combine(tokens, units_first=units_first) == value

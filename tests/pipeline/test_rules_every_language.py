@@ -60,6 +60,40 @@ def test_a_period_start_is_read_in_every_language_that_names_it(language, text):
     assert rules.period is not None and rules.period.search(text, 0, text.index("2021"))
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "date"),
+    [
+        ("ur", "3 مئی 2024 سے اب تک", "3 مئی 2024"),
+        ("ur", "3 مئی 2024 تک", "3 مئی 2024"),
+        ("uz", "3-may dan beri", "3-may"),
+        ("ky", "3-май дан бери", "3-май"),
+        ("fa", "از ۳ مه ۲۰۲۴ تاکنون", "۳ مه ۲۰۲۴"),
+        ("tg", "аз 3 майи соли 2024 инҷониб", "3 майи соли 2024"),
+    ],
+)
+def test_a_period_marker_after_the_date_is_read_where_the_language_puts_it(language, text, date):
+    rules = _rules(language)
+    assert rules.period_after is not None and rules.period_after.match(text, text.index(date) + len(date))
+
+
+def test_a_date_before_a_period_postposition_is_not_the_event_date(pipeline, ctx):
+    events = _events("کابل میں 3 مئی 2024 سے اب تک دھماکے میں 5 افراد ہلاک ہو گئے۔", "ur", pipeline, ctx)
+    assert [e.date for e in events] == ["2024-05-10"]  # the report's day, not the period's start
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ur", "کابل میں 3 مئی 2024 کو تاجکستان اور ازبکستان سے تعلق رکھنے والے تین افراد گرفتار کر لیے گئے۔"),
+        ("uz", "Kobulda 3-may kuni Tojikiston va O'zbekistondan kelgan uch kishi hibsga olindi."),
+        ("uz", "Kobulda 3-may kuni Tojikiston fuqarolari hibsga olindi."),
+    ],
+)
+def test_where_people_come_from_is_not_where_it_happened_after_the_name(language, text, pipeline, ctx):
+    events = _events(text, language, pipeline, ctx)
+    assert [(e.type, e.country, e.admin1) for e in events] == [("arrest", "AF", "Kabul")]
+
+
 @pytest.mark.parametrize(("language", "text"), [("ru", "погибли 5 человек, а 3 ранены"), ("fa", "پنج تن کشته شدند، اما سه تن زخمی شدند"), ("en", "five died, but three")])
 def test_a_clause_break_is_read_in_every_language_that_names_it(language, text):
     assert _rules(language).clause_break.search(text)
@@ -96,3 +130,32 @@ def test_without_a_publication_day_a_date_takes_the_texts_year(published, value,
     assert found["22 март"] == value
     if published is None:
         assert any("inferred" in note for note in doc.notes)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "killed"),
+    [
+        ("en", "Five ISIS militants were killed by security forces in Kabul on 3 May 2024.", 5),
+        ("fa", "روز دوشنبه ۵ عضو داعش توسط نیروهای امنیتی در کابل کشته شدند.", 5),
+        ("ps", "د امنیتي ځواکونو له خوا په کابل کې د داعش پنځه غړي ووژل شول.", 5),
+        ("ur", "سیکیورٹی فورسز نے پشاور میں 5 داعش دہشت گرد ہلاک کر دیے۔", 5),
+        ("ru", "В Кабуле 3 мая силовиками были убиты 5 боевиков ИГИЛ.", 5),
+        ("ar", "قتل خمسة من عناصر داعش برصاص قوات الأمن في كابل.", 5),
+        ("tg", "Дар Кобул 5 ҷангҷӯи ДИИШ аз ҷониби нерӯҳои амниятӣ кушта шуданд.", 5),
+    ],
+)
+def test_a_killing_by_the_security_forces_is_a_raid_in_every_language(language, text, killed, pipeline, ctx):
+    events = _events(text, language, pipeline, ctx)
+    assert [(e.type, e.killed) for e in events] == [("raid", killed)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "ISIS gunmen attacked a checkpoint in Kabul on 3 May 2024, and two of them were shot dead by police."),
+        ("ur", "پشاور میں داعش کے حملے میں 5 سیکیورٹی اہلکار ہلاک ہو گئے۔"),
+        ("fa", "روز دوشنبه ۵ تن از نیروهای امنیتی در حمله داعش در کابل کشته شدند."),
+    ],
+)
+def test_an_attack_whose_attackers_the_forces_killed_stays_an_attack(language, text, pipeline, ctx):
+    assert [e.type for e in _events(text, language, pipeline, ctx)] == ["attack"]

@@ -7,6 +7,20 @@ quantity with its description ("13 US soldiers") or one person ("his driver", "h
 person). Groups after "including" are part of a figure already given and are not repeated.
 Sentences that report aggregates over many incidents ("in 73 incidents since August 2021") give
 no figures. Figures after a claim by the group ("IS-KP claimed that … killed 50") are claimed.
+
+Two readers, one stage. What selects one is the language's `casualties.yaml`, never its name:
+with `figure_position` (fa, ps, ar, ru, tg, uz, ur, ky) the proximity reader below takes the
+nearest number on that side of a killed/injured stem; without it the verb-phrase reader above reads
+active and passive verb phrases with their lists of victims (en). They stay two because the
+verb-phrase reader needs what only English's lexicon gives (auxiliaries, determiners, pronouns,
+connectors: a grammar of the noun phrase), and in English the verb's voice, not a fixed
+`figure_position`, says on which side the victims stand; the proximity reader is what a language
+can be given from a few dozen words. The rules that need no such grammar are read by both, so each
+works in any language that gives its words: killings by the security forces (`security_agents`,
+`security_kills`), victims' `categories` and `attackers`, `claim_markers`, and qualifiers after
+the number (`qualifier_postpositions`). Number words: the verb-phrase reader embeds
+`numbers.quantity_regex` (English's units, tens, scales, "a dozen"); the proximity reader reads
+`words`, `scales` and `joiners` with `numbers.combine` (which also knows `units_first`).
 """
 
 from __future__ import annotations
@@ -22,7 +36,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.model import CasualtyMention, DateMention, PipelineDoc, Sentence
-from kwatch.pipeline.numbers import quantity_regex, read_quantity
+from kwatch.pipeline.numbers import combine, quantity_regex, read_quantity
 from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
@@ -125,6 +139,8 @@ def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> 
 
     continuation = _alternation(c for c in data["connectors"] if c.strip(", ") not in ("", "and"))
     categories = {_norm(noun): category for category, nouns in data["categories"].items() for noun in nouns}
+    # The proximity reader's list of attacker words, where a language gives one, is a category too.
+    categories.update({_norm(noun): "attackers" for noun in data.get("attackers") or () if _norm(noun) not in categories})
     subset = _alternation(data["subset_markers"])
 
     claimants = _alternation(data["claimants"])
@@ -138,6 +154,8 @@ def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> 
         rf"|\b(?:{claim_openers})\s+(?:(?:{articles})\s+)?(?-i:(?:{claimants}))\b"
         rf"|\b(?:{saying})\b[^.;]*?\b(?:{saying_verbs})\b"
     )
+    if data.get("claim_markers"):  # the proximity reader's claim words, where a language gives them
+        claim += rf"|{WORD_START}(?:{literal_alternation(data['claim_markers'])})"
 
     months = _alternation(lexicon.load("dates", language, path=lexicons)["months"])
     aggregate = "|".join(
@@ -228,6 +246,8 @@ def sentence_casualties(sentence: Sentence, language: str = "en", *, lexicons: l
     claim_starts = [m.end() for m in scan.finditer(patterns.claim_re)]
     claim_from = min(claim_starts) if claim_starts else len(text) + 1
     consumed_until = 0  # groups before this offset already belong to an earlier verb
+    kills = security_kills(text, patterns.language, lexicons=patterns.lexicons)
+    by_forces: set[int] = set()  # start of each group killed by the security forces
     found: list[tuple[int, int, str, int | None]] = []
     for anchor_match in anchors:
         anchor = patterns.anchors[_norm(anchor_match.group(0))]
@@ -273,12 +293,16 @@ def sentence_casualties(sentence: Sentence, language: str = "en", *, lexicons: l
         # "death toll rose to 145": a running total; the phrase stays in the mention for total().
         lead_start = anchor_match.start() if _RUNNING_TOTAL_WORDS(lexicons).search(anchor_match.group(0)) else None
         found.extend((s, e, anchor.kind, lead_start if i == 0 else None) for i, (s, e) in enumerate(spans))
+        if anchor.kind == "killed" and _by_forces(anchor_match.start(), anchor_match.end(), kills):
+            by_forces.update(s for s, _ in spans)
     mentions = []
     for start, end, kind, lead_start in found:
         lead = text[lead_start:start] if lead_start is not None else ""
         mention = _read_item(
             text[start:end], sentence.start + start, sentence, kind, start >= claim_from, patterns, lead=lead
         )
+        if mention is not None and start in by_forces and mention.category is None:
+            mention = dataclasses.replace(mention, category="attackers")  # killed by the security forces
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -297,14 +321,19 @@ def find_casualties(sentences: Iterable[Sentence], language: str = "en", *, lexi
 class _CasualtyRules:
     quantity: re.Pattern[str]
     words: dict[str, int]
+    scales: dict[str, int]  # words that multiply what stands before them ("سو", "زره", "ہزار")
+    units_first: bool  # a unit stands before its ten ("پنځه ويشت", "خمسة وعشرين")
     joiners: frozenset[str]
     qualifiers: dict[str, str]
+    post_qualifiers: dict[str, str]  # qualifiers after the number ("50 سے زائد", "30 dan ortiq")
     vague: frozenset[str]
     anchors: re.Pattern[str]
     kinds: dict[str, str]
     directions: tuple[str, ...]  # 'before' and/or 'after': where the figure stands from the verb
     max_words: int
     attackers: re.Pattern[str] | None
+    categories: dict[str, str]  # victims' nouns by category, where the language gives `categories`
+    category: re.Pattern[str] | None
     claim: re.Pattern[str] | None
     barrier: re.Pattern[str]
     asides: tuple[re.Pattern[str], ...]  # subset asides, blanked before figures are read
@@ -315,19 +344,25 @@ def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTI
     numbers = lexicon.load("numbers", language, path=lexicons)
     data = lexicon.load("casualties", language, path=lexicons)
     words = {fold(k): v for k, v in numbers["words"].items()}
+    scales = {fold(k): v for k, v in (numbers.get("scales") or {}).items()}
     joiner_words = frozenset(fold(j) for j in numbers.get("joiners") or ())
     qualifiers = {fold(p): q for q, phrases in numbers["qualifiers"].items() for p in phrases}
+    post_qualifiers = {fold(p): q for q, phrases in (numbers.get("qualifier_postpositions") or {}).items() for p in phrases}
     vague = frozenset(fold(v) for v in numbers.get("vague") or ())
-    word = rf"{WORD_START}(?:{literal_alternation(numbers['words'])}){WORD_END}"
+    number_words = literal_alternation([*numbers["words"], *scales])
     joiners = numbers.get("joiners") or ()
-    joiner = rf"(?:[\s\u200c]+(?:{literal_alternation(joiners)}))?" if joiners else ""
-    # A compound number is up to four number words in a row ("двадцать пять", "بیست و پنج").
-    number = rf"(?:\d{{1,5}}|{word}(?:{joiner}[\s\u200c]+{word}){{0,3}})"
+    # Between two number words: a space, or a joiner ("و", "and") that may be glued to the next word ("وعشرين").
+    link = rf"[\s\u200c]+(?:(?:{literal_alternation(joiners)})[\s\u200c]*)?" if joiners else r"[\s\u200c]+"
+    scale = rf"(?:[\s\u200c]+(?:{literal_alternation(scales)}){WORD_END})?" if scales else ""
+    # A compound number is up to four number words in a row ("двадцать пять", "بیست و پنج", "دو ہزار پانچ سو"),
+    # or digits with a scale word after them ("۵ هزار").
+    number = rf"(?:\d{{1,5}}{scale}|{WORD_START}(?:{number_words}){WORD_END}(?:{link}(?:{number_words}){WORD_END}){{0,3}})"
     qualifier = rf"(?:{WORD_START}(?:{literal_alternation(qualifiers)})\s+)?" if qualifiers else ""
+    post_qualifier = rf"(?:[\s\u200c-]*(?:{literal_alternation(post_qualifiers)}){WORD_END})?" if post_qualifiers else ""
     vague_alt = rf"|{WORD_START}(?:{literal_alternation(vague)}){WORD_END}" if vague else ""
     # Vague amounts first: "ده‌ها" (dozens) must not read as "ده" (ten).
     vague_first = vague_alt[1:] + "|" if vague_alt else ""
-    quantity = re.compile(rf"(?<![\d./:-])(?:{vague_first}{qualifier}{number})(?![\d./:%])", re.IGNORECASE)
+    quantity = re.compile(rf"(?<![\d./:-])(?:{vague_first}{qualifier}{number}{post_qualifier})(?![\d./:%])", re.IGNORECASE)
     kinds = {}
     for kind in ("killed", "injured"):
         for stem in data[kind]["stems"]:
@@ -337,18 +372,25 @@ def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTI
     anchor_plain = rf"{WORD_START}{clitic}(?:{literal_alternation(kinds)})[^\W\d_]*"
     anchors = re.compile(rf"{WORD_START}{clitic}(?P<stem>(?:{literal_alternation(kinds)})[^\W\d_]*)", re.IGNORECASE)
     attackers = data.get("attackers") or ()
+    # The verb-phrase reader's categories, where a language gives them: the nouns right after a figure.
+    categories = {fold(noun): category for category, nouns in (data.get("categories") or {}).items() for noun in nouns}
     claims = data.get("claim_markers") or ()
     return _CasualtyRules(
         quantity=quantity,
         words=words,
+        scales=scales,
+        units_first=bool(numbers.get("units_first")),
         joiners=joiner_words,
         qualifiers=qualifiers,
+        post_qualifiers=post_qualifiers,
         vague=vague,
         anchors=anchors,
         kinds=kinds,
         directions=tuple(data["figure_position"]),
         max_words=int(data["max_words_between"]),
         attackers=re.compile(rf"{WORD_START}(?:{literal_alternation(attackers)})", re.I) if attackers else None,
+        categories=categories,
+        category=re.compile(rf"{WORD_START}(?:{literal_alternation(categories)}){WORD_END}", re.I) if categories else None,
         claim=re.compile(rf"{WORD_START}(?:{literal_alternation(claims)})", re.I) if claims else None,
         barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
         asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
@@ -388,6 +430,10 @@ def _read_quantity(text: str, rules: _CasualtyRules) -> tuple[int | None, str]:
         if folded.startswith(phrase + " "):
             qualifier, folded = q, folded[len(phrase) + 1:]
             break
+    for phrase, q in sorted(rules.post_qualifiers.items(), key=lambda kv: -len(kv[0])):
+        if folded.endswith(phrase) and folded[: -len(phrase)].rstrip(" -"):
+            qualifier, folded = q, folded[: -len(phrase)].rstrip(" -")
+            break
     if folded in rules.vague:
         return None, "vague"
     if folded.isdigit():
@@ -396,31 +442,106 @@ def _read_quantity(text: str, rules: _CasualtyRules) -> tuple[int | None, str]:
 
 
 def _compound(folded: str, rules: _CasualtyRules) -> int | None:
-    """A number word, or words read as one number: tens then units are added ("twenty five"), a
-    hundred multiplies what stands before it ("three hundred"). Words in any other order are not
-    one number: the first one counts."""
+    """A number word, or words read as one number by `numbers.combine` (tens and units in the
+    language's order, scales that multiply). Words that are not one number: the first one counts."""
     if folded in rules.words:
         return rules.words[folded]
-    values = [rules.words.get(part) for part in folded.replace("\u200c", " ").split() if part not in rules.joiners]
-    if not values or None in values:
-        return values[0] if values else None
-    current = 0
-    previous: int | None = None
-    for value in (v for v in values if v is not None):
-        if value == 100:
-            current = (current or 1) * 100
-        elif previous is not None and previous != 100 and value >= previous:
-            return values[0]
+    tokens: list[tuple[int, bool]] = []
+    for part in folded.replace("\u200c", " ").split():
+        if part in rules.joiners:
+            continue
+        known = (*rules.words, *rules.scales)
+        # A joiner glued to the next number word ("وعشرين") is left off it.
+        word = part if part in known else next((part[len(j):] for j in rules.joiners if part.startswith(j) and part[len(j):] in known), part)
+        if word.isdigit():
+            tokens.append((int(word), False))
+        elif word in rules.scales:
+            tokens.append((rules.scales[word], True))
+        elif word in rules.words:
+            tokens.append((rules.words[word], False))
         else:
-            current += value
-        previous = value
-    return current
+            return tokens[0][0] if tokens else None
+    value = combine(tokens, units_first=rules.units_first)
+    return value if value is not None or not tokens else tokens[0][0]
 
 
 def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
     folded = fold(anchor)
     best = max((stem for stem in rules.kinds if folded.startswith(stem)), key=len)
     return rules.kinds[best]
+
+
+# -- killings by the security forces -----------------------------------------------------------
+# A language's `security_agents` name the security forces as the doers of a killing, with the word
+# that marks them so ("by security forces", "توسط نیروهای", "силовиками", "kuchlari tomonidan",
+# "فورسز نے"). Such a phrase and a killed word at most `agent_reach` words apart, with no comma or
+# bracket, are a killing by the forces: its dead are the group's men (category 'attackers', when
+# their description names no other), and cues.v1 gives it as an `agent` cue, which events.v1
+# reads as an operation against the group (a raid) unless another attack word stands beside it.
+
+#: How many words may stand between a security agent and the killed word it goes with, unless the
+#: language's `agent_reach` says: in a verb-final language the victims and the place stand between
+#: ("فورسز نے پشاور میں 5 … ہلاک"), in English the agent follows its verb ("killed by police").
+AGENT_REACH = 4
+_BARRIER = re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class _AgentRules:
+    agents: re.Pattern[str]
+    killed: re.Pattern[str]
+    reach: int  # words between an agent and its killed word
+
+
+@cache
+def _agent_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _AgentRules | None:
+    data = lexicon.load("casualties", language, path=lexicons)
+    agents = data.get("security_agents") or ()
+    if not agents:
+        return None
+    killed = data["killed"]
+    if killed.get("stems"):
+        clitic = f"(?:{literal_alternation(data['clitics'])})?" if data.get("clitics") else ""
+        killed_re = rf"{WORD_START}{clitic}(?:{literal_alternation(killed['stems'])})[^\W\d_]*"
+    else:
+        killed_re = rf"{WORD_START}(?:{literal_alternation([*killed.get('active', ()), *killed.get('passive', ())])}){WORD_END}"
+    return _AgentRules(
+        agents=re.compile(rf"{WORD_START}(?:{literal_alternation(agents)})[^\W\d_]*", re.IGNORECASE),
+        killed=re.compile(killed_re, re.IGNORECASE),
+        reach=int(data.get("agent_reach", AGENT_REACH)),
+    )
+
+
+def security_kills(text: str, language: str, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[tuple[int, int, int, int]]:
+    """Killings by the security forces in `text`: (start, end) of the agent and the killed word
+    together, then (start, end) of the killed word, left to right."""
+    rules = _agent_rules(language, lexicons)
+    if rules is None:
+        return []
+    agents = list(rules.agents.finditer(text))
+    if not agents:
+        return []
+    found = []
+    for killed in rules.killed.finditer(text):
+        for agent in agents:
+            if agent.start() < killed.end() and killed.start() < agent.end():
+                continue
+            gap = text[agent.end():killed.start()] if agent.end() <= killed.start() else text[killed.end():agent.start()]
+            if len(gap.split()) <= rules.reach and not _BARRIER.search(gap):
+                found.append((min(agent.start(), killed.start()), max(agent.end(), killed.end()), killed.start(), killed.end()))
+                break
+    return found
+
+
+def _agent_words(text: str, language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int:
+    """How many words of `text` are security agents ("by security forces")."""
+    rules = _agent_rules(language, lexicons)
+    return sum(len(m.group(0).split()) for m in rules.agents.finditer(text)) if rules else 0
+
+
+def _by_forces(start: int, end: int, kills: list[tuple[int, int, int, int]]) -> bool:
+    """The killed word at `start`-`end` is one of a killing by the security forces."""
+    return any(k_start < end and start < k_end for _, _, k_start, k_end in kills)
 
 
 def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: tuple[DateMention, ...] = (), *,
@@ -437,6 +558,7 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
         quantities = [q for q in rules.quantity.finditer(text)
                       if not any(q.start() < e and s < q.end() for s, e in date_spans)]
         claim_at = rules.claim.search(text) if rules.claim else None
+        kills = security_kills(text, language, lexicons=lexicons)
         used: set[int] = set()
         for anchor in anchors:
             kind = _kind_of(anchor.group("stem"), rules)
@@ -452,7 +574,8 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
                     continue
                 if rules.barrier.search(gap) or any(a is not anchor and rules.anchors.search(gap) for a in anchors):
                     continue
-                words = len(gap.split())
+                # The agent of the verb ("توسط نیروهای امنیتی") belongs to it: its words are not counted.
+                words = len(gap.split()) - _agent_words(gap, language, lexicons)
                 if words > rules.max_words:
                     continue
                 if best is None or words < best[0]:
@@ -467,6 +590,11 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
             span_start, span_end = min(q.start(), anchor.start()), max(q.end(), anchor.end())
             between = text[q.end():q.end() + 40]
             category = "attackers" if rules.attackers and rules.attackers.match(between.lstrip()) else None
+            described = rules.category.match(between.lstrip()) if rules.category and category is None else None
+            if described:
+                category = rules.categories[fold(described.group(0))]
+            if category is None and kind == "killed" and _by_forces(anchor.start(), anchor.end(), kills):
+                category = "attackers"  # killed by the security forces: the group's men
             claimed = claim_at is not None and claim_at.start() < span_start
             found.append(CasualtyMention(sentence.start + span_start, sentence.start + span_end, original[span_start:span_end],
                                          sentence.index, kind, value, qualifier, category, claimed))
@@ -494,17 +622,19 @@ def _RUNNING_TOTAL_WORDS(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> re.P
     return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}" if words else r"(?!)", re.I)
 
 
-def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int | None:
+def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = False, attackers: bool = False,
+          lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int | None:
     """The toll of one event from its mentions: summed within a sentence ("170 civilians and 13
-    US soldiers"), the largest over sentences (a repeated or updated toll). Attackers, vague
-    amounts and (by default) claimed figures are left out; a "death toll" figure in a sentence is
-    already a total, so the sentence counts the larger of it and the sum of the rest. `lexicons`:
-    the search path whose `running_totals` the mentions were found with."""
+    US soldiers"), the largest over sentences (a repeated or updated toll). Vague amounts, (by
+    default) claimed figures and (unless `attackers`: the toll of a raid is the group's men it
+    killed) attackers are left out; a "death toll" figure in a sentence is already a total, so the
+    sentence counts the larger of it and the sum of the rest. `lexicons`: the search path whose
+    `running_totals` the mentions were found with."""
     sums: dict[int, int] = defaultdict(int)
     tolls: dict[int, int] = defaultdict(int)
     seen = False
     for m in mentions:
-        if m.kind != kind or m.claimed != claimed or m.value is None or m.category == "attackers":
+        if m.kind != kind or m.claimed != claimed or m.value is None or (m.category == "attackers" and not attackers):
             continue
         seen = True
         if _RUNNING_TOTAL_WORDS(lexicons).search(m.text):

@@ -11,6 +11,8 @@ Each cue has a `kind` and a `value`:
     medium, language (ISO 639-1), length ('minutes:25')         (propaganda.yaml)
     outlet       canonical outlet name                          (lexicons/outlets.yaml)
     group_ref    'the group', 'the IS affiliate' ...             (lexicons/actors.yaml, anaphora)
+    agent        security: a killing by the security forces    (casualties.yaml security_agents
+                 beside a killed word, by casualties.security_kills)
 
 Within one kind, overlapping matches keep the longest ("foiled attack" over "attack").
 """
@@ -26,6 +28,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import SentenceLocator, phrase_regex
+from kwatch.pipeline.casualties import security_kills
 from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import literal_alternation
@@ -34,11 +37,28 @@ _BEFORE = r"(?<![\w])"
 _AFTER = r"(?![\w])"
 
 
+#: A stem phrase word that stands for a gap of up to this many words ("عملیات … علیه", an operation … against).
+GAP = "…"
+GAP_WORDS = 3
+
+
+def _stem_phrase(phrase: str) -> str:
+    """A stem phrase as a regex: its words in order, the last one (and each one before a gap `…`)
+    taking any ending."""
+    pieces = []
+    for i, chunk in enumerate(" ".join(phrase.split()).split(f" {GAP} ")):
+        if i:
+            pieces.append(rf"[^\W\d_]*(?:\s+[^\s.,،;؛:]+){{0,{GAP_WORDS}}}?\s+")
+        pieces.append(re.escape(chunk).replace(r"\ ", r"\s+"))
+    return "".join(pieces) + r"[^\W\d_]*"
+
+
 def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
     """One pattern for a list of phrases: regexes (a space stands for any run of spaces), or
-    literal phrases, or word-initial stems that take any ending (`match: stems`)."""
+    literal phrases, or word-initial stems that take any ending (`match: stems`; a `…` between two
+    words of a stem phrase is a gap of up to `GAP_WORDS` words)."""
     if stems:
-        parts = [re.escape(p).replace(r"\ ", r"\s+") + r"[^\W\d_]*" for p in patterns]
+        parts = [_stem_phrase(p) for p in patterns]
     else:
         parts = [phrase_regex(p) if literal else re.sub(r" ", r"\\s+", p) for p in patterns]
     parts.sort(key=len, reverse=True)
@@ -180,6 +200,9 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en", 
         for match in length_matches:
             number = next(g for g in match.groups() if g is not None)
             found.append((match.start(), match.end(), "length", f"{unit}:{int(number)}"))
+    for sentence in sentences:
+        for start, end, _, _ in security_kills(sentence.text, language, lexicons=lexicons):
+            found.append((sentence.start + start, sentence.start + end, "agent", "security"))
     cues = []
     locate = SentenceLocator(sentences)
     for start, end, kind, value in sorted(_longest_per_kind(found)):

@@ -6,6 +6,16 @@ to the publication date, so the stage never reads the clock. Dates without a yea
 "in May this year", "last year", "on Tuesday") are resolved against `doc.published` (basis
 'relative'); without a publication date, against the latest explicit year in the document or its
 title (basis 'inferred', with a note on the document); with no year anywhere they are dropped.
+
+Two readers, chosen by the language's `dates.yaml`, never its name: with `templates` ("{day}
+{month} {year}" in the language's order, fa, ps, ar, ru, tg, uz, ur, ky) the template reader at
+the end of this module, which also knows Solar Hijri months; without them the phrase rules (en:
+`month_numbers`, `prepositions`, `weekday_openers`, `ago` …, with English's capitalised months and
+"three days ago" read by dateparser). Both resolve against the publication day the same way
+(`_publication_day`, the latest explicit year without one). They stay two because the phrase
+rules lean on English's capitals and on dateparser's English, which the other languages do not
+give; a date's role ("since 2021", "2021 سے": the start of a period) is decided by events.v1 for
+every language from `period_starts` / `period_postpositions`.
 """
 
 from __future__ import annotations

@@ -55,6 +55,9 @@ REFERENCE_REACH = 12
 VIOLENT = ("attack", "plot", "arrest", "raid")
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
 _ANCHOR_KINDS = ("date", "place", "casualty")
+# Cues that open clusters: event-type words, intent ("plotting"), and a killing by the security
+# forces (`agent`, casualties.security_kills).
+_TRIGGER_KINDS = ("event_type", "intent", "agent")
 # Countries where the Islamic State operates as its Khorasan province (ISKP's area of operations).
 _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 
@@ -109,7 +112,7 @@ class _Cluster:
 
     @property
     def kinds(self) -> set[str]:
-        return {t.value if t.kind == "event_type" else "intent" for t in self.triggers}
+        return {t.value if t.kind == "event_type" else t.kind for t in self.triggers}
 
     @property
     def is_propaganda(self) -> bool:
@@ -158,6 +161,9 @@ class _Rules:
     period: re.Pattern[str] | None  # "since the group returned to power in 2021": a period's start or end
     origin: re.Pattern[str] | None  # "seven men from Tajikistan, Turkmenistan and Kyrgyzstan": where people come from
     list_joiner: re.Pattern[str]  # "Tajikistan and Uzbekistan": one list of places
+    # The same two rules where the marker follows its name (a postposition or case ending):
+    period_after: re.Pattern[str] | None = None  # "2021 سے", "15 اگست تک": matched right after the date
+    origin_after: re.Pattern[str] | None = None  # "X سے تعلق رکھنے والے", "Xdan kelgan": matched from the country on
 
 
 @cache
@@ -172,17 +178,28 @@ def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ru
     list_joiner = re.compile(rf"\s*(?:{comma}\s*(?:{joiner})?|{joiner})\s*" if joiner else rf"\s*{comma}\s*")
     periods = data.get("period_starts") or ()
     period = re.compile(rf"{WORD_START}(?:{literal_alternation(periods)}){WORD_END}[^.;:,،؛]{{0,60}}$", re.IGNORECASE) if periods else None
+    after = data.get("period_postpositions") or ()
+    period_after = re.compile(rf"[\s\u200c-]*(?:{literal_alternation(after)}){WORD_END}", re.IGNORECASE) if after else None
     origins = data.get("origins") or ()
-    origin = None
+    origin_postpositions = data.get("origin_postpositions") or ()
+    origin = origin_after = None
+    between = rf"\s*(?:{comma}\s*(?:{joiner})?|\s+{joiner})" if joiner else rf"\s*{comma}\s*"
     if origins:
         # The lead, then a list of names (each one or two words, joined by a comma or a list word).
         name = r"[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?" if data.get("match") == "stems" else r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?"
-        between = rf"\s*(?:{comma}\s*(?:{joiner})?|\s+{joiner})" if joiner else rf"\s*{comma}\s*"
         origin = re.compile(rf"{WORD_START}(?:{'|'.join(origins)})\s+(?:{name}{between})*$")
-    return _Rules(re.compile(clause), period, origin, list_joiner)
+    if origin_postpositions:
+        # A list of names from the country on, then the marker: after a space, or glued to the
+        # last name as a case ending ("Tojikistondan kelgan"), so each name is read shortest first.
+        name = r"[^\W\d_][\w'ʻ’‘-]*?"
+        origin_after = re.compile(rf"{name}(?:{between}{name})*?[\s\u200c-]*(?:{'|'.join(origin_postpositions)})", re.IGNORECASE)
+    return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after)
 
 
 def _reference_point(text: str, date: DateMention, rules: _Rules) -> bool:
+    """The date starts or ends a period: a marker before it ("since …"), or one right after it ("2021 سے")."""
+    if rules.period_after is not None and rules.period_after.match(text, date.end):
+        return True
     return rules.period is not None and bool(rules.period.search(text, max(0, date.start - 80), date.start))
 
 
@@ -195,7 +212,12 @@ def _restated(date: DateMention, dates: Sequence[DateMention]) -> bool:
 
 
 def _origin(text: str, place: PlaceMention, rules: _Rules) -> bool:
-    return place.precision == "country" and rules.origin is not None and bool(rules.origin.search(text, max(0, place.start - 120), place.start))
+    """A country people come from: after a lead ("men from …"), or before a postposition ("… سے تعلق رکھنے والے")."""
+    if place.precision != "country":
+        return False
+    if rules.origin_after is not None and rules.origin_after.match(text, place.start, min(len(text), place.end + 120)):
+        return True
+    return rules.origin is not None and bool(rules.origin.search(text, max(0, place.start - 120), place.start))
 
 
 class _Reader:
@@ -243,7 +265,7 @@ class _Reader:
         def clause(offset: int) -> int:
             return sum(1 for b in breaks if b < offset)
 
-        triggers = sorted((c for c in m.cues if c.kind in ("event_type", "intent")), key=lambda c: c.start)
+        triggers = sorted((c for c in m.cues if c.kind in _TRIGGER_KINDS), key=lambda c: c.start)
         clusters: list[_Cluster] = []
         for cue in triggers:
             last = clusters[-1] if clusters else None
@@ -258,7 +280,7 @@ class _Reader:
             return clusters
         for attr in ("dates", "places", "casualties", "actors", "cues"):
             for mention in getattr(m, attr):
-                if attr == "cues" and mention.kind in ("event_type", "intent"):
+                if attr == "cues" and mention.kind in _TRIGGER_KINDS:
                     continue
                 fits = [c for c in clusters if _accepts(c, attr, mention)]
                 own = [c for c in fits if c.clause == clause(mention.start)]
@@ -418,6 +440,10 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     killed = any(c.kind == "killed" and c.value for c in cluster.mentions.casualties)
     if "raid" in kinds:
         return "raid"
+    if "agent" in kinds and not _attack_beside(cluster):
+        # A killing by the security forces is an operation against the group ("five militants
+        # were killed by security forces"), unless the clause also tells an attack of the group.
+        return "raid"
     if killed and "attack" in kinds:
         return "attack"
     if "plot" in kinds:
@@ -429,6 +455,16 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     if "attack" in kinds:
         return "attack"
     return None
+
+
+def _attack_beside(cluster: _Cluster) -> bool:
+    """An attack word of the cluster outside its killings by the security forces: the killed word
+    itself ("killed", "shot dead") is one in some languages and does not count."""
+    agents = [t for t in cluster.triggers if t.kind == "agent"]
+    return any(
+        t.kind == "event_type" and t.value == "attack" and not any(t.start < a.end and a.start < t.end for a in agents)
+        for t in cluster.triggers
+    )
 
 
 def _is_reference(cluster: _Cluster, kind: str) -> bool:
@@ -520,7 +556,9 @@ def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPat
         if family and draft.type in ("attack", "plot", "propaganda"):
             return ("ISKP" if "ISKP" in family else family[0]), part.sentence.index, notes
         if draft.type in ("raid", "arrest"):
-            forces = [a for a in actors if not is_islamic_state(a.actor) and a.start < draft.trigger.start]
+            # The acting force is named before the trigger, or inside a killing by the forces ("by Taliban forces").
+            until = draft.trigger.end if draft.trigger.kind == "agent" else draft.trigger.start
+            forces = [a for a in actors if not is_islamic_state(a.actor) and a.start < until]
             if part.opening and forces:
                 return forces[-1].actor, part.sentence.index, notes
     whole = draft.opening.whole
@@ -551,10 +589,11 @@ def _cue_text(m: _Mentions, kind: str) -> str:
     return next((c.text for c in m.cues if c.kind == kind), "")
 
 
-def _total(mentions: Sequence[CasualtyMention], kind: str, claimed: bool, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int | None:
+def _total(mentions: Sequence[CasualtyMention], kind: str, claimed: bool, *, attackers: bool = False,
+           lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> int | None:
     from kwatch.pipeline import casualties as casualties_stage
 
-    return casualties_stage.total(mentions, kind, claimed=claimed, lexicons=lexicons)
+    return casualties_stage.total(mentions, kind, claimed=claimed, attackers=attackers, lexicons=lexicons)
 
 
 def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> ExtractedEvent:
@@ -638,7 +677,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
             ("killed_claimed", "killed", True),
             ("injured_claimed", "injured", True),
         ):
-            values[key] = _total(figures, kind, claimed_figure, lexicons=reader.lexicons)
+            # A raid's toll is the group's men it killed: attackers count there, never in an attack's.
+            values[key] = _total(figures, kind, claimed_figure, attackers=draft.type == "raid", lexicons=reader.lexicons)
             for c in figures:
                 if c.kind == kind and c.claimed == claimed_figure and values[key] is not None:
                     sources[c.sentence].add(key)

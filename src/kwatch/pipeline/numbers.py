@@ -10,6 +10,7 @@ Not a stage: casualties.v1 embeds `quantity_regex()` in its own patterns and cal
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -41,6 +42,8 @@ class _Table:
     qualifiers: dict[str, str]  # phrase (lower case, single spaces) -> qualifier
     regex: str  # one quantity, no capturing groups
     qualifier_re: re.Pattern[str]
+    post_qualifiers: dict[str, str]  # qualifiers after the number ("10 or more"), where the language has them
+    post_qualifier_re: re.Pattern[str] | None
     vague_re: re.Pattern[str]
     fixed_re: re.Pattern[str]
     range_split: re.Pattern[str]
@@ -72,8 +75,10 @@ def _table(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ta
     dashes = "".join(re.escape(j) for j in data["range_joiners"] if not j.isalpha())
     range_tail = rf"(?:\s*[{dashes}]\s*{range_end}|\s+(?:{_alternation(joiners)})\s+{range_end})?"
     qualifier_alt = _alternation(list(qualifiers))
+    post = {" ".join(p.lower().split()): q for q, phrases in (data.get("qualifier_postpositions") or {}).items() for p in phrases}
+    post_tail = rf"(?:\s*(?:{_alternation(list(post))})\b)?" if post else ""
     vague_alt = _alternation(list(vague) + [k for k, v in fixed.items() if v is None])
-    regex = rf"(?:(?:\b(?:{qualifier_alt})\s+|~\s*)?{number}{range_tail}|\b(?:{vague_alt})\b)"
+    regex = rf"(?:(?:\b(?:{qualifier_alt})\s+|~\s*)?{number}{range_tail}{post_tail}|\b(?:{vague_alt})\b)"
     return _Table(
         words=words,
         scales=scales,
@@ -82,6 +87,8 @@ def _table(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ta
         qualifiers=qualifiers,
         regex=regex,
         qualifier_re=re.compile(rf"^(?:(?P<q>{qualifier_alt})\s+|(?P<tilde>~)\s*)", re.I),
+        post_qualifiers=post,
+        post_qualifier_re=re.compile(rf"\s*(?P<q>{_alternation(list(post))})$", re.I) if post else None,
         vague_re=re.compile(rf"^(?:{vague_alt})$", re.I),
         fixed_re=re.compile(rf"^(?:{fixed_alt})", re.I),
         range_split=re.compile(rf"(?<=\d)\s*[{dashes}]\s*(?=\d)|\s+(?:{_alternation(joiners)})\s+", re.I),
@@ -146,6 +153,10 @@ def read_quantity(text: str, start: int = 0, language: str = "en", *, lexicons: 
     if match:
         qualifier = "about" if match.group("tilde") else table.qualifiers[" ".join(match.group("q").lower().split())]
         rest = rest[match.end() :]
+    post = table.post_qualifier_re.search(rest) if table.post_qualifier_re else None
+    if post and post.start() > 0:
+        qualifier = table.post_qualifiers[" ".join(post.group("q").lower().split())]
+        rest = rest[: post.start()]
     if table.vague_re.match(rest):
         return Quantity(start, start + len(text), text, None, "vague")
     fixed = table.fixed_re.match(rest)
@@ -164,6 +175,68 @@ def read_quantity(text: str, start: int = 0, language: str = "en", *, lexicons: 
     if len(first.strip()) < len(rest.strip()) and qualifier == "exact":
         qualifier = "at_least"
     return Quantity(start, start + len(text), text, value, qualifier)
+
+
+def _class(value: int) -> str:
+    """The part a value plays inside a number below a thousand."""
+    if 1 <= value <= 9:
+        return "unit"
+    if value % 10 == 0 and 10 <= value <= 90:
+        return "ten"
+    if value % 100 == 0 and 100 <= value <= 900:
+        return "hundreds"
+    return "whole"  # a teen, a digit figure, zero: it stands alone
+
+
+def _group(parts: Sequence[int], *, units_first: bool, after_hundred: bool) -> int | None:
+    """The sum of the words between two scale words, or None when they are not one number: at
+    most one hundreds word ("دویست", before everything else and not right after a hundred), one
+    ten and one unit in the language's order; a teen or a figure in digits stands alone."""
+    classes = [_class(v) for v in parts]
+    if "whole" in classes and len(parts) > 1:
+        return None
+    if len(set(classes)) < len(classes) or ("hundreds" in classes and (after_hundred or classes[0] != "hundreds")):
+        return None
+    small = [c for c in classes if c != "hundreds"]
+    if small == (["ten", "unit"] if units_first else ["unit", "ten"]):
+        return None
+    return sum(parts)
+
+
+def combine(tokens: Sequence[tuple[int, bool]], *, units_first: bool = False) -> int | None:
+    """Number words read as one number, from (value, is_scale) pairs in text order.
+
+    Below a hundred a ten and a unit are added in the language's order: "twenty five", or with
+    `units_first` "پنځه ويشت" (five twenty) and "خمسة وعشرين". A scale word multiplies what stands
+    before it since the last larger scale ("دو سو", "پنځه زره", "two hundred thousand"; alone it
+    is one of it: "ہزار") and what follows is added ("دو ہزار پانچ سو"). Languages whose numbers up
+    to a hundred are single words (Urdu "پچیس") list them as words and need nothing else. None when
+    the words are not one number in that order ("five twenty" where tens come first)."""
+    total = 0  # finished groups of a thousand and more
+    group = 0  # the group being read, below the next scale of a thousand or more
+    parts: list[int] = []  # words since the last scale
+    hundred = False  # the group has had a scale below a thousand
+    big: int | None = None  # the last scale of a thousand or more
+    for value, is_scale in tokens:
+        if not is_scale:
+            parts.append(value)
+            continue
+        small = _group(parts, units_first=units_first, after_hundred=hundred)
+        if small is None:
+            return None
+        group, parts = group + small, []
+        if value < 1000:
+            if hundred:
+                return None
+            group, hundred = (group or 1) * value, True
+        else:
+            if big is not None and value >= big:
+                return None
+            total, group, hundred, big = total + (group or 1) * value, 0, False, value
+    small = _group(parts, units_first=units_first, after_hundred=hundred)
+    if small is None or not tokens:
+        return None
+    return total + group + small
 
 
 def find_quantities(text: str, language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[Quantity]:

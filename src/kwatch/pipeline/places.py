@@ -10,6 +10,16 @@ the countries the document names unambiguously, then the default order of the ga
 province read bare is its capital when a town of that name lies in it ("in Kabul").
 Not locations: names inside organisation names, demonyms (never in the gazetteer), a country
 before an institution noun ("Iran's Embassy"), and attributive compounds ("Kabul-based").
+
+Two readers, chosen by the language's `places.yaml`, never its name: with `case_suffixes` (fa, ps,
+ar, ru, tg, uz, ur, ky) the name-table reader at the end of this module reads the names of
+`names_multilingual.yaml` (and with `gazetteer_names` the gazetteer's own names in that script),
+each with the case endings and `clitics` the language glues to it; without them the gazetteer
+reader above with its site and level rules (en). They stay two because the site rules ("Imam
+Zaman Mosque", "Kabul Province") read capitalised Latin names, which other scripts do not have; an
+organisation's country ("Iran's Embassy", "سفارت روسیه") is read by both, from `institution_nouns`
+or `organisation_heads`. Where people come from ("men from …", "… سے تعلق رکھنے والے") is decided
+by events.v1 for every language.
 """
 
 from __future__ import annotations
