@@ -117,17 +117,22 @@ def resolve(
     *,
     documents: Mapping[str, DocumentInfo] | None = None,
     decisions: Sequence[Mapping[str, Any]] = (),
+    context: Iterable[Mapping[str, Any]] = (),
 ) -> list[Resolved]:
     """Group per-document events (dicts as `Store.events()` gives them, plus `document_id`) into
     resolved events, ordered by id. `decisions` are analyst decisions (`kind` merge/split,
-    `event_ids`, `document_id`, `id`, `at`, `who`, `why`)."""
+    `event_ids`, `document_id`, `id`, `at`, `who`, `why`).
+
+    `context`: events that are compared with `events` (blocking and the pair decisions see
+    them, so each event's candidates are all there) but neither resolved nor joined: the
+    neighbours of the part an incremental resolution redoes (`kwatch.resolve.incremental`)."""
     # Scoring allocates millions of short-lived tuples beside a large live graph; the cyclic
     # collector's repeated full passes made 10⁵ events cost 16× the time of 10⁴. Nothing here
     # makes reference cycles, so reference counting alone frees it all.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _resolve(events, documents=documents, decisions=decisions)
+        return _resolve(events, documents=documents, decisions=decisions, context=context)
     finally:
         if collecting:
             gc.enable()
@@ -138,6 +143,7 @@ def _resolve(
     *,
     documents: Mapping[str, DocumentInfo] | None,
     decisions: Sequence[Mapping[str, Any]],
+    context: Iterable[Mapping[str, Any]],
 ) -> list[Resolved]:
     by_id: dict[str, Mapping[str, Any]] = {}
     for event in events:
@@ -146,6 +152,8 @@ def _resolve(
         by_id[event["id"]] = event
     documents = documents or {}
     items = {eid: Member.of(by_id[eid]) for eid in sorted(by_id)}
+    around = {e["id"]: e for e in context if e["id"] not in by_id}
+    compared = {eid: items.get(eid) or Member.of(around[eid]) for eid in sorted(by_id.keys() | around.keys())}
     clusters = Clusters(items)
     ordered = sorted(decisions, key=lambda d: (str(d.get("at")), d.get("id") or 0))
     cannot = cannot_pairs(ordered, items)
@@ -158,7 +166,9 @@ def _resolve(
             shared = sorted(set(items[other].release_keys) & set(items[first].release_keys)) or sorted(items[other].release_keys)
             clusters.join(first, other, {"kind": "release_key", "with": first, "release_key": shared[0]}, cannot=cannot, check=False)
 
-    for score, a, b, matched in accepted_pairs(items):
+    for score, a, b, matched in accepted_pairs(compared, documents):
+        if a not in items or b not in items:
+            continue  # a pair with a context event: that event is resolved elsewhere
         clusters.join(a, b, {"kind": "auto", "with": a, "score": round(score, 2), "matched": matched}, cannot=cannot, check=True)
     # After the pairs across documents, so a fragment that conflicts with another report of its
     # event stays apart rather than keeping the reports apart.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.resolve.blocking import candidate_pairs
-from kwatch.resolve.members import Member, km, record_dates_compatible
+from kwatch.resolve.members import DocumentInfo, Member, km, record_dates_compatible
 from kwatch.resolve.rules import FAR_KM, METHOD_FAMILY, NEAR_KM, PRECISION_RANK, STRONG, WEAK, WINDOW_DAYS
 
 if TYPE_CHECKING:
@@ -164,11 +164,14 @@ def fragment_folds(items: Mapping[str, Member]) -> list[tuple[str, str, list[str
     return folds
 
 
-def accepted_pairs(items: Mapping[str, Member]) -> list[tuple[float, str, str, list[str]]]:
-    """Scored pairs that may merge, best first (ties by ids)."""
+def accepted_pairs(
+    items: Mapping[str, Member], documents: Mapping[str, DocumentInfo] | None = None
+) -> list[tuple[float, str, str, list[str]]]:
+    """Scored pairs that may merge, best first (ties by ids). `documents` give blocking the
+    publication days."""
     scored: list[tuple[float, str, str, list[str]]] = []
     options: Counter[str] = Counter()  # per event: its candidates at WEAK or more
-    for a, b in candidate_pairs(items):
+    for a, b in candidate_pairs(items, documents):
         result = _score(items[a], items[b])
         if result is None or result[0] < WEAK:
             continue
