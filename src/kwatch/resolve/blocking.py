@@ -209,17 +209,24 @@ def _word_keys(kind: str, quotes: tuple[str, ...], looks_up: bool) -> tuple[str,
 # -- pairs --------------------------------------------------------------------------------------
 
 
-def candidate_pairs(items: Mapping[str, Member], documents: Mapping[str, DocumentInfo] | None = None) -> Iterator[tuple[str, str]]:
+def candidate_pairs(
+    items: Mapping[str, Member],
+    documents: Mapping[str, DocumentInfo] | None = None,
+    *,
+    crowded: Collection[str] | None = None,
+) -> Iterator[tuple[str, str]]:
     """Every candidate pair (a < b) of `items` once, in order: the members that share a key
     (one looks it up, the other is filed under it) and `may_pair`. Which keys are crowded is
-    counted over `items`."""
+    counted over `items`, unless `crowded` says (when `items` are part of a larger set: the
+    keys crowded in all of it)."""
     documents = documents or {}
     ids = sorted(items)
     filed: dict[str, list[str]] = defaultdict(list)
     for eid in ids:
         for key in index_keys(items[eid], documents.get(items[eid].document_id)):
             filed[key].append(eid)
-    crowded = crowded_keys({key: len(held) for key, held in filed.items() if limit(key) is not None})
+    if crowded is None:
+        crowded = crowded_keys({key: len(held) for key, held in filed.items() if limit(key) is not None})
     for a in ids:
         member = items[a]
         found: set[str] = set()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from kwatch.pipeline.actors import is_islamic_state
@@ -165,13 +165,16 @@ def fragment_folds(items: Mapping[str, Member]) -> list[tuple[str, str, list[str
 
 
 def accepted_pairs(
-    items: Mapping[str, Member], documents: Mapping[str, DocumentInfo] | None = None
+    items: Mapping[str, Member],
+    documents: Mapping[str, DocumentInfo] | None = None,
+    *,
+    crowded: Collection[str] | None = None,
 ) -> list[tuple[float, str, str, list[str]]]:
-    """Scored pairs that may merge, best first (ties by ids). `documents` give blocking the
-    publication days."""
+    """Scored pairs that may merge, best first (ties by ids). `documents` and `crowded` are
+    blocking's (`candidate_pairs`)."""
     scored: list[tuple[float, str, str, list[str]]] = []
     options: Counter[str] = Counter()  # per event: its candidates at WEAK or more
-    for a, b in candidate_pairs(items, documents):
+    for a, b in candidate_pairs(items, documents, crowded=crowded):
         result = _score(items[a], items[b])
         if result is None or result[0] < WEAK:
             continue
