@@ -208,6 +208,7 @@ class _Work:
     _grouped: set[str] = field(default_factory=set)
     _neighbours: dict[str, set[str]] = field(default_factory=dict)
     _release_keys: set[str] = field(default_factory=set)
+    _checked: set[str] = field(default_factory=set)  # members of the part whose pairs across it were checked
     _counts: dict[str, int] = field(default_factory=dict)  # stored counts of keys
 
     def __post_init__(self) -> None:
@@ -324,7 +325,14 @@ class _Work:
 
     def close(self, redo: set[str], merges: Sequence[Mapping[str, Any]], *, most: int | None) -> set[str] | None:
         """Step 2 (all but claims), growing `redo` in place; returns its context (step 3), or None
-        when the part grows past `most` events."""
+        when the part grows past `most` events.
+
+        Pairs across the part are checked for the members added since the last check (the
+        frontier) with their candidates: a member of the part has all its candidates there, and
+        one outside it fewer than it has, which can only make the decision accept more (no
+        "only candidate" is lost), so what is found is all the full resolution accepts, or more;
+        and a pair checked once need not be again, since more candidates accept no more."""
+        frontier = set(redo) - self._checked
         while True:
             size = len(redo)
             documents = {self.members[eid].document_id for eid in redo} - self.redo_documents
@@ -338,18 +346,21 @@ class _Work:
                     redo |= self.grow(decision["event_ids"])
             if len(redo) != size:
                 continue
+            frontier |= redo - self._checked
             context = {o for found in self.neighbours(redo).values() for o in found} - redo
             if most is not None and len(redo) + len(context) > most:
                 return None
-            compared = redo | context
+            if not frontier:
+                return context
+            compared = frontier | {o for found in self.neighbours(frontier).values() for o in found}
             crowded = self.crowded(self.keys[eid] for eid in compared)
             members = {eid: self.members[eid] for eid in sorted(compared)}
             across = set()
             for _, a, b, _ in accepted_pairs(members, self.documents, crowded=crowded):
-                if (a in redo) != (b in redo):
+                if (a in frontier) != (b in frontier) and (a in redo) != (b in redo):
                     across.add(b if a in redo else a)
-            if not across:
-                return context
+            self._checked |= frontier
+            frontier = set()
             redo |= self.grow(across)
 
     def claim_closure(self, fresh: Sequence[Resolved]) -> set[str]:
