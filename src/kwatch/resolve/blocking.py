@@ -30,12 +30,16 @@ from its stored keys (`kwatch.resolve.incremental`).
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
+import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date as Date
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from kwatch.resolve.members import DocumentInfo, Member, norm, record_dates_compatible
+from kwatch.resolve.members import DocumentInfo, Member, record_dates_compatible
 from kwatch.resolve.rules import COARSE_LIMIT, CONTENT_LIMIT, CONTENT_MIN_LETTERS, WINDOW_DAYS
 
 #: Longest part of a key (a word, a province, a release key) kept as it is; a longer one ends in
@@ -190,7 +194,7 @@ def _quotes(member: Member) -> tuple[str, ...]:
 @lru_cache(maxsize=1 << 16)
 def _words(quotes: tuple[str, ...]) -> frozenset[str]:
     found = set()
-    for word in norm(" ".join(quotes)).split():
+    for word in _folded_words(" ".join(quotes)):
         if word.isdigit():
             found.add(str(int(word)))  # int() reads every decimal digit system
         elif len(word) >= CONTENT_MIN_LETTERS:
@@ -204,6 +208,26 @@ def _word_keys(kind: str, quotes: tuple[str, ...], looks_up: bool) -> tuple[str,
     words = sorted(_words(quotes))
     filed = [f"w|{kind}|{word}" for word in words]
     return tuple(filed + [f"v|{kind}|{word}" for word in words] if looks_up else filed)
+
+
+def _folded_words(text: str) -> list[str]:
+    """`members.norm(text).split()`, faster (the marks stripped by one regular expression)."""
+    folded = _combining().sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return [word for word in _NOT_WORD.split(folded) if word]
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@cache
+def _combining() -> re.Pattern[str]:
+    """Every combining mark (what `members.norm` drops after NFKD), as one character class."""
+    marks = [cp for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))]
+    ranges = []
+    for _, run in itertools.groupby(enumerate(marks), key=lambda t: t[1] - t[0]):
+        span = [cp for _, cp in run]
+        ranges.append(f"{re.escape(chr(span[0]))}-{re.escape(chr(span[-1]))}" if len(span) > 1 else re.escape(chr(span[0])))
+    return re.compile("[" + "".join(ranges) + "]")
 
 
 # -- pairs --------------------------------------------------------------------------------------
@@ -222,15 +246,20 @@ def candidate_pairs(
     documents = documents or {}
     ids = sorted(items)
     filed: dict[str, list[str]] = defaultdict(list)
+    canonical: dict[str, str] = {}  # one string per key, so each member's keys cost a reference each
+    keys_of: dict[str, tuple[str, ...]] = {}
     for eid in ids:
-        for key in index_keys(items[eid], documents.get(items[eid].document_id)):
+        keys = tuple(canonical.setdefault(key, key) for key in index_keys(items[eid], documents.get(items[eid].document_id)))
+        keys_of[eid] = keys
+        for key in keys:
             filed[key].append(eid)
+    del canonical
     if crowded is None:
         crowded = crowded_keys({key: len(held) for key, held in filed.items() if limit(key) is not None})
     for a in ids:
         member = items[a]
         found: set[str] = set()
-        for key in probe_keys(member, documents.get(member.document_id), crowded=crowded):
+        for key in expand(keys_of.pop(a), crowded=crowded):
             held = filed.get(key)
             if held:
                 found.update(held)
