@@ -144,3 +144,22 @@ def test_cli_resolve_full_flag(store_url: str, corpora: Callable[[str], Corpus],
     full = CliRunner().invoke(cli, ["--db", store_url, "resolve", "--full"], catch_exceptions=False)
     assert "incremental" not in first.output and "(incremental: 0 resolved again)" in again.output
     assert "incremental" not in full.output and first.output.split("(")[0] == full.output.split("(")[0]
+
+
+def test_a_part_is_not_written_over_another_resolution(store_url: str, corpora: Callable[[str], Corpus], clock: Any) -> None:
+    from kwatch.store.database import ResolutionIndex
+
+    docs, events = corpora("resolution")
+    with kwatch.open(store_url) as kw:
+        _store_batch(kw, docs, events, clock)
+        kw.resolve()
+        base = kw.store.resolution_state()["last_run"]["id"]
+        kw.resolve(full=True)  # finishes after the part below was worked out from `base`
+        before = _stored(kw)
+        run = kw.store.start_run("resolve", scope="part", pipeline_version=RESOLVE_VERSION)
+        empty = ResolutionIndex(keys={}, versions={})
+        assert not kw.store.replace_resolution_part(["x"], [], [], index=empty, base_run=base, run=run)
+        assert _stored(kw) == before and kw.store.unfinished_run("resolve")["id"] == run  # type: ignore[index]
+        last = kw.store.resolution_state()["last_run"]["id"]
+        assert kw.store.replace_resolution_part([], [], [], index=empty, base_run=last, run=run)
+        assert _stored(kw) == before and kw.store.unfinished_run("resolve") is None

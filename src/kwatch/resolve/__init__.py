@@ -3,12 +3,12 @@
 A pure function over plain dicts (`resolve(events, documents=, decisions=)`); `Kwatch.resolve()`
 reads the store, calls it and writes the result back. docs/resolution.md tells the same story.
 
-1. Blocking. Events are compared only inside a block: the same type and country, and dates that
-   can be the same day: day dates at most `WINDOW_DAYS` apart, or a month/year date with the days
-   inside it. Undated events are never paired automatically. A coarse date (month or year) is
-   compared with the whole period only when it holds at most `COARSE_LIMIT` events, else only with
-   events of the same province. So the work grows with the number of events times the density of
-   one block, not with the square of the number of events.
+1. Blocking (`blocking.py`). Events are compared only with their candidates: events of the
+   same type that share a key (their day, or their report's publication day, within
+   `WINDOW_DAYS`; the period of a month or year date, crowded past `COARSE_LIMIT`; a rare word
+   of their sentences, for an event with no day date; their document; a release key) and whose
+   countries and dates can be one event's. So the work grows with the number of events times
+   the density of a day, not with the square of the number of events.
 2. Decision. A pair scores points for each agreeing key (date, province, district, place by name
    or by coordinates, method, target, actor, figures; for releases medium, languages and outlet)
    and is ruled out by a hard conflict (other province, other perpetrator, other medium, dates
@@ -25,7 +25,8 @@ reads the store, calls it and writes the result back. docs/resolution.md tells t
    attack's place.
 
 Everything is sorted by id before it is used, so the result does not depend on input order, and
-resolving a resolution's own input again gives the same result.
+resolving a resolution's own input again gives the same result. `resolve_store` resolves only
+the part of the stored resolution a batch changes (`incremental.py`), with the same result.
 """
 
 
