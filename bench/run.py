@@ -9,8 +9,13 @@ Each benchmark runs in its own process so its peak memory (ru_maxrss) is its own
                 requests/s with 50 concurrent clients on loopback (bench/web.py)
     extract-languages  extraction per language over the multilingual test reports
                 (tests/data/multilingual/<language>/), each set replicated to N (default 300)
-    resolve     event resolution (kwatch.resolve, no store) of 10^4 and 10^5 synthetic per-document
-                events: real events each told by 1-3 reports with noisy dates, places and tolls
+    resolve     event resolution (kwatch.resolve, no store) of 10^5 and 10^6 synthetic per-document
+                events (each size in its own process): real events each told by 1-3 reports with
+                noisy dates, places and tolls, 5% of them undated, each with a sentence and a
+                document published on the day or the next; candidate pairs and blocking time
+    resolve-incremental  10^2 new events into a resolution of 10^6 (pure functions: the part
+                resolved again and its time), and into a SQLite store of 10^5 (`kwatch resolve`:
+                full, then incremental, checked equal to a full resolution)
 """
 
 from __future__ import annotations
@@ -174,11 +179,11 @@ def bench_extract_languages(documents: int) -> dict:
     return result
 
 
-def synthetic_events(count: int, *, seed: int = 4) -> list[dict]:
+def synthetic_events(count: int, *, seed: int = 4, days: int | None = None, prefix: str = "") -> list[dict]:
     """About `count` per-document events: real events (province and district, day, method, toll)
     each reported by 1-3 documents that may shift the date by a day, give only the month, drop
     the place or disagree on the toll. The period grows with `count` (about 8 reports a day), so
-    10x the events is 10x the work for a near-linear resolver."""
+    10x the events is 10x the work for a near-linear resolver; `days` sets it instead."""
     import random
     from datetime import date
 
@@ -193,7 +198,7 @@ def synthetic_events(count: int, *, seed: int = 4) -> list[dict]:
         province, lat, lon = rnd.choice(provinces)
         district = rnd.randrange(40)  # each district its own town and coordinates
         lat, lon = lat + (district % 7) * 0.08, lon + (district // 7) * 0.08
-        day = start + rnd.randrange(max(1, count // 8))
+        day = start + rnd.randrange(days or max(1, count // 8))
         kind = rnd.choice(["attack", "attack", "attack", "raid", "arrest"])
         method, killed = rnd.choice(["bombing", "suicide_bombing", "shooting"]), rnd.randrange(0, 40)
         for report in range(rnd.choice([1, 1, 2, 3])):
@@ -201,7 +206,7 @@ def synthetic_events(count: int, *, seed: int = 4) -> list[dict]:
             text = when.isoformat() if rnd.random() > 0.1 else when.isoformat()[:7]
             events.append(
                 {
-                    "id": f"{real:07d}{report}", "document_id": f"doc{real}-{report}", "type": kind, "date": text,
+                    "id": f"{prefix}{real:07d}{report}", "document_id": f"{prefix}doc{real}-{report}", "type": kind, "date": text,
                     "country": "AF", "admin1": province, "admin2": None, "place": None if rnd.random() < 0.3 else f"{province} town {district}",
                     "geo_precision": "town", "lat": lat, "lon": lon, "actor": "ISKP" if kind == "attack" else "Taliban",
                     "claimed": rnd.choice([None, True]), "method": method if kind == "attack" else None, "target": None,
@@ -213,27 +218,189 @@ def synthetic_events(count: int, *, seed: int = 4) -> list[dict]:
     return events[:count]
 
 
-def bench_resolve() -> dict:
-    from kwatch.resolve import resolve
+#: Words of the synthetic sentences beside the place, method and toll: names, mostly rare.
+_NAMES = 20_000
 
-    result: dict = {"benchmark": "resolve"}
-    for count in (10_000, 100_000):
-        events = synthetic_events(count)
-        start = time.perf_counter()
-        resolved = resolve(events)
-        seconds = time.perf_counter() - start
-        label = f"{count:.0e}".replace("+0", "")
-        result[f"seconds_{label}"] = round(seconds, 2)
-        result[f"events_per_second_{label}"] = round(count / seconds)
-        result[f"resolved_{label}"] = len(resolved)
-    # near-linear: 10x the events should cost about 10x the time
-    result["time_ratio_1e5_vs_1e4"] = round(result["seconds_1e5"] / result["seconds_1e4"], 1)
+
+def with_reports(events: list[dict], *, seed: int = 7, undated: float = 0.05) -> tuple[list[dict], dict]:
+    """`events` as reports: each a sentence (its town, method, toll and three names, so reports
+    of one event share some rare words), a share of them `undated`, and each document published
+    on the event's day or the next (a fifth undated). Returns the events and their documents."""
+    import random
+    from datetime import date, timedelta
+
+    from kwatch.resolve import DocumentInfo
+
+    rnd = random.Random(seed)
+    documents = {}
+    out = []
+    for event in events:
+        real = event["id"][:-1]
+        names = random.Random(real).sample(range(_NAMES), 6)  # the event's own names; a report gives three
+        words = [event["place"] or event["admin1"], event["method"] or event["type"], str(event["killed"] or ""),
+                 *(f"name{n}" for n in rnd.sample(names, 3))]  # fmt: skip
+        quote = " ".join(w for w in words if w)
+        published = None
+        if event["date"] and len(event["date"]) == 10 and rnd.random() > 0.2:
+            published = (date.fromisoformat(event["date"]) + timedelta(days=rnd.choice([0, 1]))).isoformat()
+        documents[event["document_id"]] = DocumentInfo(event["document_id"], event["document_id"], published=published)
+        source = {"document_id": event["document_id"], "quote": quote, "start": 0, "end": len(quote), "fields": []}
+        out.append({**event, "date": None if rnd.random() < undated else event["date"], "sources": [source]})
+    return out, documents
+
+
+def _label(count: int) -> str:
+    return f"{count:.0e}".replace("+0", "")
+
+
+def bench_resolve_one(count: int) -> dict:
+    from kwatch.resolve import resolve
+    from kwatch.resolve.blocking import candidate_pairs
+    from kwatch.resolve.members import Member
+
+    events, documents = with_reports(synthetic_events(count))
+    label = _label(count)
+    result: dict = {"benchmark": f"resolve-{label}", "events": count, "undated": sum(1 for e in events if e["date"] is None)}
+    members = {e["id"]: Member.of(e) for e in events}
+    start = time.perf_counter()
+    pairs = sum(1 for _ in candidate_pairs(members, documents))
+    result["blocking_seconds"] = round(time.perf_counter() - start, 2)
+    result["candidate_pairs"] = pairs
+    result["pairs_per_event"] = round(pairs / count, 1)
+    del members
+    start, cpu = time.perf_counter(), time.process_time()
+    resolved = resolve(events, documents=documents)
+    seconds = time.perf_counter() - start
+    result["seconds"] = round(seconds, 2)
+    result["cpu_seconds"] = round(time.process_time() - cpu, 2)  # the machine is shared: CPU time is steadier
+    result["events_per_second"] = round(count / seconds)
+    result["resolved"] = len(resolved)
     return result
+
+
+def bench_resolve() -> dict:
+    """10^5 and 10^6, each in its own process (its own peak memory)."""
+    result: dict = {"benchmark": "resolve"}
+    for count in (100_000, 1_000_000):
+        one = _subprocess("resolve-one", count)
+        label = _label(count)
+        for key in ("seconds", "cpu_seconds", "events_per_second", "blocking_seconds", "candidate_pairs", "pairs_per_event", "resolved", "undated", "peak_memory_mb"):
+            result[f"{key}_{label}"] = one[key]
+    # near-linear: 10x the events should cost about 10x the time
+    result["time_ratio_1e6_vs_1e5"] = round(result["seconds_1e6"] / result["seconds_1e5"], 1)
+    result["cpu_ratio_1e6_vs_1e5"] = round(result["cpu_seconds_1e6"] / result["cpu_seconds_1e5"], 1)
+    result["pairs_ratio_1e6_vs_1e5"] = round(result["candidate_pairs_1e6"] / result["candidate_pairs_1e5"], 1)
+    return result
+
+
+NEW_EVENTS = 100
+
+
+def bench_resolve_incremental(count: int = 1_000_000, store_count: int = 100_000) -> dict:
+    """10^2 new events: into a resolution of 10^6 held in memory (`resolve_part`; the part and its
+    time), and into a SQLite store of 10^5 (`resolve_store`: full, then incremental)."""
+    from kwatch.resolve import resolve
+    from kwatch.resolve.incremental import Changes, MemoryResolution, index_of, resolve_part
+
+    result: dict = {"benchmark": "resolve-incremental"}
+    label = _label(count)
+    events, documents = with_reports(synthetic_events(count))
+    new, new_documents = with_reports(synthetic_events(NEW_EVENTS, seed=11, days=count // 8, prefix="n"), seed=12)
+    documents.update(new_documents)
+    start, cpu = time.perf_counter(), time.process_time()
+    first = resolve(events, documents=documents)
+    result[f"full_seconds_{label}"] = round(time.perf_counter() - start, 2)
+    result[f"full_cpu_seconds_{label}"] = round(time.process_time() - cpu, 2)
+    start = time.perf_counter()
+    keys = index_of(events, documents)
+    result[f"index_seconds_{label}"] = round(time.perf_counter() - start, 2)
+    previous = MemoryResolution(events + new, resolved=first, keys=keys, documents=documents)
+    start, cpu = time.perf_counter(), time.process_time()
+    part = resolve_part(previous, Changes(dirty=frozenset(e["id"] for e in new)))
+    result[f"part_seconds_{label}"] = round(time.perf_counter() - start, 3)
+    result[f"part_cpu_seconds_{label}"] = round(time.process_time() - cpu, 3)
+    if part is not None:
+        result.update({f"part_events_{label}": part.events, f"part_context_{label}": part.context,
+                       f"part_replaced_{label}": len(part.removed), f"part_touched_{label}": part.touched})  # fmt: skip
+        result[f"cpu_speedup_{label}"] = round(result[f"full_cpu_seconds_{label}"] / result[f"part_cpu_seconds_{label}"])
+    del first, previous, events, keys
+    result.update(_incremental_store(store_count))
+    return result
+
+
+def _incremental_store(count: int) -> dict:
+    """A SQLite store of `count` synthetic events, resolved in full; then 10^2 new ones resolved
+    incrementally, and the stored resolution checked against a full one."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    import kwatch
+    from kwatch.models import RawDocument, date_precision
+    from kwatch.store.database import _event_rows
+    from kwatch.store.schema import documents as documents_table
+    from kwatch.store.schema import event_sources
+    from kwatch.store.schema import events as events_table
+
+    events, docs = with_reports(synthetic_events(count))
+    new, new_docs = with_reports(synthetic_events(NEW_EVENTS, seed=11, days=count // 8, prefix="n"), seed=12)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    label = _label(count)
+    result: dict = {}
+    with tempfile.TemporaryDirectory() as tmp, kwatch.open(str(Path(tmp) / "bench.db")) as kw:
+        # The bulk of the store straight into its tables (documents without full text), in one
+        # transaction: adding 10^5 documents one by one would measure ingestion.
+        by_doc: dict[str, list] = {}
+        for event in events:
+            by_doc.setdefault(event["document_id"], []).append(event)
+        rows, event_rows, source_rows = [], [], []
+        for doc_id, held in by_doc.items():
+            text = f"Synthetic report {doc_id}."
+            rows.append({"id": doc_id, "kind": "text", "text": text, "chars": len(text), "meta": {}, "ingested_at": now, "published": docs[doc_id].published,
+                         "published_precision": date_precision(docs[doc_id].published), "extract_status": "ok", "extracted_at": now})  # fmt: skip
+            made, sources = _event_rows(doc_id, [{k: v for k, v in e.items() if k != "document_id"} for e in held], created_at=now)
+            event_rows += made
+            source_rows += sources
+        with kw.store._engine.begin() as conn:
+            for table, batch in ((documents_table, rows), (events_table, event_rows), (event_sources, source_rows)):
+                for i in range(0, len(batch), 5000):
+                    conn.execute(sa.insert(table), batch[i : i + 5000])
+        start = time.perf_counter()
+        kw.resolve()
+        result[f"store_full_seconds_{label}"] = round(time.perf_counter() - start, 2)
+        for doc_id in sorted({e["document_id"] for e in new}):
+            held = [{k: v for k, v in e.items() if k != "document_id"} for e in new if e["document_id"] == doc_id]
+            raw = RawDocument(text=f"Synthetic report {doc_id}.", kind="text", published=new_docs[doc_id].published)
+            made = kw.store.add_document(raw, ingested_at=now)
+            kw.store.set_extraction(made.id, status="ok", note=None, events=[{**e, "sources": [{**s, "document_id": made.id} for s in e["sources"]]} for e in held])
+        start = time.perf_counter()
+        report = kw.resolve()
+        result[f"store_incremental_seconds_{label}"] = round(time.perf_counter() - start, 2)
+        result[f"store_incremental_redone_{label}"] = report.redone
+        stored = kw.store.resolved_events()
+        start = time.perf_counter()
+        kw.resolve(full=True)
+        result[f"store_full_again_seconds_{label}"] = round(time.perf_counter() - start, 2)
+        result[f"store_incremental_equals_full_{label}"] = kw.store.resolved_events() == stored
+        result[f"store_speedup_{label}"] = round(result[f"store_full_seconds_{label}"] / result[f"store_incremental_seconds_{label}"], 1)
+    return result
+
+
+def _subprocess(name: str, documents: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, name, "--one", "--documents", str(documents)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
 
 
 def run_one(name: str, documents: int) -> dict:
     if name == "resolve":
         result = bench_resolve()
+    elif name == "resolve-one":
+        result = bench_resolve_one(documents)
+    elif name == "resolve-incremental":
+        result = bench_resolve_incremental()
     elif name == "ingest":
         result = bench_ingest(documents)
     elif name == "extract-news":
@@ -250,7 +417,7 @@ def run_one(name: str, documents: int) -> dict:
     return result
 
 
-BENCHMARKS = ("ingest", "extract", "extract-news", "extract-languages", "web", "resolve")
+BENCHMARKS = ("ingest", "extract", "extract-news", "extract-languages", "web", "resolve", "resolve-incremental")
 
 
 def main() -> None:
@@ -261,7 +428,7 @@ def main() -> None:
                              "per language for extract-languages (300)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    unknown = [name for name in args.benchmarks if name not in BENCHMARKS]
+    unknown = [name for name in args.benchmarks if name not in (*BENCHMARKS, "resolve-one")]
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     args.benchmarks = args.benchmarks or list(BENCHMARKS)
@@ -270,11 +437,7 @@ def main() -> None:
         return
     for name in args.benchmarks:
         documents = args.documents or (300 if name in ("extract-news", "extract-languages") else 10_000)
-        out = subprocess.run(
-            [sys.executable, __file__, name, "--one", "--documents", str(documents)],
-            check=True, capture_output=True, text=True,
-        ).stdout
-        result = json.loads(out.strip().splitlines()[-1])
+        result = _subprocess(name, documents)
         print(" ".join(f"{k}={v}" for k, v in result.items()))
 
 

@@ -183,13 +183,15 @@ class Kwatch:
         return {info["id"]: _info_name(info) for info in self.store.document_infos()}
 
     # resolution (kwatch.resolve) -------------------------------------------------------------
-    def resolve(self) -> ResolveReport:
+    def resolve(self, *, full: bool = False) -> ResolveReport:
         """Group the extracted events into resolved events (one per real event), applying the
         analysts' decisions, and store them (a recorded run of kind 'resolve'). Runs after every
-        extraction and every merge or split; reads never run it (see `resolution_status`)."""
+        extraction and every merge or split; reads never run it (see `resolution_status`).
+        Only the part that changed since the last resolution is resolved again, when that one
+        was made by the same rules; `full` resolves every event (the result is the same)."""
         from kwatch.resolve import resolve_store
 
-        return resolve_store(self.store, name=_info_name)
+        return resolve_store(self.store, name=_info_name, full=full)
 
     def resolution_status(self) -> ResolutionStatus:
         """Whether the stored resolution, which every read serves, is of the events as they are

@@ -478,14 +478,18 @@ def split(ctx: click.Context, event_id: str, document: str, why: str | None, who
 
 
 @cli.command()
+@click.option("--full", is_flag=True, help="Resolve every event, not only the part that changed since the last resolution.")
 @click.pass_context
-def resolve(ctx: click.Context) -> None:
+def resolve(ctx: click.Context, full: bool) -> None:
     """Group the extracted events into one event per real event. This runs after every
     extraction and every merge or split; reads never run it, they serve the last complete
-    resolution and say when documents were extracted since: run it then."""
+    resolution and say when documents were extracted since: run it then. Only the events new
+    or changed since the last resolution, and the events they can join, are resolved again
+    (when that resolution was made by the same rules; else every event)."""
     api = _api(ctx)
-    report = api.resolve()
-    click.echo(f"Resolved {report.events} extracted events into {report.resolved} events ({report.merged} from several reports; {report.decisions} analyst decisions applied).")
+    report = api.resolve(full=full)
+    how = "" if report.full else f" (incremental: {report.redone} resolved again)"
+    click.echo(f"Resolved {report.events} extracted events into {report.resolved} events{how} ({report.merged} from several reports; {report.decisions} analyst decisions applied).")
     _note_if_stale(api)  # another process extracted while this ran
 
 

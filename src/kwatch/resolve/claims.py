@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date as Date
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -38,16 +38,15 @@ def link_claims(resolved: list[Resolved], items: Mapping[str, Member], documents
         date = release.record["date"]
         if release.record["type"] != "propaganda" or not date or len(date) != 10:
             continue
-        quotes = _claim_quotes(release, items, documents)
-        if not quotes:
+        text = claim_text([eid for eid, _ in release.members], items, documents)
+        if not text:
             continue
-        text = norm(" ".join(quotes))
         day = Date.fromisoformat(date).toordinal()
         found = [
             attack
             for back in range(CLAIM_DAYS + 1)
             for attack in attacks_by_day.get(day - back, [])
-            if _names_place(text, attack.record)
+            if names_place(text, attack.record)
         ]
         if len({a.id for a in found}) != 1:
             continue  # none, or ambiguous: an analyst can merge by hand
@@ -57,18 +56,21 @@ def link_claims(resolved: list[Resolved], items: Mapping[str, Member], documents
         release.record["detail"]["claims"] = attack.id
 
 
-def _claim_quotes(release: Resolved, items: Mapping[str, Member], documents: Mapping[str, DocumentInfo]) -> list[str]:
+def claim_text(member_ids: Iterable[str], items: Mapping[str, Member], documents: Mapping[str, DocumentInfo]) -> str:
+    """The folded text of a release's quotes that hold a claim phrase of their document's
+    language ('' when none does): what names the attack it claims."""
     quotes = []
-    for eid, _ in release.members:
+    for eid in member_ids:
         item = items[eid]
         doc = documents.get(item.document_id)
         pattern = _claim_pattern((doc.language if doc else None) or "en")
         for source in item.raw.get("sources") or []:
             if pattern is not None and pattern.search(source["quote"]):
                 quotes.append(source["quote"])
-    return quotes
+    return norm(" ".join(quotes)) if quotes else ""
 
 
-def _names_place(text: str, record: Mapping[str, Any]) -> bool:
+def names_place(text: str, record: Mapping[str, Any]) -> bool:
+    """`text` names the record's place, district or province (as a whole word)."""
     names = [norm(record.get(k)) for k in ("place", "admin2", "admin1")]
     return any(n and re.search(rf"\b{re.escape(n)}\b", text) for n in names)

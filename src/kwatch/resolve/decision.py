@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.resolve.blocking import candidate_pairs
 from kwatch.resolve.features import features
-from kwatch.resolve.members import Member, km, record_dates_compatible
+from kwatch.resolve.members import DocumentInfo, Member, km, record_dates_compatible
 from kwatch.resolve.model import pair_model
 from kwatch.resolve.rules import FAR_KM, WINDOW_DAYS
 
@@ -100,13 +100,19 @@ def fragment_folds(items: Mapping[str, Member]) -> list[tuple[str, str, list[str
     return folds
 
 
-def accepted_pairs(items: Mapping[str, Member]) -> tuple[list[Accepted], dict[frozenset[str], float]]:
+def accepted_pairs(
+    items: Mapping[str, Member],
+    documents: Mapping[str, DocumentInfo] | None = None,
+    *,
+    crowded: Collection[str] | None = None,
+) -> tuple[list[Accepted], dict[frozenset[str], float]]:
     """The candidate pairs the pair model puts at or above its threshold, most likely first
-    (ties by ids), and the evidence (log-odds the features add) of every pair compared, to veto joins."""
+    (ties by ids), and the evidence (log-odds the features add) of every pair compared, to veto
+    joins. `documents` and `crowded` are blocking's (`candidate_pairs`)."""
     model = pair_model()
     accepted: list[Accepted] = []
     compared: dict[frozenset[str], float] = {}
-    valid = [(a, b) for a, b in candidate_pairs(items) if not conflicts(items[a], items[b])]
+    valid = [(a, b) for a, b in candidate_pairs(items, documents, crowded=crowded) if not conflicts(items[a], items[b])]
     options = Counter(m for pair in valid for m in pair)
     for a, b in valid:
         found = features(items[a], items[b], exclusive=options[a] == options[b] == 1)

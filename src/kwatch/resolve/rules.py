@@ -13,8 +13,14 @@ if TYPE_CHECKING:
 #: Day dates further apart than this are never the same event (reports give "Friday", "last
 #: night", the publication day).
 WINDOW_DAYS = 3
-#: A month or year date is compared with every event of its period only up to this many.
+#: A month or year date is compared with every event of its period only up to this many (the
+#: events of one type filed under the period, every country); past it, with the same province's.
 COARSE_LIMIT = 200
+#: A word shared by at most this many members (of one type) brings an undated member together
+#: with the others that use it; a commoner word brings nothing (blocking's content keys).
+CONTENT_LIMIT = 50
+#: Words shorter than this (in letters) are not content words; numbers always are.
+CONTENT_MIN_LETTERS = 4
 #: A claim may be released on the attack's day or up to this many days later.
 CLAIM_DAYS = 7
 #: Two clusters do not join when the features of a pair across them add less than this to the
@@ -43,9 +49,16 @@ FIGURE_RULE = (
 )
 #: The resolution rules' version, written into each resolve run (`runs.pipeline_version`): bump
 #: the name when the rules change; the hash follows the tuning constants by itself.
-RESOLVE_RULES = "resolve.v3"  # v3: a fitted pair model decides (data/resolution_model.json), a release lists its sightings; v2: one release = sightings sharing any release key
+# v2: one release = sightings sharing any release key; date_basis.
+# v3: a fitted pair model decides (data/resolution_model.json); a release lists its sightings;
+# blocking by keys (day or publication day, period, rare words, document, release key), so
+# undated events become candidates; the index keys are stored for incremental resolution.
+RESOLVE_RULES = "resolve.v3"
 #: The fitted pair model is part of the rules: a refit changes the version.
 _MODEL_BYTES = hashlib.sha256(resources.files("kwatch").joinpath("data/resolution_model.json").read_bytes()).hexdigest()
-TUNING = (WINDOW_DAYS, COARSE_LIMIT, VETO, CLAIM_DAYS, _MODEL_BYTES, sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(GENERIC_ACTORS), FIGURE_RULE)
+TUNING = (
+    WINDOW_DAYS, COARSE_LIMIT, CONTENT_LIMIT, CONTENT_MIN_LETTERS, VETO, CLAIM_DAYS, _MODEL_BYTES,
+    sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(GENERIC_ACTORS), FIGURE_RULE,
+)
 RESOLVE_VERSION = f"{RESOLVE_RULES}+{hashlib.sha256(repr(TUNING).encode()).hexdigest()[:12]}"
 

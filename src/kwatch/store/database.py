@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -27,6 +27,9 @@ from kwatch.store.schema import (  # review (0003)  # resolution (0002)  # runs 
     event_overrides,
     event_sources,
     ingest_errors,
+    resolution_decisions,  # what the stored resolution was made from (0005)
+    resolution_inputs,
+    resolution_keys,
     resolved_events,
     resolved_members,
     runs,
@@ -53,6 +56,20 @@ _WRITE_BATCH = 5000  # rows per INSERT of the resolution
 class AddResult:
     id: str
     new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionIndex:
+    """What a resolution was made from, written with it (0005_resolution_index): the blocking
+    keys (`kwatch.resolve.blocking.index_keys`) and version (created_at) of each event it
+    resolved, and the analyst decisions it applied. For a part (`replace_resolution_part`):
+    the events (re)indexed, `dropped` the events whose rows go first (gone or re-indexed), and
+    the decisions newly applied."""
+
+    keys: Mapping[str, Iterable[str]]
+    versions: Mapping[str, datetime]
+    decisions: Iterable[int] = ()
+    dropped: Iterable[str] = ()
 
 
 def _utc_now() -> datetime:
@@ -370,34 +387,198 @@ class Store:
         with self._read() as conn:
             return {row.id: row.document_id for row in conn.execute(sa.select(events_table.c.id, events_table.c.document_id))}
 
-    def document_infos(self) -> list[dict[str, Any]]:
-        """Every document's metadata without its text (what resolution and displays need)."""
+    def document_infos(self, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
+        """Every document's metadata without its text (what resolution and displays need), or
+        that of the documents `ids`."""
         columns = [c for c in documents.c if c.name not in ("text", "meta")]
+        query = sa.select(*columns).order_by(*_DOCUMENT_ORDER)
         with self._read() as conn:
-            return [dict(row._mapping) for row in conn.execute(sa.select(*columns).order_by(*_DOCUMENT_ORDER))]
+            if ids is None:
+                return [dict(row._mapping) for row in conn.execute(query)]
+            return [dict(row._mapping) for chunk in _chunks(ids) for row in conn.execute(query.where(documents.c.id.in_(chunk)))]
 
     def replace_resolution(
-        self, resolved: Sequence[Mapping[str, Any]], members: Sequence[Mapping[str, Any]], *, run: int | None = None
+        self,
+        resolved: Sequence[Mapping[str, Any]],
+        members: Sequence[Mapping[str, Any]],
+        *,
+        run: int | None = None,
+        index: ResolutionIndex | None = None,
+        note: str | None = None,
     ) -> None:
         """Replace every resolved event and membership with these rows, in one transaction; with
         `run` (a `start_run('resolve', ...)` id), that run is finished in the same transaction
-        (documents: the events resolved), so readers see the resolution and its run together."""
-        columns = {c.name for c in resolved_events.c}
-        rows = [{key: row.get(key) for key in columns} for row in resolved]
-        for row in rows:
-            row["languages"] = list(row["languages"] or [])
-            row["detail"] = dict(row["detail"] or {})
-        _reject_nul("resolved event", rows)
+        (documents: the events resolved; scope 'all'; `note`), so readers see the resolution and
+        its run together. `index`: what it was made from (without one, the next resolution is a
+        full one)."""
+        rows = _resolved_rows(resolved)
         with self._write() as conn:
+            self._lock_resolution(conn)
             conn.execute(sa.delete(resolved_members))
             conn.execute(sa.delete(resolved_events))
-            for i in range(0, len(rows), _WRITE_BATCH):
-                conn.execute(sa.insert(resolved_events), rows[i : i + _WRITE_BATCH])
-            member_rows = [{"resolved_id": m["resolved_id"], "event_id": m["event_id"], "reason": dict(m["reason"])} for m in members]
-            for i in range(0, len(member_rows), _WRITE_BATCH):
-                conn.execute(sa.insert(resolved_members), member_rows[i : i + _WRITE_BATCH])
+            for table in (resolution_keys, resolution_inputs, resolution_decisions):
+                conn.execute(sa.delete(table))
+            _insert_all(conn, resolved_events, rows)
+            member_rows = _member_rows(members)
+            _insert_all(conn, resolved_members, member_rows)
+            if index is not None:
+                self._write_index(conn, index)
             if run is not None:
-                self._finish_run(conn, run, documents=len(member_rows), failed=0, note=None)
+                self._finish_run(conn, run, documents=len(member_rows), failed=0, note=note, scope="all")
+
+    def replace_resolution_part(
+        self,
+        removed: Collection[str],
+        resolved: Sequence[Mapping[str, Any]],
+        members: Sequence[Mapping[str, Any]],
+        *,
+        index: ResolutionIndex,
+        base_run: int,
+        run: int | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Replace the resolved events `removed` (ids) and their memberships with these rows and
+        update what the resolution was made from (`index`), in one transaction that finishes
+        `run` (documents: the events resolved again; `note`). Every other resolved event stays as
+        it is. Only when the stored resolution is still the one of `base_run` (the resolve run
+        that finished last, which the part was worked out from): otherwise nothing is written
+        and False is returned (another resolution finished meanwhile: resolve again)."""
+        rows = _resolved_rows(resolved)
+        member_rows = _member_rows(members)
+        removed = sorted(set(removed))
+        with self._write() as conn:
+            self._lock_resolution(conn)
+            finished = sa.select(runs.c.id).where(runs.c.kind == "resolve", runs.c.finished_at.is_not(None))
+            last = conn.execute(finished.order_by(runs.c.finished_at.desc(), runs.c.id.desc()).limit(1)).scalar()
+            if last != base_run:
+                return False
+            for chunk in _chunks(removed):
+                conn.execute(sa.delete(resolved_members).where(resolved_members.c.resolved_id.in_(chunk)))
+                conn.execute(sa.delete(resolved_events).where(resolved_events.c.id.in_(chunk)))
+            held = sorted({m["event_id"] for m in member_rows})
+            for chunk in _chunks(held):
+                left = conn.execute(sa.select(resolved_members.c.event_id, resolved_members.c.resolved_id).where(resolved_members.c.event_id.in_(chunk))).first()
+                if left is not None:
+                    raise Bug(f"event {left.event_id} would be in two resolved events ({left.resolved_id} stays): the part is not closed")
+            _insert_all(conn, resolved_events, rows)
+            _insert_all(conn, resolved_members, member_rows)
+            for chunk in _chunks(sorted(set(index.dropped) | set(index.keys))):
+                conn.execute(sa.delete(resolution_keys).where(resolution_keys.c.event_id.in_(chunk)))
+                conn.execute(sa.delete(resolution_inputs).where(resolution_inputs.c.event_id.in_(chunk)))
+            self._write_index(conn, index)
+            if run is not None:
+                self._finish_run(conn, run, documents=len(member_rows), failed=0, note=note, scope="part")
+        return True
+
+    def _write_index(self, conn: sa.Connection, index: ResolutionIndex) -> None:
+        key_rows = [{"key": key, "event_id": eid} for eid in sorted(index.keys) for key in sorted(index.keys[eid])]
+        _insert_all(conn, resolution_keys, key_rows)
+        _insert_all(conn, resolution_inputs, [{"event_id": eid, "created_at": at} for eid, at in sorted(index.versions.items())])
+        known = set(conn.execute(sa.select(resolution_decisions.c.decision_id)).scalars())
+        _insert_all(conn, resolution_decisions, [{"decision_id": d} for d in sorted(set(index.decisions) - known)])
+
+    def _lock_resolution(self, conn: sa.Connection) -> None:
+        """Resolution writes one at a time (SQLite: BEGIN IMMEDIATE already; PostgreSQL: an
+        advisory lock for the transaction), so a part can check what it is written over."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_RESOLUTION_LOCK})
+
+    # -- what the stored resolution was made from (0005_resolution_index) ------------------
+
+    def event_versions(self) -> dict[str, datetime]:
+        """{event id: created_at} of every event (read them in the snapshot the events come from)."""
+        with self._read() as conn:
+            return {row.id: row.created_at for row in conn.execute(sa.select(events_table.c.id, events_table.c.created_at))}
+
+    def resolution_changes(self) -> dict[str, Any]:
+        """The stored resolution against the store now: `dirty` ({event id: created_at} of the
+        events it does not hold as they are: new, or re-extracted since), `gone` (events it holds
+        that are not there as they were: vanished or re-extracted), `decisions` (analyst
+        decisions it did not apply), `dropped_decisions` (decisions it applied that are no longer
+        recorded) and `indexed` (how many events it holds in its index; 0: it kept none)."""
+        e, i = events_table, resolution_inputs
+        same = (i.c.event_id == e.c.id) & (i.c.created_at == e.c.created_at)
+        with self._read() as conn:
+            dirty = {row.id: row.created_at for row in conn.execute(sa.select(e.c.id, e.c.created_at).select_from(e.outerjoin(i, same)).where(i.c.event_id.is_(None)))}
+            gone = set(conn.execute(sa.select(i.c.event_id).select_from(i.outerjoin(e, same)).where(e.c.id.is_(None))).scalars())
+            recorded = set(conn.execute(sa.select(analyst_decisions.c.id)).scalars())
+            applied = set(conn.execute(sa.select(resolution_decisions.c.decision_id)).scalars())
+            indexed = int(conn.execute(sa.select(sa.func.count()).select_from(i)).scalar_one())
+        return {"dirty": dirty, "gone": gone, "decisions": recorded - applied, "dropped_decisions": applied - recorded, "indexed": indexed}
+
+    def resolution_keys(self, event_ids: Collection[str]) -> dict[str, frozenset[str]]:
+        """{event id: the keys it is filed under in the stored resolution's index}."""
+        found: dict[str, set[str]] = {}
+        k = resolution_keys.c
+        with self._read() as conn:
+            for chunk in _chunks(event_ids):
+                for row in conn.execute(sa.select(k.event_id, k.key).where(k.event_id.in_(chunk))):
+                    found.setdefault(row.event_id, set()).add(row.key)
+        return {eid: frozenset(keys) for eid, keys in found.items()}
+
+    def events_filed_under(self, keys: Collection[str], *, limit: int | None = None) -> dict[str, list[str]]:
+        """{key: the events filed under it in the stored resolution's index, by id} (with
+        `limit`, at most that many of each)."""
+        found: dict[str, list[str]] = {}
+        k = resolution_keys.c
+        with self._read() as conn:
+            for chunk in _chunks(keys):
+                for row in conn.execute(sa.select(k.key, k.event_id).where(k.key.in_(chunk)).order_by(k.key, k.event_id)):
+                    held = found.setdefault(row.key, [])
+                    if limit is None or len(held) < limit:
+                        held.append(row.event_id)
+        return found
+
+    def resolution_key_counts(self, keys: Collection[str]) -> dict[str, int]:
+        """{key: how many events are filed under it in the stored resolution's index} (keys with
+        none are left out)."""
+        k = resolution_keys.c
+        with self._read() as conn:
+            return {
+                row.key: int(row.n)
+                for chunk in _chunks(keys)
+                for row in conn.execute(sa.select(k.key, sa.func.count().label("n")).where(k.key.in_(chunk)).group_by(k.key))
+            }
+
+    def resolved_ids_of(self, event_ids: Collection[str]) -> dict[str, str]:
+        """{event id: the resolved event that holds it} for the events some resolved event holds."""
+        m = resolved_members.c
+        with self._read() as conn:
+            return {
+                row.event_id: row.resolved_id
+                for chunk in _chunks(event_ids)
+                for row in conn.execute(sa.select(m.event_id, m.resolved_id).where(m.event_id.in_(chunk)))
+            }
+
+    def resolved_events_between(self, type: str, first: str, last: str) -> list[dict[str, Any]]:
+        """Resolved events of `type` dated (day, month or year text) from `first` to `last`
+        (ISO text, compared as text), by date then id."""
+        t = resolved_events
+        query = _ordered(t).where(t.c.type == type, t.c.date >= first, t.c.date <= last)
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def document_event_ids(self, document_ids: Collection[str]) -> dict[str, list[str]]:
+        """{document id: the ids of the events its extraction wrote, in id order}."""
+        e = events_table.c
+        found: dict[str, list[str]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(document_ids):
+                for row in conn.execute(sa.select(e.document_id, e.id).where(e.document_id.in_(chunk)).order_by(e.document_id, e.id)):
+                    found.setdefault(row.document_id, []).append(row.id)
+        return found
+
+    def resolution_counts(self) -> dict[str, int]:
+        """`events` (extracted), `resolved` (resolved events) and `merged` (resolved events of
+        more than one member) as stored."""
+        m = resolved_members.c
+        several = sa.select(m.resolved_id).group_by(m.resolved_id).having(sa.func.count() > 1).subquery()
+        with self._read() as conn:
+            return {
+                "events": int(conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one()),
+                "resolved": int(conn.execute(sa.select(sa.func.count()).select_from(resolved_events)).scalar_one()),
+                "merged": int(conn.execute(sa.select(sa.func.count()).select_from(several)).scalar_one()),
+            }
 
     def resolved_events(self, *, ids: Sequence[str] | None = None, limit: int | None = None) -> list[ResolvedEvent]:
         """Resolved events (all, or those of `ids`), by date (undated last) then id, without
@@ -523,8 +704,12 @@ class Store:
         with self._write() as conn:
             self._finish_run(conn, run_id, documents=documents, failed=failed, note=note)
 
-    def _finish_run(self, conn: sa.Connection, run_id: int, *, documents: int, failed: int, note: str | None) -> None:
-        values = {"finished_at": self._now(), "documents": documents, "failed": failed, "note": note}
+    def _finish_run(
+        self, conn: sa.Connection, run_id: int, *, documents: int, failed: int, note: str | None, scope: str | None = None
+    ) -> None:
+        values: dict[str, Any] = {"finished_at": self._now(), "documents": documents, "failed": failed, "note": note}
+        if scope is not None:
+            values["scope"] = scope
         conn.execute(sa.update(runs).where(runs.c.id == run_id).values(**values))
 
     def runs(self, *, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
@@ -719,6 +904,33 @@ class Store:
 
 
 _DOCUMENT_ORDER = (documents.c.published.asc().nulls_last(), documents.c.ingested_at, documents.c.id)
+_PG_RESOLUTION_LOCK = 0x6B77_7273  # "kwrs": resolution writes, one at a time
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    """Sorted values in lists of at most _IN_BATCH (for IN (...))."""
+    ordered = sorted(values)
+    for i in range(0, len(ordered), _IN_BATCH):
+        yield ordered[i : i + _IN_BATCH]
+
+
+def _insert_all(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    for i in range(0, len(rows), _WRITE_BATCH):
+        conn.execute(sa.insert(table), rows[i : i + _WRITE_BATCH])
+
+
+def _resolved_rows(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    columns = {c.name for c in resolved_events.c}
+    rows = [{key: row.get(key) for key in columns} for row in resolved]
+    for row in rows:
+        row["languages"] = list(row["languages"] or [])
+        row["detail"] = dict(row["detail"] or {})
+    _reject_nul("resolved event", rows)
+    return rows
+
+
+def _member_rows(members: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{"resolved_id": m["resolved_id"], "event_id": m["event_id"], "reason": dict(m["reason"])} for m in members]
 
 
 @contextmanager

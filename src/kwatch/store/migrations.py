@@ -43,11 +43,16 @@ def _0004_runs(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.RUN_TABLES))
 
 
+def _0005_resolution_index(conn: sa.Connection) -> None:
+    schema.metadata.create_all(conn, tables=list(schema.RESOLUTION_INDEX_TABLES))
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0001_initial", _0001_initial),
     ("0002_resolution", _0002_resolution),
     ("0003_review", _0003_review),
     ("0004_runs", _0004_runs),
+    ("0005_resolution_index", _0005_resolution_index),
 )
 
 

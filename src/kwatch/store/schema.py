@@ -270,7 +270,8 @@ runs = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),  # extract | resolve
-    sa.Column("scope", sa.String(16), nullable=False),  # extract: new | all | retry | ids; resolve: all
+    # extract: new | all | retry | ids; resolve: all | part (incremental: the part a batch touched)
+    sa.Column("scope", sa.String(16), nullable=False),
     sa.Column("pipeline_version", sa.String(64), nullable=False),
     sa.Column("started_at", IsoDateTime, nullable=False),
     # NULL while the run goes on, or forever when it was interrupted (the next run finishes its job).
@@ -293,6 +294,37 @@ web_sessions = sa.Table(
 
 #: Tables created by 0004_runs.
 RUN_TABLES = (runs, web_sessions)
+
+# -- 0005_resolution_index: what the stored resolution was made from (incremental resolution) ----
+
+resolution_keys = sa.Table(
+    "resolution_keys",
+    metadata,
+    # The blocking keys each resolved event is filed under (`kwatch.resolve.blocking.index_keys`):
+    # an incremental resolution finds a new event's candidates, and a gone event's neighbours, here.
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Index("ix_resolution_keys_event", "event_id"),
+)
+
+resolution_inputs = sa.Table(
+    "resolution_inputs",
+    metadata,
+    # Each event the stored resolution holds, as it was then (its created_at): an event whose
+    # row is newer (re-extracted) or missing here is resolved again.
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("created_at", IsoDateTime, nullable=False),
+)
+
+resolution_decisions = sa.Table(
+    "resolution_decisions",
+    metadata,
+    # The analyst decisions the stored resolution applied (ids of analyst_decisions).
+    sa.Column("decision_id", sa.Integer, primary_key=True, autoincrement=False),
+)
+
+#: Tables created by 0005_resolution_index.
+RESOLUTION_INDEX_TABLES = (resolution_keys, resolution_inputs, resolution_decisions)
 
 #: Tables created by 0001_initial, in dependency order.
 INITIAL_TABLES = (documents, document_signatures, events, event_sources, actors, places, ingest_errors)
