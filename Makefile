@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test check bench clean
+.PHONY: install run test check bench train clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ test: install
 check: install
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+# train: refit the pair model of resolution on ../shared's gold sets (src/kwatch/data/resolution_model.json)
+train: install
+	$(BIN)/python scripts/fit_resolution.py
 
 bench: install
 	$(BIN)/python bench/run.py
