@@ -13,6 +13,7 @@ import pytest
 import kwatch
 from kwatch.api import Kwatch
 from kwatch.models import RawDocument
+from kwatch.records import ResolvedEvent
 from kwatch.resolve import RESOLVE_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +34,7 @@ def _extracted(folders: list[Path], db: Path) -> Corpus:
         owner = kw.store.event_document_ids()
         events: dict[str, list[dict[str, Any]]] = {d.id: [] for d in docs}
         for event in kw.store.events():
-            events[owner[event["id"]]].append(event)
+            events[owner[event.id]].append(event.as_dict())
     return docs, events
 
 
@@ -58,9 +59,9 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Corpus]
     return get
 
 
-def _stored(kw: Kwatch) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _stored(kw: Kwatch) -> tuple[list[ResolvedEvent], dict[str, Any]]:
     rows = kw.store.resolved_events()
-    return rows, kw.store.resolved_members([r["id"] for r in rows])
+    return rows, kw.store.resolved_members([r.id for r in rows])
 
 
 def _store_batch(kw: Kwatch, docs: list[RawDocument], events: dict[str, list[dict[str, Any]]], clock: Any) -> None:
