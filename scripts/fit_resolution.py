@@ -33,6 +33,7 @@ SETS: dict[str, tuple[str, str, str | None]] = {
 #: our own test corpora with gold (paths relative to the project)
 OWN: dict[str, tuple[str, str, str | None]] = {
     "own/resolution": ("tests/data/resolution_gold.jsonl", "tests/data/resolution", None),
+    "own/sample": ("tests/data/sample_gold.jsonl", "src/kwatch/sample_corpus", None),
 }
 DIGITS = 4
 
@@ -52,7 +53,8 @@ def training_pairs(shared: Path, cache: Path | None = None) -> tuple[list[Any], 
             data = json.loads(cached.read_text(encoding="utf-8"))
             events, documents = data["events"], {k: DocumentInfo(**v) for k, v in data["documents"].items()}
         else:
-            events, documents = training.corpus_input(corpus, split=split)
+            # our own corpora hold HTML, PDF, feeds and Telegram exports: read as `kwatch ingest` does
+            events, documents = training.stored_input(corpus) if name.startswith("own/") else training.corpus_input(corpus, split=split)
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 plain = {k: {"id": d.id, "name": d.name, "published": d.published, "source": d.source, "language": d.language} for k, d in documents.items()}

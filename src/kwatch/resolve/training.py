@@ -64,6 +64,27 @@ def corpus_input(corpus: Path, *, split: str | None = None) -> tuple[list[dict[s
     return events, documents
 
 
+def stored_input(corpus: Path) -> tuple[list[dict[str, Any]], dict[str, DocumentInfo]]:
+    """The events of `corpus` as `kwatch ingest` stores them (every reader: HTML, PDF, feeds,
+    Telegram exports), read back from a temporary store, with their documents named as exports
+    name them (a file name, a channel message `channel/id`)."""
+    import tempfile
+
+    import kwatch
+
+    with tempfile.TemporaryDirectory(prefix="kwatch-train-") as tmp:
+        with kwatch.open(str(Path(tmp) / "train.db")) as kw:
+            kw.ingest([str(corpus)], extract=True)
+            names = kw.document_names()
+            infos = {d.id: d for d in kw.documents()}
+            events = [e.as_dict() for e in kw.store.events()]  # per-document events, as resolution reads them
+    documents = {
+        doc_id: DocumentInfo(id=doc_id, name=names[doc_id], published=doc.published, source=doc.source, language=doc.language)
+        for doc_id, doc in infos.items()
+    }
+    return events, documents
+
+
 def labels(events: Sequence[Mapping[str, Any]], documents: Mapping[str, DocumentInfo], gold: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """member id -> the id of the gold record it tells (members that fit none, or two equally, are left out)."""
     from kwatch.evaluate import agreement, compatible
@@ -127,8 +148,8 @@ def pairs(corpus_name: str, events: Sequence[Mapping[str, Any]], documents: Mapp
 def corpus_hash(folder: Path, gold: Path) -> str:
     """sha256 of a corpus's manifest, documents and gold file (what the fit was made on)."""
     digest = hashlib.sha256()
-    for path in [gold, *sorted(p for p in folder.iterdir() if p.is_file())]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name, path in [(gold.name, gold), *sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())]:
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
