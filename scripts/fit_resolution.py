@@ -112,14 +112,14 @@ SIGNS: dict[str, tuple[float | None, float | None]] = {
 PRIOR_INTERCEPT = -4.0
 PRIOR_SD = 0.7
 #: The total weight of one corpus's pairs of different incidents (see fit()).
-NEGATIVES = 500.0
+NEGATIVES = 2000.0
 #: The probability at or above which a pair is one event.
 THRESHOLD = 0.5
 
 
 def fit(found: list[Any]) -> dict[str, Any]:
     """Maximum a posteriori logistic regression (scipy's L-BFGS). Every pair of one incident
-    weighs 1; the pairs of different incidents of a corpus weigh NEGATIVES in all at most: the
+    weighs 1; the pairs of different incidents of a corpus weigh NEGATIVES in all at most (2000, so the wiki set's one-report incidents keep the model from merging look-alike undated reports): the
     wiki set's tens of thousands would otherwise drown the few hundred pairs of real reports."""
     import numpy
     import scipy

@@ -34,6 +34,7 @@ the part of the stored resolution a batch changes (`incremental.py`), with the s
 from __future__ import annotations
 
 import gc
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -173,14 +174,21 @@ def _resolve(
             clusters.join(first, other, {"kind": "release_key", "with": first, "release_key": shared[0]}, cannot=cannot, check=False)
 
     accepted, evidence = accepted_pairs(compared, documents, crowded=crowded)
+    # A join that would put together two members with evidence against being one event (two
+    # attacks told by one report, far-apart days) is not made: no chaining.
+    against: dict[str, set[str]] = defaultdict(set)
+    for pair_ids, value in evidence.items():
+        if value < VETO:
+            x, y = sorted(pair_ids)
+            against[x].add(y)
+            against[y].add(x)
     for pair in accepted:
         if pair.a not in items or pair.b not in items:
             continue  # a pair with a context event: that event is resolved elsewhere
-        # A join that would put together two members with evidence against being one event
-        # (two attacks told by one report, far-apart days) is not made: no chaining.
-        left, right = clusters.sets.members(pair.a), clusters.sets.members(pair.b)
-        if any(evidence.get(frozenset((x, y)), 0.0) < VETO for x in left for y in right):
-            continue
+        if against:
+            left, right = clusters.sets.members(pair.a), set(clusters.sets.members(pair.b))
+            if any(not against[x].isdisjoint(right) for x in left if x in against):
+                continue
         reason = {"kind": "auto", "with": pair.a, "probability": round(pair.probability, 3), "evidence": pair.evidence, "matched": [p["feature"] for p in pair.evidence if p["weight"] > 0]}
         clusters.join(pair.a, pair.b, reason, cannot=cannot, check=True, same_document=True)
     # After the pairs across documents, so a fragment that conflicts with another report of its

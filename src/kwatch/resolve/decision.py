@@ -120,19 +120,17 @@ def accepted_pairs(
         compared[frozenset((a, b))] = model.evidence(found)
         if probability >= model.threshold:
             accepted.append(Accepted(probability, a, b, model.explain(found)))
+    accepted.sort(key=lambda t: (-t.probability, t.a, t.b))
     # A member the model would put with two members that cannot be one event (a month date and
-    # two attacks in that month) is ambiguous: it joins neither, an analyst can merge it.
+    # two attacks in that month) is ambiguous: it joins neither, an analyst can merge it. Its two
+    # likeliest partners decide (so the check costs one comparison per member, however crowded).
     partners: dict[str, list[str]] = defaultdict(list)
     for pair in accepted:
-        partners[pair.a].append(pair.b)
-        partners[pair.b].append(pair.a)
-
-    def ambiguous(member: str) -> bool:
-        others = partners[member]
-        return any(conflicts(items[x], items[y]) for i, x in enumerate(others) for y in others[i + 1:])
-
-    kept = [pair for pair in accepted if not ambiguous(pair.a) and not ambiguous(pair.b)]
-    return sorted(kept, key=lambda t: (-t.probability, t.a, t.b)), compared
+        for member, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            if len(partners[member]) < 2:
+                partners[member].append(other)
+    ambiguous = {m for m, best in partners.items() if len(best) == 2 and conflicts(items[best[0]], items[best[1]])}
+    return [pair for pair in accepted if pair.a not in ambiguous and pair.b not in ambiguous], compared
 
 
 
