@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -132,13 +133,20 @@ def resolve(
     them, so each event's candidates are all there) but neither resolved nor joined: the
     neighbours of the part an incremental resolution redoes (`kwatch.resolve.incremental`);
     `crowded` then gives blocking the keys crowded in the whole store (`blocking.crowded_keys`)."""
-    # Scoring allocates millions of short-lived tuples beside a large live graph; the cyclic
-    # collector's repeated full passes made 10⁵ events cost 16× the time of 10⁴. Nothing here
-    # makes reference cycles, so reference counting alone frees it all.
+    with _no_cycle_collection():
+        return _resolve(events, documents=documents, decisions=decisions, context=context, crowded=crowded)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Scoring allocates millions of short-lived tuples beside a large live graph; the cyclic
+    collector's repeated full passes made 10⁵ events cost 16× the time of 10⁴. Nothing here
+    makes reference cycles, so reference counting alone frees it all (what does is collected
+    after)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _resolve(events, documents=documents, decisions=decisions, context=context, crowded=crowded)
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -225,15 +233,16 @@ def resolve_store(
     from its `Store.document_infos()` row."""
     run = store.start_run("resolve", scope="all" if full else "part", pipeline_version=RESOLVE_VERSION)
     note = None
-    if not full:
-        for _ in range(2):
-            outcome = _resolve_part(store, run=run, name=name)
-            if isinstance(outcome, ResolveReport):
-                return outcome
-            note = outcome
-            if outcome != _RACED:
-                break
-    return _resolve_all(store, run=run, name=name, note=note)
+    with _no_cycle_collection():  # 10⁵ events and their rows, read and written (see resolve())
+        if not full:
+            for _ in range(2):
+                outcome = _resolve_part(store, run=run, name=name)
+                if isinstance(outcome, ResolveReport):
+                    return outcome
+                note = outcome
+                if outcome != _RACED:
+                    break
+        return _resolve_all(store, run=run, name=name, note=note)
 
 
 #: Above this share of the store's events, a part is not worth it: a full resolution is done.

