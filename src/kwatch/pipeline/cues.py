@@ -53,7 +53,7 @@ def _stem_phrase(phrase: str) -> str:
     return "".join(pieces) + r"[^\W\d_]*"
 
 
-def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
+def compile_phrases(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
     """One pattern for a list of phrases: regexes (a space stands for any run of spaces), or
     literal phrases, or word-initial stems that take any ending (`match: stems`; a `…` between two
     words of a stem phrase is a gap of up to `GAP_WORDS` words)."""
@@ -72,7 +72,7 @@ def _compile_values(
 ) -> list[tuple[str, re.Pattern[str]]]:
     """One pattern per value: measured faster in CPython's re than one alternation with a named
     group per alternative."""
-    return [(value, _compile(phrases, literal=literal, stems=stems, clitic=clitic)) for value, phrases in table.items() if phrases]
+    return [(value, compile_phrases(phrases, literal=literal, stems=stems, clitic=clitic)) for value, phrases in table.items() if phrases]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
 
     def one(kind: str, value: str, phrases: list[str] | None) -> None:
         if phrases:
-            patterns.append((kind, value, _compile(phrases, stems=stems, clitic=clitic)))
+            patterns.append((kind, value, compile_phrases(phrases, stems=stems, clitic=clitic)))
 
     by_value("event_type", events["triggers"])
     for key, kind in (("intent", "intent"), ("hedges", "hedge"), ("captions", "caption"), ("recency", "recency"), ("reporting", "reporting")):
@@ -135,7 +135,7 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
     by_value("medium", propaganda.get("media") or {})
     by_value("outlet", {outlet: entry["aliases"] for outlet, entry in outlets.items()}, literal=True)
     if anaphora:
-        patterns.append(("group_ref", "group", _compile(anaphora, literal=True)))
+        patterns.append(("group_ref", "group", compile_phrases(anaphora, literal=True)))
 
     codes: dict[str, tuple[str, ...]] = {}
     for code, spoken in (propaganda.get("languages") or {}).items():
