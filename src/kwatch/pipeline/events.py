@@ -391,6 +391,10 @@ class _Reader:
         before = [a for a in m.actors if a.end <= cluster.start]
         if before and not is_islamic_state(before[-1].actor) and not m.has("outlet"):
             return False
+        # "a statement released by the Taliban": the actor nearest the release word is its author.
+        nearest = min(m.actors, key=lambda a: _distance(a.start, a.end, cluster), default=None)
+        if nearest is not None and not is_islamic_state(nearest.actor) and not m.has("outlet"):
+            return False
         return (
             any(is_islamic_state(a.actor) for a in m.actors)
             or m.has("outlet")

@@ -194,9 +194,9 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
                 span = dateline(sentence, doc.places or ())
                 if span is not None:
                     spans.append(span)
+            continue
         recall = found.recall.search(doc.text, sentence.start, sentence.end) if found.recall else None
         if recall is not None:
-            # The lead too: a report may open on an earlier event ("two years ago …") before its own.
             roles[sentence.index] = "background"
             marks[sentence.index] = recall.group(0)
     if found.boilerplate is not None:
