@@ -48,7 +48,7 @@ HEADLINE_CHARS = 250
 # then a separator (":", a dash) unless the agency closes it ("Tehran, (UNI) The …").
 _WORD = r"[^\W\d_][\w’'.\-]*"
 _DATELINE = re.compile(
-    rf"""(?P<where>{_WORD}(?:[ /]{_WORD}){{0,3}})
+    rf"""(?P<where>{_WORD}(?:[ /]{_WORD}){{0,3}})(?:\s*\[[^\]\n]{{1,30}}\])?
     (?:\s*[,،]\s*(?P<when>[^:—–()\n/]{{0,20}}\d[^:—–()\n/]{{0,14}}?))?
     \s*[,،.]?\s*(?P<agency>\([^()\n]{{1,40}}\)|/[^/\n]{{1,20}}/)?
     \s*(?P<sep>—|–|--|:(?!\d)|-(?=\s)|\.(?=\s))?""",
