@@ -127,3 +127,17 @@ def test_every_language_has_reading_markers() -> None:
 def test_a_document_without_sentences_has_an_empty_layout() -> None:
     layout = read_layout(PipelineDoc(id="e", text="", sentences=()), markers("en"))
     assert layout.roles == () and layout.spans == ()
+
+
+def test_a_question_opens_no_event(pipeline: Pipeline, ctx: Context) -> None:
+    text = "Was the Islamic State behind the bombing in Kabul on Monday that killed 9 people?"
+    doc = run(text, pipeline, ctx)
+    assert doc.layout is not None and doc.layout.roles == ("question",)
+    assert not doc.events
+
+
+def test_a_country_before_a_word_for_the_groups_branch_is_its_seat(pipeline: Pipeline, ctx: Context) -> None:
+    # Both are countries: without the seat, the first named would be the attack's.
+    text = "The Islamic State's Afghanistan branch claimed a bombing in Pakistan on Monday that killed 5 people."
+    (event,) = run(text, pipeline, ctx).events or ()
+    assert event.country == "PK"

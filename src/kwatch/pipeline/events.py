@@ -260,7 +260,7 @@ class _Reader:
         return (
             len(sentence.text) <= MAX_SENTENCE
             and sentence.paragraph not in self.caption_paragraphs
-            and self.layout.role(sentence.index) != "byline"
+            and self.layout.role(sentence.index) not in ("byline", "question")
         )
 
     def background(self, sentence: Sentence) -> str | None:

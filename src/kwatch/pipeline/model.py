@@ -148,7 +148,7 @@ class Layout:
     are about the report, not the event."""
 
     # One per sentence, by index: 'headline' | 'byline' (an author or date line) | 'lead' (the
-    # first sentence of the body) | 'body' | 'background' (recalls an earlier event)
+    # first sentence of the body) | 'body' | 'background' (recalls an earlier event) | 'question'
     roles: tuple[str, ...]
     spans: tuple[Span, ...] = ()
     # The sentence's marker of each background role, by index: what the role was read from.

@@ -34,8 +34,10 @@ from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.pipeline.cues import compile_phrases
 from kwatch.pipeline.model import DateMention, Layout, PipelineDoc, PlaceMention, Sentence, Span
-from kwatch.pipeline.words import literal_alternation
+from kwatch.pipeline.words import WORD_END, literal_alternation
 
+#: A sentence that ends in a question mark (Latin or Arabic script), closing quotes aside.
+_QUESTION = re.compile(r"[?؟][\s\"'”’»)]*$")
 #: How many paragraphs from the top a dateline or an author line may stand in.
 TOP_PARAGRAPHS = 4
 #: An author or date line is at most this long (characters).
@@ -64,6 +66,7 @@ class Markers:
     recall: re.Pattern[str] | None
     boilerplate: re.Pattern[str] | None
     seats: re.Pattern[str] | None  # matched right before a country
+    seat_heads: re.Pattern[str] | None  # matched from a country's end: "… branch", "…даги “…” бўлими"
 
 
 @cache
@@ -87,7 +90,14 @@ def markers(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Ma
     recall_pattern = re.compile("|".join(recall), re.IGNORECASE) if recall else None
     seats = data.get("seats") or ()
     seat = re.compile(rf"(?<![\w])(?:{'|'.join(seats)})\s*$", re.IGNORECASE) if seats else None
-    return Markers(byline, recall_pattern, phrases("boilerplate"), seat)
+    heads = data.get("seat_heads") or ()
+    # The country, then its case ending and up to three words of a name ("Афғонистондаги “Вилоят
+    # Хуросон” бўлими"), then a word for a branch of the group.
+    seat_head = (
+        re.compile(rf"[^\W\d_]*(?:[\s\-“”\"«»'‘’]+[^\W\d_][\w’'-]*){{0,3}}?[\s\-“”\"«»'‘’]+(?:{literal_alternation(heads)}){WORD_END}", re.IGNORECASE)
+        if heads else None
+    )
+    return Markers(byline, recall_pattern, phrases("boilerplate"), seat, seat_head)
 
 
 def headline(sentences: Sequence[Sentence], title: str | None) -> int | None:
@@ -159,9 +169,10 @@ def seats(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool]) -> 
         if place.precision != "country":
             continue
         before = found.seats is not None and found.seats.search(text, max(0, place.start - 40), place.start)
+        head = found.seat_heads is not None and found.seat_heads.match(text, place.end, min(len(text), place.end + 40))
         gap = _SEAT_GAP.match(text, place.end, place.end + SEAT_GAP)
         after = gap is not None and any(start == gap.end() for start in group_starts)
-        if before or after:
+        if before or after or head:
             spans.append(Span(place.start, place.end, "seat", text[place.start : place.end]))
     return spans
 
@@ -173,7 +184,7 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
     marks: dict[int, str] = {}
     top = headline(sentences, doc.title)
     if top is not None:
-        roles[top] = "headline"
+        roles[top] = "question" if _QUESTION.search(sentences[top].text) else "headline"
     by_paragraph: dict[int, list[Sentence]] = {}
     for sentence in sentences:
         by_paragraph.setdefault(sentence.paragraph, []).append(sentence)
@@ -186,6 +197,10 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
         paragraph = by_paragraph[sentence.paragraph]
         if lead is None and near_top and _is_byline(sentence, paragraph, doc.dates or (), found):
             roles[sentence.index] = "byline"
+            continue
+        if _QUESTION.search(sentence.text):
+            # "Who is behind the Moscow attack?": a question reports nothing.
+            roles[sentence.index] = "question"
             continue
         if lead is None:
             lead = sentence.index
