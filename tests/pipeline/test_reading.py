@@ -141,3 +141,21 @@ def test_a_country_before_a_word_for_the_groups_branch_is_its_seat(pipeline: Pip
     text = "The Islamic State's Afghanistan branch claimed a bombing in Pakistan on Monday that killed 5 people."
     (event,) = run(text, pipeline, ctx).events or ()
     assert event.country == "PK"
+
+
+def test_the_groups_statement_in_a_report_of_its_attack_is_the_claim(pipeline: Pipeline, ctx: Context) -> None:
+    text = (
+        "A suicide bomber killed 11 people at a mosque in Herat on Friday. "
+        "The Islamic State issued a statement on its Telegram channels."
+    )
+    events = run(text, pipeline, ctx).events or ()
+    assert [e.type for e in events] == ["attack"]
+    assert len(events[0].evidence) == 2 and any("is the claim of this attack" in line for line in events[0].provenance["inferences"])
+
+
+def test_a_video_in_a_report_of_an_attack_stays_a_release(pipeline: Pipeline, ctx: Context) -> None:
+    text = (
+        "A suicide bomber killed 11 people at a mosque in Herat on Friday. "
+        "The Islamic State released a video of the bomber on its Telegram channels."
+    )
+    assert sorted(e.type for e in run(text, pipeline, ctx).events or ()) == ["attack", "propaganda"]

@@ -838,10 +838,37 @@ def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
     return sorted(kept, key=lambda d: order[id(d)])
 
 
+#: The media of a release that may be only the claim of an attack the report tells.
+_CLAIM_MEDIA = frozenset({"statement", "post"})
+
+
+def _fold_statements(drafts: list[_Draft]) -> list[_Draft]:
+    """A statement of the group in a report of one of its attacks ("The group issued a statement
+    on its Telegram channels") is the claim of that attack, not a release of its own: coders fold
+    it into the attack (../shared/eval/FORMAT.md leaves it to them; the claim's quote is kept on the
+    attack). A statement with a title, a length, languages or another medium stays a release."""
+    attacks = [d for d in drafts if d.type == "attack" and not d.background]
+    if not attacks:
+        return drafts
+    kept = []
+    for draft in drafts:
+        cues = draft.all("cues")
+        media = {c.value for c in cues if c.kind == "medium"}
+        plain = draft.type == "propaganda" and media <= _CLAIM_MEDIA and not any(c.kind in ("length", "language") for c in cues)
+        earlier = [a for a in attacks if a.opening.sentence.index < draft.opening.sentence.index]
+        if not plain or not earlier:
+            kept.append(draft)
+            continue
+        target = earlier[-1]
+        target.parts.extend(dataclasses.replace(part, opening=False) for part in draft.parts)
+        target.inferences.append(f"the group's statement ('{draft.trigger.text}') is the claim of this attack, not a release of its own")
+    return kept
+
+
 def assemble(doc: PipelineDoc, stages: tuple[str, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[ExtractedEvent, ...]:
     reader = _Reader(doc, lexicons)
     reader.read()
-    reader.drafts = _fold_undated(reader.drafts)
+    reader.drafts = _fold_statements(_fold_undated(reader.drafts))
     return tuple(_finish(d, reader, stages) for d in reader.drafts)
 
 
