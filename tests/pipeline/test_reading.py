@@ -159,3 +159,32 @@ def test_a_video_in_a_report_of_an_attack_stays_a_release(pipeline: Pipeline, ct
         "The Islamic State released a video of the bomber on its Telegram channels."
     )
     assert sorted(e.type for e in run(text, pipeline, ctx).events or ()) == ["attack", "propaganda"]
+
+
+@pytest.mark.parametrize(
+    ("first", "dateline"),
+    [
+        ("МОСКВА, 5 мая. /ТАСС/. Взрыв прогремел в Кабуле.", "МОСКВА, 5 мая. /ТАСС/."),
+        ("ДУШАНБЕ, 5 май — Агентство. Дар Кобул таркиш рух дод.", "ДУШАНБЕ, 5 май —"),
+        ("WASHINGTON, May 5, 2024 (Agency) - A bomb exploded in Kabul.", "WASHINGTON, May 5, 2024 (Agency) -"),
+        ("Kabul [Afghanistan], May 5 : A bomb exploded in Kabul.", "Kabul [Afghanistan], May 5 :"),
+        ("VIENNA — Police arrested a man.", "VIENNA —"),
+    ],
+)
+def test_dateline_shapes(first: str, dateline: str) -> None:
+    from kwatch.pipeline.model import PlaceMention, Sentence
+    from kwatch.pipeline.reading import dateline as find
+
+    where = first.split(",")[0].split(" ")[0]
+    place = PlaceMention(0, len(where), where, 0, "XX", None, None, where, "town")
+    span = find(Sentence(0, 0, len(first), first, 0), [place])
+    assert span is not None and span.text.rstrip() == dateline
+
+
+def test_a_sentence_that_opens_on_a_place_is_no_dateline() -> None:
+    from kwatch.pipeline.model import PlaceMention, Sentence
+    from kwatch.pipeline.reading import dateline as find
+
+    text = "Kabul police said a bomb exploded."
+    place = PlaceMention(0, 5, "Kabul", 0, "AF", "Kabul", None, "Kabul", "town")
+    assert find(Sentence(0, 0, len(text), text, 0), [place]) is None
