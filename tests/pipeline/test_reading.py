@@ -188,3 +188,9 @@ def test_a_sentence_that_opens_on_a_place_is_no_dateline() -> None:
     text = "Kabul police said a bomb exploded."
     place = PlaceMention(0, 5, "Kabul", 0, "AF", "Kabul", None, "Kabul", "town")
     assert find(Sentence(0, 0, len(text), text, 0), [place]) is None
+
+
+def test_a_trigger_typed_against_a_number_is_read(pipeline: Pipeline, ctx: Context) -> None:
+    text = "کابل ایئرپورٹ کے باہر 3دھماکے، 20 افراد ہلاک ہو گئے۔"
+    (event,) = run(text, pipeline, ctx, language="ur").events or ()
+    assert (event.type, event.admin1, event.killed) == ("attack", "Kabul", 20)

@@ -33,7 +33,7 @@ from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import literal_alternation
 
-_BEFORE = r"(?<![\w])"
+_BEFORE = r"(?<![^\W\d_])"  # a letter may not touch the phrase; a digit may ("3دھماکے", typed without a space)
 _AFTER = r"(?![\w])"
 
 
