@@ -212,6 +212,10 @@ def test_a_bank_named_for_a_place_stands_where_the_sentence_says(ctx: Context) -
     assert sites("په هرات ښار کې د کابل بانک د څانګې مخې ته چاودنه وشوه.", "ps", ctx) == [("کابل بانک", "bank", "Kabul", "AF", "Herat")]
 
 
+def test_a_bank_named_for_a_place_is_not_placed_by_its_name_alone(ctx: Context) -> None:
+    assert sites("مهاجم در برابر کابل بانک خود را منفجر کرد.", "fa", ctx) == []
+
+
 def test_a_site_told_again_keeps_the_place_the_document_gave_it(ctx: Context) -> None:
     text = "انفجرت قنبلة أمام بنك كابول في جلال أباد. وأغلق بنك كابول أبوابه بعد الهجوم."
     assert [(m.sentence, m.place, m.admin1) for m in places(text, "ar", ctx) if m.precision == "site"] == [

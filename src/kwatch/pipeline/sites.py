@@ -24,8 +24,8 @@ place.
 Where the site is: a known place inside it that is not its owner ("Кобулдаги Хитой меҳмонхонаси"),
 else the known place it is named by ("аэропорт Кабула") unless the clause goes on to name another
 place that disagrees ("بنك كابول في جلال أباد": Kabul Bank in Jalalabad) or the site is a branch of a
-chain (`BRANCHED`: a bank stands where the sentence says), else the nearest known place of the
-sentence. A site named for a place that a document placed elsewhere keeps that place when told
+chain (`BRANCHED`: a bank stands where the sentence says, never where its name says), else the
+nearest known place of the sentence. A site named for a place that a document placed elsewhere keeps that place when told
 again. A country that names the site is its owner (`site_of`): an embassy or a consulate
 (`ABROAD`) is never in it ("سفارت روسیه در کابل"), any other site is unless the sentence names a
 place inside that country ("МИД Афганистана в Кабуле"). A site the sentence does not place is not
@@ -49,7 +49,7 @@ from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternatio
 #: Kinds whose owner country is never where the site is (canonical values, not words).
 ABROAD = frozenset({"embassy", "consulate"})
 #: Kinds of chains with branches: one named for a place ("Kabul Bank") stands where the sentence
-#: says, that place only when the sentence names no other.
+#: says (or the document said), never where its name says.
 BRANCHED = frozenset({"bank"})
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W_]|[\u200c'’ʼ\-](?=[^\W_]))*")
@@ -404,9 +404,13 @@ def _location(site: _Site, sentence: Sentence, located: Sequence[PlaceMention], 
     if site.named_by is not None:
         named = site.named_by.mention
         key = (site.kind, canonical(named))
-        if site.kind in BRANCHED and nearest:
-            placed.setdefault(key, nearest[0])
-            return nearest[0]  # "د کندهار ښار کې د کابل بانک", a branch of Kabul Bank in Kandahar
+        if site.kind in BRANCHED:
+            # "د کندهار ښار کې د کابل بانک": a branch of Kabul Bank in Kandahar; the bank's name
+            # alone says nothing of where the branch is.
+            if nearest:
+                placed.setdefault(key, nearest[0])
+                return nearest[0]
+            return placed.get(key)
         following = [m for m in outside if local(m)[0] >= site.end]
         if following:
             after = min(following, key=lambda m: m.start)
