@@ -462,6 +462,6 @@ def read_sites(sentence: Sentence, rules: SiteRules, names: Sequence[Name], loca
         site_of = site.owner or (canonical(site.named_by.mention) if site.named_by else None)
         out.append(dataclasses.replace(
             where, start=sentence.start + site.start, end=sentence.start + site.end, text=text[site.start:site.end],
-            sentence=sentence.index, place=place, precision="site", site_kind=site.kind, site_of=site_of, origin=None,
+            sentence=sentence.index, place=place, precision="site", site_kind=site.kind, site_of=site_of,
         ))
     return out
