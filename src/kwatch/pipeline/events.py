@@ -704,6 +704,10 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
             )
             if source is not None:
                 sources[source].update(("country", "place"))
+            if place.site_kind is not None:
+                # The site as one thing in every language ("embassy" of RU, "airport" of Kabul):
+                # resolution compares it across reports (kwatch.resolve.features).
+                values["detail"] = {"site": {"kind": place.site_kind, "of": place.site_of}}
 
     actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons)
     inferences.extend(notes)
@@ -765,7 +769,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     provenance: dict[str, Any] = {"stages": list(stages), "inferences": inferences, "notes": list(doc.notes)}
     if draft.background:
         provenance["role"] = "background"
-    return ExtractedEvent(**values, evidence=evidence, provenance=provenance)
+    detail = values.pop("detail", {})
+    return ExtractedEvent(**values, evidence=evidence, provenance=provenance, detail=detail)
 
 
 def _refines(candidate: PlaceMention, place: PlaceMention) -> bool:
