@@ -549,10 +549,12 @@ def _best_date(dates: Sequence[DateMention], cues: Sequence[Cue], near: int | No
     return min(dates, key=rank).value
 
 
-def _best_place(places: Sequence[PlaceMention]) -> PlaceMention | None:
+def _best_place(places: Sequence[PlaceMention], near: int | None = None) -> PlaceMention | None:
+    """The most specific place; of equally specific ones, the nearest the trigger when one is
+    given ("At the Basmanny Court, … the Crocus City Hall shooting": the hall), else the first."""
     if not places:
         return None
-    return min(places, key=lambda p: (_PRECISION_RANK.get(p.precision, 5), p.start))
+    return min(places, key=lambda p: (_PRECISION_RANK.get(p.precision, 5), abs(p.start - near) if near is not None else 0, p.start))
 
 
 def _event_date(draft: _Draft) -> str | None:
@@ -561,7 +563,7 @@ def _event_date(draft: _Draft) -> str | None:
 
 
 def _event_place(draft: _Draft) -> PlaceMention | None:
-    return _best_place(draft.opening.mentions.places)
+    return _best_place(draft.opening.mentions.places, draft.trigger.start)
 
 
 def _dates_agree(a: str | None, b: str | None) -> bool:
