@@ -34,6 +34,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state
+from kwatch.pipeline.attribution import attribute
 from kwatch.pipeline.model import (
     ActorMention,
     CasualtyMention,
@@ -765,7 +766,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     provenance: dict[str, Any] = {"stages": list(stages), "inferences": inferences, "notes": list(doc.notes)}
     if draft.background:
         provenance["role"] = "background"
-    return ExtractedEvent(**values, evidence=evidence, provenance=provenance)
+    attribution = attribute(doc, draft.parts, actor=actor, kind=draft.type, lexicons=reader.lexicons)
+    return ExtractedEvent(**values, attribution=attribution, evidence=evidence, provenance=provenance)
 
 
 def _refines(candidate: PlaceMention, place: PlaceMention) -> bool:
