@@ -46,6 +46,15 @@ ATTRIBUTION_BASES: tuple[str, ...] = get_args(AttributionBasis)
 #: assessment. An `unknown` basis has none (None).
 AttributionConfidence = Literal["high", "medium", "low"]
 ATTRIBUTION_CONFIDENCES: tuple[str, ...] = get_args(AttributionConfidence)
+#: Each basis in words, as the CLI and the dashboard say it (docs/attribution.md has the same).
+BASIS_WORDS = {
+    "claimed": "the group claimed it",
+    "denied": "the group denied it",
+    "blamed": "officials or a government blamed the group",
+    "assessed": "analysts, experts or monitors attribute it to the group",
+    "suspected": "the group is suspected or believed to be behind it",
+    "unknown": "no attribution stated",
+}
 
 
 @dataclass(frozen=True, slots=True)
