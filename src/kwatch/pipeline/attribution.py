@@ -5,7 +5,8 @@ read from; releases.v1 calls `of_release()` for a release post. The result is a
 `kwatch.records.Attribution`. docs/attribution.md tells the rules with examples:
 
 - **claimed**: a claim cue of the event (claims.yaml, or events.yaml `claims`; cues.v1) that no
-  denial, "nobody has claimed" or blame phrase holds. The claimant is the actor named nearest to
+  denial, "nobody has claimed" or blame phrase holds, and that no "nobody has claimed" stands
+  within `NEGATION_REACH` characters of. The claimant is the actor named nearest to
   it (the group a "the group" refers to is the event's actor), else its outlet's actor. The outlet
   is an outlet of lexicons/outlets.yaml named in the sentence, else a channel (Telegram) of
   attribution.yaml. Confidence `high`, or `medium` when a hearsay phrase ("reportedly", "according
@@ -50,6 +51,9 @@ RULES = "attribution.v1"
 REACH = 120
 #: How far (characters) from a claim a hearsay phrase makes it second-hand.
 HEARSAY_REACH = 80
+#: How far (characters) from a claim cue "nobody has claimed" makes it no claim ("Hech bir guruh
+#: hujum uchun masʼuliyatni …": the negation and the claim word are a few words apart).
+NEGATION_REACH = 40
 #: The phrase kinds of attribution.yaml, each compiled to one pattern.
 PHRASE_KINDS = ("denial", "blame", "involvement", "assessment", "assessors", "officials", "suspicion", "unclaimed", "hearsay")
 #: Kinds whose match makes a claim cue inside it no claim ("никто не взял на себя ответственность",
@@ -66,6 +70,7 @@ class Tables:
 
     phrases: dict[str, re.Pattern[str]]  # kind -> pattern (kinds with no phrase are left out)
     channels: tuple[tuple[str, re.Pattern[str]], ...]  # (channel name, pattern)
+    subject_after: bool = False  # the subject may follow its verb (Arabic)
 
 
 @cache
@@ -80,7 +85,7 @@ def tables(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Tab
     clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
     phrases = {kind: compile_phrases(data[kind], stems=stems, clitic=clitic) for kind in PHRASE_KINDS if data.get(kind)}
     channels = tuple((name, compile_phrases(words, stems=stems, clitic=clitic)) for name, words in (data.get("channels") or {}).items() if words)
-    return Tables(phrases, channels)
+    return Tables(phrases, channels, bool(data.get("subject_after")))
 
 
 @cache
@@ -141,6 +146,7 @@ class _Sentence:
     def __init__(self, doc: PipelineDoc, part: Part, *, actor: str | None, kind: str, t: Tables, lexicons: lexicon.SearchPath) -> None:
         s = part.sentence
         self.doc, self.sentence, self.actor, self.kind, self.lexicons = doc, s, actor, kind, lexicons
+        self.subject_after = t.subject_after
         ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
         self.hits = [
             _Hit(name, m.start(), m.end(), m.group(0))
@@ -163,6 +169,15 @@ class _Sentence:
     def of(self, *kinds: str) -> list[_Hit]:
         return [h for h in self.hits if h.kind in kinds]
 
+    def subject(self, hit: _Hit) -> _Name | None:
+        """Who the phrase is said by or of: the name nearest before it; with none and a language
+        whose subject may follow its verb, the first name after it (within REACH)."""
+        before = [n for n in self.names if n.end <= hit.start]
+        if before:
+            return before[-1]
+        after = [n for n in self.names if n.start >= hit.end and _distance(n, hit) <= REACH] if self.subject_after else []
+        return after[0] if after else None
+
     def attribution(self, basis: AttributionBasis, confidence: AttributionConfidence | None, reason: str, *,
                     group: str | None = None, by: str | None = None, outlet: str | None = None) -> Attribution:
         """An attribution quoting this sentence."""
@@ -176,8 +191,12 @@ class _Sentence:
     # -- claimed ----------------------------------------------------------------------------
 
     def claims(self) -> list[Attribution]:
-        negations = [c for c in self.cues if c.kind == "no_claim"] + self.of(*_NOT_A_CLAIM)
-        claims = [c for c in self.own if c.kind == "claim" and not any(_overlaps(c, n) for n in negations)]
+        inside: list[_Hit | Cue] = [*self.of(*_NOT_A_CLAIM)]
+        near: list[_Hit | Cue] = [*(c for c in self.cues if c.kind == "no_claim"), *self.of("unclaimed")]
+        claims = [
+            c for c in self.own
+            if c.kind == "claim" and not any(_overlaps(c, n) for n in inside) and not any(_distance(n, c) <= NEGATION_REACH for n in near)
+        ]  # fmt: skip
         if not claims:
             return []
         cue = claims[0]
@@ -198,10 +217,9 @@ class _Sentence:
 
     def denials(self) -> list[Attribution]:
         for hit in self.of("denial"):
-            before = [n for n in self.names if n.end <= hit.start]
-            if not before:
+            denier = self.subject(hit)
+            if denier is None:
                 continue
-            denier = before[-1]
             own = denier.reference or is_islamic_state(denier.actor) or (denier.actor == self.actor and self.kind in ("attack", "plot"))
             if not own or denier.actor is None:
                 continue
@@ -222,17 +240,21 @@ class _Sentence:
         return min(groups, key=lambda n: (_distance(n, hit), n.start < hit.start)) if groups else None
 
     def _speaker(self, hit: _Hit, group: _Name) -> tuple[str | None, _Hit | None]:
-        """Who says it: the actor named before the phrase other than the group (its `by`), and
-        the nearer of an official or an assessor word in the sentence."""
+        """Who says it: the actor named before the phrase other than the group (its `by`; in a
+        language whose subject may follow its verb, the subject after it), and the nearer of an
+        official or an assessor word in the sentence."""
         others = [n for n in self.names if n.end <= hit.start and not n.reference and n.actor != group.actor and not is_islamic_state(n.actor)]
+        subject = self.subject(hit)
+        by = others[-1].actor if others else None
+        if by is None and subject is not None and subject.start >= hit.end and subject is not group and not is_islamic_state(subject.actor):
+            by = subject.actor
         words = sorted(self.of("officials", "assessors"), key=lambda h: _distance(h, hit))
-        return (others[-1].actor if others else None), (words[0] if words else None)
+        return by, (words[0] if words else None)
 
     def _accuses_another(self, hit: _Hit, group: _Name) -> bool:
         """"The group accused the Taliban of …": the group speaks, another actor is accused."""
-        before = [n for n in self.names if n.end <= hit.start]
-        after = [n for n in self.names if n.start >= hit.end and n.actor != group.actor and not n.reference and _distance(n, hit) <= REACH]
-        return bool(before) and before[-1] is group and bool(after)
+        after = [n for n in self.names if n.start >= max(hit.end, group.end) and n.actor != group.actor and not n.reference and _distance(n, hit) <= REACH]
+        return self.subject(hit) is group and bool(after)
 
     def accusations(self) -> list[Attribution]:
         found: list[Attribution] = []
