@@ -122,10 +122,12 @@ def test_kwatch_event_says_it_in_words(db: Path, attack: dict[str, Any]) -> None
     assert "also stated: unknown (no attribution stated): no group has claimed it" in result.output
 
 
-def test_the_event_page_shows_it(db: Path, attack: dict[str, Any]) -> None:
+def test_the_event_page_and_the_api_show_it(db: Path, attack: dict[str, Any]) -> None:
     from kwatch.web import create_app
 
     with kwatch.open(str(db)) as kw, TestClient(create_app(kw), base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as client:
         page = client.get(f"/events/{attack['id']}").text
+        api = client.get(f"/api/events/{attack['id']}").json()
+    assert api["event"]["attribution"] == attack["attribution"]
     assert 'id="attribution"' in page and "the group claimed it" in page and "high confidence" in page
     assert "ISKP claimed responsibility for the attack through Amaq." in page and "Also stated" in page

@@ -126,7 +126,7 @@ def test_a_release_is_claimed_by_its_author_through_its_outlet(pipeline, ctx) ->
 
 
 def _a(basis: str, confidence: str | None, doc: str, start: int = 0) -> Attribution:
-    return Attribution(basis=basis, confidence=confidence, reason=f"{basis} in {doc}", quote=f"quote {doc}", start=start, end=start + 5, document_id=doc)  # type: ignore[arg-type]
+    return Attribution(basis=basis, confidence=confidence, reason=f"{basis} in {doc}", quote=f"quote {doc}", start=start, end=start + 5, document_id=doc)
 
 
 def test_strongest_takes_the_basis_order_then_confidence_and_keeps_one_of_each_other() -> None:

@@ -10,7 +10,7 @@ read from; releases.v1 calls `of_release()` for a release post. The result is a
   it (the group a "the group" refers to is the event's actor), else its outlet's actor. The outlet
   is an outlet of lexicons/outlets.yaml named in the sentence, else a channel (Telegram) of
   attribution.yaml. Confidence `high`, or `medium` when a hearsay phrase ("reportedly", "according
-  to") stands within `HEARSAY_REACH` characters of the claim and no outlet is named. A release
+  to", "could not be verified") stands in the claim's sentence and no outlet is named. A release
   (an event of type propaganda) is claimed by its author: `high` through its outlet, `medium`
   when the report names none.
 - **denied**: a denial phrase after the group (an Islamic State actor, "the group", or the event's
@@ -49,8 +49,6 @@ from kwatch.records import Attribution, AttributionBasis, AttributionConfidence,
 RULES = "attribution.v1"
 #: How far (characters) from an attribution phrase the group it names may stand.
 REACH = 120
-#: How far (characters) from a claim a hearsay phrase makes it second-hand.
-HEARSAY_REACH = 80
 #: How far (characters) from a claim cue "nobody has claimed" makes it no claim ("Hech bir guruh
 #: hujum uchun masʼuliyatni …": the negation and the claim word are a few words apart).
 NEGATION_REACH = 40
@@ -206,7 +204,7 @@ class _Sentence:
         claimant = min(named, key=lambda n: (_distance(n, cue), n.start > cue.start)).actor if named else None
         if claimant is None:
             claimant = _outlet_actors(self.lexicons).get(outlets[0].value) if outlets else self.actor
-        second_hand = not outlet and any(_distance(h, cue) <= HEARSAY_REACH for h in self.of("hearsay"))
+        second_hand = not outlet and bool(self.of("hearsay"))
         reason = f"claimed by {claimant or 'a group the report does not name'}"
         reason += f" through {outlet}" if outlet else ""
         reason += "; the claim is only reported second-hand" if second_hand else ""
@@ -223,7 +221,7 @@ class _Sentence:
             own = denier.reference or is_islamic_state(denier.actor) or (denier.actor == self.actor and self.kind in ("attack", "plot"))
             if not own or denier.actor is None:
                 continue
-            second_hand = any(_distance(h, hit) <= HEARSAY_REACH for h in self.of("hearsay"))
+            second_hand = bool(self.of("hearsay"))
             reason = f'denied by {denier.actor}' + ("; the denial is only reported second-hand" if second_hand else "") + f' ("{hit.text}")'
             return [self.attribution("denied", "medium" if second_hand else "high", reason, group=denier.actor, by=denier.actor)]
         return []
