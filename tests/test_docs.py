@@ -1,5 +1,5 @@
 """Docs are checked by tests: every command has help and is in docs/cli.md, which is generated
-from --help; every setting is documented."""
+from --help; every setting, CSV column and attribution basis is documented."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import click
 import pytest
 
 from kwatch.cli import cli
+from kwatch.export.csv import COLUMNS as CSV_COLUMNS
 from kwatch.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +40,39 @@ def test_every_command_is_in_the_readme(name):
 def test_every_setting_is_documented(setting):
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     assert f"## {setting}\n" in doc
+
+
+def _section(doc: str, heading: str) -> str:
+    text = "\n" + (ROOT / "docs" / doc).read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+@pytest.mark.parametrize("column", CSV_COLUMNS)
+def test_every_csv_column_is_documented(column):
+    assert f"`{column}`" in _section("exports.md", "## csv")
+
+
+def test_issue_13_every_attribution_basis_and_confidence_is_documented():
+    from kwatch.records import ATTRIBUTION_BASES, ATTRIBUTION_CONFIDENCES, BASIS_WORDS
+
+    bases = _section("attribution.md", "## Bases")
+    assert set(BASIS_WORDS) == set(ATTRIBUTION_BASES)
+    for basis in ATTRIBUTION_BASES:
+        assert f"\n| `{basis}` | {BASIS_WORDS[basis]} |" in bases, basis
+    confidence = _section("attribution.md", "## Confidence")
+    for level in ATTRIBUTION_CONFIDENCES:
+        assert f"\n| `{level}` |" in confidence, level
+
+
+def test_issue_13_every_attribution_key_and_lexicon_key_is_documented():
+    from kwatch import lexicon
+    from kwatch.records import Attribution
+
+    intro = _section("attribution.md", "# Attribution")
+    for key in Attribution(basis="unknown").record({}):
+        assert f"`{key}`" in intro.split("## Bases")[0], key
+    where = _section("attribution.md", "## Where it is read")
+    for key in (lexicon.schema("attribution") or {})["properties"]:
+        assert f"| `{key}` |" in where, key

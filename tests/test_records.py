@@ -109,8 +109,9 @@ def test_field_lists_come_from_the_types() -> None:
     assert api.RECORD_FIELDS == records.FORMAT_FIELDS
     assert api.RESOLVED_FIELDS + ("sources",) == records.RESOLVED_RECORD == analytics.COLUMNS
     assert database.EVENT_KEYS == records.EVENT_KEYS == records.EVENT_RECORD + ("date_basis", "document_id")
-    assert records.EVENT_RECORD == records.FORMAT_FIELDS + ("sources", "geo_precision", "lat", "lon", "detail")
-    assert records.IN_DETAIL == ("date_basis",)
+    assert records.EVENT_RECORD == records.FORMAT_FIELDS + ("sources", "geo_precision", "lat", "lon", "attribution", "detail")
+    assert records.IN_DETAIL == ("attribution", "date_basis")
+    assert records.RESOLVED_IN_DETAIL == ("attribution",)
     assert records.stored_fields(ResolvedEvent) == records.RESOLVED_RECORD  # `review` is laid over, never stored
     assert set(records.DATE_BASES) == {"text", "publication_day", "publication_month", "document_year"}
 

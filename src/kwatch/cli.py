@@ -406,6 +406,8 @@ def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
     stdout.print(f"[bold]{record['id']}[/bold]  {record['type']} {record.get('date') or 'undated'}  {where}", markup=True)
     claimed = {True: "claimed", False: "not claimed", None: "claim not stated"}[record.get("claimed")]
     stdout.print(f"actor {record.get('actor') or '?'} ({claimed}); method {record.get('method') or '?'}; target {record.get('target') or '?'}", markup=False)
+    for line in _attribution_lines(record.get("attribution")):
+        stdout.print(line, markup=False)
     for name in ("killed", "injured"):
         if record.get(name) is not None:
             line = f"{name} {record[name]} (low {record[name + '_low']}, high {record[name + '_high']})"
@@ -430,6 +432,22 @@ def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
         quote = (m["figures"] or {}).get("quote")
         if quote:
             stdout.print(f"{_clip(m['doc'], 34)}: “{quote}”", markup=False)
+
+
+def _attribution_lines(attribution: dict[str, Any] | None) -> list[str]:
+    """The attribution in words: basis, confidence and reason, the quote and its document, then
+    each other basis the sources state."""
+    from kwatch.records import BASIS_WORDS
+
+    if attribution is None:
+        return ["attribution: not read (extracted before attribution.v1; `kwatch extract --all` reads it)"]
+    confidence = f"{attribution['confidence']} confidence" if attribution.get("confidence") else "no confidence"
+    lines = [f"attribution: {attribution['basis']} ({BASIS_WORDS[attribution['basis']]}; {confidence}): {attribution['reason']}"]
+    if attribution.get("quote"):
+        lines.append(f"  {attribution.get('doc') or ''}: “{_clip(attribution['quote'], 300)}”")
+    for other in attribution.get("others") or ():
+        lines.append(f"  also stated: {other['basis']} ({BASIS_WORDS[other['basis']]}): {other['reason']} [{other.get('doc') or ''}]")
+    return lines
 
 
 def _figure(reported: int | None, claimed: int | None) -> str:

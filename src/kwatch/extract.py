@@ -152,6 +152,7 @@ def to_event(event: ExtractedEvent, doc_id: str) -> Event:
         geo_precision=event.geo_precision,
         lat=event.lat,
         lon=event.lon,
+        attribution=event.attribution.in_document(doc_id) if event.attribution is not None else None,
         detail={
             "casualties": _casualties_by_category(event),
             "length": dict(event.length),

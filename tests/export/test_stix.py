@@ -46,10 +46,14 @@ def objects_by_type(text: str) -> dict[str, list]:
 
 
 def event_objects(grouped) -> dict[str, object]:
-    """Sightings and notes by the kwatch event id in their external reference."""
+    """Sightings and notes by the kwatch event id in their external reference (the notes on an
+    event's attribution name it as `kwatch-attribution`: they are not events)."""
     found = {}
     for obj in grouped.get("sighting", []) + grouped.get("note", []):
-        (ref,) = [r for r in obj.external_references if r.source_name == "kwatch"]
+        refs = [r for r in obj.external_references if r.source_name == "kwatch"]
+        if obj.type == "note" and not refs and any(r.source_name == "kwatch-attribution" for r in obj.external_references):
+            continue
+        (ref,) = refs
         found[ref.external_id] = obj
     return found
 

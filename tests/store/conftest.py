@@ -138,6 +138,13 @@ def _event_record(event_id: str, document_id: str, **fields: Any) -> dict[str, A
         "medium": None,
         "languages": [],
         "outlet": None,
+        "attribution": {
+            "basis": "claimed", "confidence": "high", "group": "ISKP", "by": "ISKP", "outlet": "Amaq",
+            "reason": 'claimed by ISKP through Amaq ("claimed")', "quote": "at least 145 people were killed", "start": 10, "end": 41,
+            "document_id": document_id,
+            "others": [{"basis": "unknown", "confidence": None, "group": None, "by": None, "outlet": None, "reason": 'no group has claimed it ("no group")',
+                        "quote": "at least 145 people were killed", "start": 10, "end": 41, "document_id": document_id, "others": []}],
+        },
         "detail": {"casualties": {"killed": {"children": 6}}, "provenance": ["casualties.v1"]},
         "sources": [
             {"document_id": document_id, "quote": "at least 145 people were killed", "start": 10, "end": 41, "fields": ["killed"]}

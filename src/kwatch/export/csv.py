@@ -23,6 +23,7 @@ CONFLICT_COLUMNS = (
 EXTRA_COLUMNS = (
     "injuries_claimed", "fatalities_low", "fatalities_high", "injuries_low", "injuries_high", "target",
     "outlet", "languages", "iso_numeric", "place_precision", "document_ids",
+    "attribution_basis", "attribution_confidence", "attribution_by", "attribution_reason",
 )
 COLUMNS = CONFLICT_COLUMNS + EXTRA_COLUMNS
 #: Fields of the resolved record (`kwatch.records.ResolvedEvent`) copied as they are, and the
@@ -40,6 +41,7 @@ CONVERTED = {
     "date": ("time_precision",), "type": ("sub_event_type",), "method": ("sub_event_type",), "medium": ("sub_event_type",),
     "country": ("country", "iso_numeric"), "geo_precision": ("geo_precision",), "claimed": ("claimed",),
     "languages": ("languages",), "sources": ("source", "notes", "document_ids"),
+    "attribution": ("attribution_basis", "attribution_confidence", "attribution_by", "attribution_reason"),
 }  # fmt: skip
 
 #: time_precision: 1 the day is known, 2 only the month, 3 only the year (by length of the ISO date).
@@ -120,6 +122,7 @@ def row(event: ResolvedEvent, names: Mapping[str, str]) -> dict[str, Any]:
     country = country_facts(event.country)
     sources = event.sources
     claimed = event.claimed
+    attribution = event.attribution
     cells = {column: getattr(event, name) for name, column in COPIED.items()}
     cells.update(
         time_precision=TIME_PRECISION.get(len(date)) if date else None,
@@ -132,6 +135,10 @@ def row(event: ResolvedEvent, names: Mapping[str, str]) -> dict[str, Any]:
         languages=SEPARATOR.join(event.languages or ()),
         iso_numeric=country.numeric if country else None,
         document_ids=SEPARATOR.join(_unique(s.document_id for s in sources)),
+        attribution_basis=attribution.basis if attribution else None,
+        attribution_confidence=attribution.confidence if attribution else None,
+        attribution_by=attribution.by if attribution else None,
+        attribution_reason=attribution.reason if attribution else None,
     )
     return {column: cells[column] for column in COLUMNS}
 

@@ -7,7 +7,12 @@ What each event becomes (docs/exports.md has the full mapping):
   and the reports of its documents;
 - each source document is a `report` whose object_refs are the sightings and notes it supports;
 - casualty figures (reported and claimed, and the resolved ranges when present) travel in a
-  property extension defined by an `extension-definition` in the same bundle.
+  property extension defined by an `extension-definition` in the same bundle;
+- an event's attribution, when its sources state one (docs/attribution.md), is a second `note`
+  about the event's sighting or note (and the intrusion-set when ISKP is the group named): the
+  reason and the quote in words, STIX `confidence` (high 85, medium 50, low 15: the STIX 2.1
+  High/Medium/Low scale), and basis, group, attributed_by, outlet, document and the other bases stated in a
+  second property extension (OpenCTI keeps declared extensions, not unknown custom properties).
 
 Ids are UUIDv5 of stable names (the event id, the document id, the place), so exporting the same
 events twice gives the same bundle byte for byte. stix2-validator reports each as warning 103
@@ -30,7 +35,7 @@ import stix2
 
 from kwatch import lexicon
 from kwatch.export.csv import country_facts
-from kwatch.records import ResolvedEvent
+from kwatch.records import ATTRIBUTION_BASES, ATTRIBUTION_CONFIDENCES, Attribution, ResolvedEvent
 
 #: Namespace of every id in our bundles: uuid5(URL namespace, "kwatch STIX 2.1 mapping v1").
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "kwatch STIX 2.1 mapping v1")
@@ -63,12 +68,38 @@ EXTENSION_SCHEMA = {
 }
 
 
+_ATTRIBUTION_PROPERTIES: dict[str, Any] = {
+    "basis": {"enum": list(ATTRIBUTION_BASES)},
+    "confidence": {"enum": list(ATTRIBUTION_CONFIDENCES)},
+    "group": {"type": "string", "description": "the group the event is put down to"},
+    "attributed_by": {"type": "string", "description": "who attributes it (the group itself for a claim or denial)"},
+    "outlet": {"type": "string", "description": "the outlet or channel a claim came through"},
+    "document": {"type": "string", "description": "kwatch id of the document the quote is from"},
+}
+ATTRIBUTION_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "kwatch attribution",
+    "description": "On what basis an event is put down to a group (claimed, denied, blamed, assessed, suspected, unknown), "
+    "by whom, how surely, and from which document; `others` lists the other bases the sources state. A value not stated is left out.",
+    "type": "object",
+    "properties": {
+        "extension_type": {"const": "property-extension"},
+        **_ATTRIBUTION_PROPERTIES,
+        "others": {"type": "array", "items": {"type": "object", "properties": _ATTRIBUTION_PROPERTIES, "required": ["basis"]}},
+    },
+    "required": ["extension_type", "basis"],
+}
+#: STIX 2.1 confidence (Appendix A, the High/Medium/Low scale) of each attribution confidence.
+STIX_CONFIDENCE = {"high": 85, "medium": 50, "low": 15}
+
+
 def stix_id(kind: str, name: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, f'{kind}:{name}')}"
 
 
 PRODUCER_ID = stix_id("identity", "kwatch")
 EXTENSION_ID = stix_id("extension-definition", "casualties")
+ATTRIBUTION_EXTENSION_ID = stix_id("extension-definition", "attribution")
 GROUP_ID = stix_id("intrusion-set", GROUP)
 
 
@@ -186,7 +217,32 @@ class _Bundle:
             )
         for doc in doc_ids:
             self.report_refs.setdefault(doc, []).append(obj.id)
-        return self.add(obj)
+        added = self.add(obj)
+        self.attribution(event, added, doc_ids)
+        return added
+
+    def attribution(self, event: ResolvedEvent, about: str, doc_ids: list[str]) -> None:
+        """The note on the attribution of the event (its sighting or note `about`), when its
+        sources state one."""
+        found = event.attribution
+        if found is None or not found.stated:
+            return
+        doc = found.document_id
+        refs = [about, *([GROUP_ID] if found.group == GROUP else []), *([stix_id("report", doc)] if doc in doc_ids else [])]
+        lines = [found.reason]
+        if found.quote:
+            lines.append(f'{self.names.get(doc or "", doc)}: "{found.quote}"')
+        lines += [f"also stated: {o.reason} ({self.names.get(o.document_id or '', o.document_id)})" for o in found.others]
+        extension = {"extension_type": "property-extension", **_attribution_values(found), "others": [_attribution_values(o) for o in found.others]}
+        if not extension["others"]:
+            del extension["others"]
+        confidence = STIX_CONFIDENCE.get(found.confidence or "")
+        self.add(stix2.Note(
+            id=stix_id("note", f"attribution:{event.id}"), abstract=f"Attribution: {found.basis}" + (f", {found.confidence} confidence" if found.confidence else ""),
+            content="\n".join(lines), authors=["kwatch"], object_refs=refs, created_by_ref=PRODUCER_ID,
+            external_references=[{"source_name": "kwatch-attribution", "external_id": str(event.id), "description": "kwatch id of the event attributed"}],
+            extensions={ATTRIBUTION_EXTENSION_ID: extension}, **({"confidence": confidence} if confidence is not None else {}), **self.stamp(),
+        ))
 
     def reports(self) -> None:
         for doc, refs in sorted(self.report_refs.items()):
@@ -197,6 +253,11 @@ class _Bundle:
                 external_references=[{"source_name": "kwatch-document", "external_id": doc, "description": self.report_names[doc]}],
                 created_by_ref=PRODUCER_ID, **self.stamp(),
             ))
+
+
+def _attribution_values(found: Attribution) -> dict[str, str]:
+    values = {"basis": found.basis, "confidence": found.confidence, "group": found.group, "attributed_by": found.by, "outlet": found.outlet, "document": found.document_id}
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def group_aliases() -> list[str]:
@@ -217,6 +278,11 @@ def stix_objects(
         id=EXTENSION_ID, name="kwatch casualties", version=EXTENSION_VERSION, extension_types=["property-extension"],
         description="Casualty figures of an event, reported by the sources and claimed by the actor.",
         schema=json.dumps(EXTENSION_SCHEMA, ensure_ascii=False), created_by_ref=PRODUCER_ID, **parts.stamp(),
+    ))
+    parts.add(stix2.ExtensionDefinition(
+        id=ATTRIBUTION_EXTENSION_ID, name="kwatch attribution", version=EXTENSION_VERSION, extension_types=["property-extension"],
+        description="On what basis an event is put down to a group, by whom and how surely.",
+        schema=json.dumps(ATTRIBUTION_SCHEMA, ensure_ascii=False), created_by_ref=PRODUCER_ID, **parts.stamp(),
     ))
     parts.add(stix2.IntrusionSet(
         id=GROUP_ID, name=GROUP, aliases=group_aliases(), created_by_ref=PRODUCER_ID, **parts.stamp(),

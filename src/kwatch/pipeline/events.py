@@ -34,6 +34,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state
+from kwatch.pipeline.attribution import attribute
 from kwatch.pipeline.model import (
     ActorMention,
     CasualtyMention,
@@ -772,7 +773,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     if draft.background:
         provenance["role"] = "background"
     detail = values.pop("detail", {})
-    return ExtractedEvent(**values, evidence=evidence, provenance=provenance, detail=detail)
+    attribution = attribute(doc, draft.parts, actor=actor, kind=draft.type, lexicons=reader.lexicons)
+    return ExtractedEvent(**values, attribution=attribution, evidence=evidence, provenance=provenance, detail=detail)
 
 
 def _refines(candidate: PlaceMention, place: PlaceMention) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kwatch.records import DateBasis
+from kwatch.records import Attribution, DateBasis
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +130,9 @@ class ExtractedEvent:
     medium: str | None = None
     languages: tuple[str, ...] | None = None
     outlet: str | None = None
+    # Who the event is put down to, on what basis, by whom and how surely, with its quote
+    # (attribution.v1, pipeline/attribution.py); None: not read (an event built by hand).
+    attribution: Attribution | None = None
     length: Mapping[str, int] = field(default_factory=dict)  # {'pages': 83} / {'minutes': 25}
     evidence: tuple[Evidence, ...] = ()
     provenance: Mapping[str, Any] = field(default_factory=dict)  # stage names, inferences with reasons

@@ -50,6 +50,7 @@ from kwatch import langid, lexicon
 from kwatch.lexicon import BUILTIN, SearchPath
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import phrase_regex
+from kwatch.pipeline.attribution import of_release
 from kwatch.pipeline.events import event_key
 from kwatch.pipeline.model import Evidence, ExtractedEvent, PipelineDoc
 from kwatch.releases import MAX_QUOTE, RELEASE_KINDS, Sighting, release_keys
@@ -507,7 +508,9 @@ def _title(title: str | None, body: Sequence[_Line], attachment: _Attachment | N
 
 
 def release_event(release: Release, *, stages: tuple[str, ...] = (), claims: tuple[str, ...] = ()) -> ExtractedEvent:
-    """The `propaganda` event of a release (FORMAT.md fields; the rest goes to `detail`)."""
+    """The `propaganda` event of a release (FORMAT.md fields; the rest goes to `detail`), put
+    down to its author on the release's own word (attribution.v1 `of_release`)."""
+    evidence = tuple(Evidence(q.start, q.end, q.quote, q.fields) for q in release.evidence)
     return ExtractedEvent(
         type="propaganda",
         date=release.date,
@@ -515,8 +518,9 @@ def release_event(release: Release, *, stages: tuple[str, ...] = (), claims: tup
         medium=release.medium,
         languages=tuple(sorted(release.languages)) or None,
         outlet=release.outlet,
+        attribution=of_release(actor=release.actor, outlet=release.outlet, channel=release.channel, evidence=evidence),
         length=dict(release.length),
-        evidence=tuple(Evidence(q.start, q.end, q.quote, q.fields) for q in release.evidence),
+        evidence=evidence,
         provenance={"stages": list(stages), "inferences": list(release.reasons)},
         detail={**release.detail(), "claims": list(claims)},
     )

@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kwatch import lexicon
+from kwatch.records import Attribution, strongest
 from kwatch.releases import release_detail
 from kwatch.resolve.clusters import Clusters
 from kwatch.resolve.members import DocumentInfo, Member, Resolved
@@ -47,6 +48,7 @@ def merge(ids: list[str], items: Mapping[str, Member], clusters: Clusters, docum
     record["medium"] = _most_common([m.medium for m in members])
     record["outlet"] = _most_common([m.outlet for m in members])
     record["languages"] = sorted({lang for m in members for lang in m.languages})
+    record["attribution"] = _pick_attribution(members)
 
     placed = {m.id for m in place.consistent if any(getattr(m, name) for name in LOCATION[1:])}
     figures = [_figures(m, documents, placed=m.id in placed) for m in members]
@@ -295,6 +297,16 @@ def _most_common(values: Iterable[Any], *, prefer: Sequence[str] = ()) -> Any:
         return None
     rank = {v: n for n, v in enumerate(prefer)}
     return min(counts, key=lambda v: (-counts[v], rank.get(v, len(rank)), str(v)))
+
+
+def _pick_attribution(members: Sequence[Member]) -> dict[str, Any] | None:
+    """The strongest attribution of the members (claimed > denied > blamed > assessed >
+    suspected > unknown, then confidence; `records.strongest`), naming the document it came from,
+    with the other bases the members state in `others` (a claim beside "no group has claimed
+    it"). None when no member was read for one (events extracted before attribution.v1)."""
+    found = [Attribution.of(m.raw["attribution"]) for m in members if m.raw.get("attribution")]
+    best = strongest(found)
+    return None if best is None else best.as_dict()
 
 
 def _pick_actor(actors: Iterable[str | None]) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kwatch.errors import Bug, StoreError
 from kwatch.models import Document, IngestErrorRecord, RawDocument, SearchHit, date_precision
-from kwatch.records import EVENT_KEYS, IN_DETAIL, Event, ResolvedEvent, Source
+from kwatch.records import EVENT_KEYS, IN_DETAIL, RESOLVED_IN_DETAIL, Event, ResolvedEvent, Source
 from kwatch.store import engine as engines
 from kwatch.store import fulltext, migrations
 from kwatch.store.schema import (  # review (0003)  # resolution (0002)  # runs and browser sessions (0004)
@@ -597,10 +597,10 @@ class Store:
         query = _ordered(t).limit(limit)
         with self._read() as conn:
             if ids is None:
-                return [ResolvedEvent.of(dict(row._mapping)) for row in conn.execute(query)]
+                return [_resolved(row) for row in conn.execute(query)]
             found: list[ResolvedEvent] = []
             for i in range(0, len(ids), _IN_BATCH):
-                found.extend(ResolvedEvent.of(dict(row._mapping)) for row in conn.execute(query.where(t.c.id.in_(list(ids[i : i + _IN_BATCH])))))
+                found.extend(_resolved(row) for row in conn.execute(query.where(t.c.id.in_(list(ids[i : i + _IN_BATCH])))))
         return found
 
     def resolved_ids_matching(self, ident: str) -> list[str]:
@@ -932,9 +932,11 @@ def _insert_all(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
 def _resolved_rows(resolved: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     columns = {c.name for c in resolved_events.c}
     rows = [{key: row.get(key) for key in columns} for row in resolved]
-    for row in rows:
+    for row, given in zip(rows, resolved, strict=True):
         row["languages"] = list(row["languages"] or [])
-        row["detail"] = dict(row["detail"] or {})
+        # Typed fields with no column of their own (attribution) ride in the JSON detail.
+        kept = {k: given[k] for k in RESOLVED_IN_DETAIL if given.get(k) is not None}
+        row["detail"] = {**dict(row["detail"] or {}), **kept}
     _reject_nul("resolved event", rows)
     return rows
 
@@ -1063,6 +1065,15 @@ def _event_rows(
 def _ordered(table: sa.Table) -> sa.Select[Any]:
     """Rows of an events table by date (undated last) then id."""
     return sa.select(table).order_by(table.c.date.asc().nulls_last(), table.c.id)
+
+
+def _resolved(row: sa.Row[Any]) -> ResolvedEvent:
+    """The typed resolved event of a `resolved_events` row: the fields kept in `detail`
+    (RESOLVED_IN_DETAIL) taken out of it."""
+    mapping = row._mapping
+    detail = dict(mapping["detail"] or {})
+    kept = {key: detail.pop(key, None) for key in RESOLVED_IN_DETAIL}
+    return ResolvedEvent.of({**mapping, "detail": detail, **kept})
 
 
 def _event(row: sa.Row[Any], sources: list[Source]) -> Event:

@@ -103,8 +103,8 @@ EVENT_COLUMN_TYPES: dict[str, Callable[[], sa.Column[Any]]] = {
     "medium": lambda: sa.Column("medium", sa.String(16)),
     "outlet": lambda: sa.Column("outlet", sa.Text),
     "languages": lambda: sa.Column("languages", Json, nullable=False),
-    # events: casualties by category, length, provenance, date_basis; resolved_events: per-source
-    # figures, merge explanation, claim links.
+    # events: casualties by category, length, provenance, date_basis, attribution; resolved_events:
+    # per-source figures, merge explanation, claim links, attribution.
     "detail": lambda: sa.Column("detail", Json, nullable=False),
     "created_at": lambda: sa.Column("created_at", IsoDateTime, nullable=False),
 }
@@ -117,7 +117,7 @@ def record_columns(table: str, record_type: type) -> list[sa.Column[Any]]:
     """The columns of `table` for `record_type`'s stored fields (`records.stored_fields`), in
     EVENT_COLUMN_TYPES order."""
     names = set(records.stored_fields(record_type)) | set(STORE_COLUMNS[table])
-    unknown = names - set(EVENT_COLUMN_TYPES) - {"sources", *records.IN_DETAIL}
+    unknown = names - set(EVENT_COLUMN_TYPES) - {"sources", *records.in_detail(record_type)}
     if unknown:
         raise Bug(f"{record_type.__name__} fields {sorted(unknown)} have no column type in EVENT_COLUMN_TYPES")
     return [make() for name, make in EVENT_COLUMN_TYPES.items() if name in names]

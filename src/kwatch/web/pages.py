@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kwatch.api import Kwatch
+from kwatch.records import BASIS_WORDS
 from kwatch.review import EDITABLE_FIELDS, VOCABULARY
 from kwatch.web.provinces import province_map
 from kwatch.web.sessions import page_principal, session_of
@@ -119,7 +120,7 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, _: Any = Depends(reader)) -> HTMLResponse:
         view = kw.event_view(event_id)
-        return render("event.html", editable=EDITABLE_FIELDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
+        return render("event.html", editable=EDITABLE_FIELDS, basis_words=BASIS_WORDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, document_id: str, _: Any = Depends(reader)) -> HTMLResponse:
