@@ -181,3 +181,10 @@ def test_every_state_actor_names_a_country_and_a_period_that_holds():
     for name, state in states().items():
         assert isinstance(state, State) and len(state.country) == 2 and state.actor == name
         assert state.since is None or state.until is None or state.since < state.until
+
+
+def test_an_arrest_is_made_where_its_authorities_hold_the_state(pipeline, ctx):
+    """A place of another country in the sentence names something else ("over the Moscow attack")."""
+    (event,) = _events("On 29 March 2024, authorities in Tajikistan detained four ISKP suspects over the Moscow attack.", "en", pipeline, ctx)
+    assert (event.type, event.actor, event.country, event.place) == ("arrest", "Tajikistan", "TJ", None)
+    assert any(line.startswith("country TJ inferred: an arrest by Tajikistan is made in TJ") for line in event.provenance["inferences"])

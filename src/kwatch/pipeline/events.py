@@ -675,6 +675,29 @@ def _acting_force(draft: _Draft, *, country: str | None, date: str | None,
     return inferred, None, notes
 
 
+def _where_the_force_arrests(draft: _Draft, values: dict[str, Any], actor: str | None, sources: dict[int, set[str]],
+                             lexicons: lexicon.SearchPath) -> list[str]:
+    """An arrest is made where the authorities that make it hold the state: a place of another
+    country ("detained in Tajikistan … over the Moscow attack") names something else, so the
+    event's place is the best one of its mentions in that country, else the country alone; an
+    arrest with no place is in that country. The inference is recorded."""
+    state = states(lexicons).get(actor or "") if draft.type == "arrest" else None
+    if state is None or values.get("country") == state.country:
+        return []
+    named = values.get("place") or values.get("admin1") or values.get("country")
+    place = _best_place([p for p in draft.all("places") if p.country == state.country])
+    if place is not None:
+        filled = _fill_admin(place, draft.all("places"))
+        values.update(country=filled.country, admin1=filled.admin1, admin2=filled.admin2, place=place.place,
+                      geo_precision=place.precision, lat=place.lat, lon=place.lon)
+        if place.sentence in sources:
+            sources[place.sentence].update(("country", "place"))
+    else:
+        values.update(country=state.country, admin1=None, admin2=None, place=None, geo_precision=None, lat=None, lon=None)
+    where = f"'{named}' names another place" if named else "the text names no place"
+    return [f"country {state.country} inferred: an arrest by {state.actor} is made in {state.country}; {where}"]
+
+
 def _in_its_time(actor: str, date: str | None, notes: list[str], lexicons: lexicon.SearchPath) -> str:
     """A state named after its time ("Afghan forces" in 2023) is the authorities holding it then."""
     state = states(lexicons).get(actor)
@@ -752,6 +775,7 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
 
     actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons, country=values.get("country"), date=date or doc.published)
     inferences.extend(notes)
+    inferences.extend(_where_the_force_arrests(draft, values, actor, sources, reader.lexicons))
     claim_parts = [p for p in draft.parts if _claims(p.mentions)]
     denial_parts = [p for p in draft.parts if p.mentions.has("no_claim")]
     claimed = True if claim_parts else (False if denial_parts else None)
