@@ -441,6 +441,7 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     killed = any(c.kind == "killed" and c.value for c in cluster.mentions.casualties)
     # A clash between a country's forces and the group is an operation against it ("clash
     # between Taliban and ISKP"); a clash whose sides are not named leaves it to the other triggers.
+    # (The built-in `state` actors: a user lexicon's aliases of them count, a state it adds does not.)
     clash = "clash" in kinds and any(a.actor in states() for a in cluster.mentions.actors)
     if "raid" in kinds or clash:
         # An operation in which people were only arrested is an arrest ("in an operation … seven
@@ -607,10 +608,9 @@ def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPat
 
 
 #: How near (characters) a reporting or spokesperson cue stands to a force named as the source of
-#: a statement ("according to the Taliban", "CTD spokesman", "сообщили в ФСБ").
+#: a statement ("according to the Taliban", "CTD spokesman", "сообщили в ФСБ"), with none of
+#: `_ATTRIBUTION_BREAK` between.
 _ATTRIBUTION_REACH = 25
-
-
 _ATTRIBUTION_BREAK = re.compile(r"[,،;؛:.!?()]")
 
 
