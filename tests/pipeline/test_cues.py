@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kwatch.pipeline.cues import _compile, find_cues
+from kwatch.pipeline.cues import compile_phrases, find_cues
 from kwatch.pipeline.model import Sentence
 
 
@@ -127,7 +127,7 @@ def test_capitalised_may_and_will_are_not_hedges(text):
     ],
 )
 def test_a_stem_phrase_may_hold_a_gap(phrase, text, found):
-    match = _compile([phrase], stems=True).search(text)
+    match = compile_phrases([phrase], stems=True).search(text)
     assert (match.group(0) if match else None) == found
 
 

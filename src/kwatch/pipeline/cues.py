@@ -36,7 +36,7 @@ from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import literal_alternation
 
-_BEFORE = r"(?<![\w])"
+_BEFORE = r"(?<![^\W\d_])"  # a letter may not touch the phrase; a digit may ("3دھماکے", typed without a space)
 _AFTER = r"(?![\w])"
 
 
@@ -56,7 +56,7 @@ def _stem_phrase(phrase: str) -> str:
     return "".join(pieces) + r"[^\W\d_]*"
 
 
-def _compile(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
+def compile_phrases(patterns: Iterable[str], *, literal: bool = False, stems: bool = False, clitic: str = "") -> re.Pattern[str]:
     """One pattern for a list of phrases: regexes (a space stands for any run of spaces), or
     literal phrases, or word-initial stems that take any ending (`match: stems`; a `…` between two
     words of a stem phrase is a gap of up to `GAP_WORDS` words)."""
@@ -75,7 +75,7 @@ def _compile_values(
 ) -> list[tuple[str, re.Pattern[str]]]:
     """One pattern per value: measured faster in CPython's re than one alternation with a named
     group per alternative."""
-    return [(value, _compile(phrases, literal=literal, stems=stems, clitic=clitic)) for value, phrases in table.items() if phrases]
+    return [(value, compile_phrases(phrases, literal=literal, stems=stems, clitic=clitic)) for value, phrases in table.items() if phrases]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -110,18 +110,19 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
     methods = _table(language, "methods", "methods", events, lexicons)
     targets = _table(language, "targets", "targets", events, lexicons)
     claims = _table(language, "claims", "claims", events, lexicons)
-    propaganda: dict[str, Any] = lexicon.load("propaganda", language, path=lexicons) if language in lexicon.available("propaganda") else {}
+    propaganda, regex_media = _release_words(language, lexicons)
     outlets = lexicon.load("outlets", path=lexicons)["outlets"]
     anaphora = lexicon.load("actors", path=lexicons)["anaphora"].get(language, [])
 
     patterns: list[tuple[str, str, re.Pattern[str]]] = []
 
-    def by_value(kind: str, table: dict[str, list[str]], literal: bool = False) -> None:
-        patterns.extend((kind, value, pattern) for value, pattern in _compile_values(table, literal=literal, stems=stems and not literal, clitic=clitic))
+    def by_value(kind: str, table: dict[str, list[str]], literal: bool = False, regex: bool = False) -> None:
+        as_stems = stems and not literal and not regex
+        patterns.extend((kind, value, pattern) for value, pattern in _compile_values(table, literal=literal, stems=as_stems, clitic=clitic))
 
     def one(kind: str, value: str, phrases: list[str] | None) -> None:
         if phrases:
-            patterns.append((kind, value, _compile(phrases, stems=stems, clitic=clitic)))
+            patterns.append((kind, value, compile_phrases(phrases, stems=stems, clitic=clitic)))
 
     by_value("event_type", events["triggers"])
     for key, kind in (("intent", "intent"), ("hedges", "hedge"), ("captions", "caption"), ("recency", "recency"), ("reporting", "reporting"),
@@ -136,10 +137,10 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
     by_value("target", targets)
     one("claim", "claim", claims.get("claim"))
     one("no_claim", "no_claim", claims.get("no_claim"))
-    by_value("medium", propaganda.get("media") or {})
+    by_value("medium", propaganda.get("media") or {}, regex=regex_media)
     by_value("outlet", {outlet: entry["aliases"] for outlet, entry in outlets.items()}, literal=True)
     if anaphora:
-        patterns.append(("group_ref", "group", _compile(anaphora, literal=True)))
+        patterns.append(("group_ref", "group", compile_phrases(anaphora, literal=True)))
 
     codes: dict[str, tuple[str, ...]] = {}
     for code, spoken in (propaganda.get("languages") or {}).items():
@@ -151,10 +152,10 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
         codes[country.casefold()] = tuple(code) if isinstance(code, list) else (code,)
     contexts = []
     names: re.Pattern[str] | None = None
-    if lang_names and countries:
+    if lang_names:
         lang = "(?:" + "|".join(re.escape(n) for n in lang_names) + ")"
-        country = "(?:" + "|".join(re.escape(c) for c in sorted(countries, key=len, reverse=True)) + ")"
-        joiner = "(?:" + "|".join(propaganda["list_joiners"]) + ")"
+        country = "(?:" + "|".join(re.escape(c) for c in sorted(countries, key=len, reverse=True)) + ")" if countries else "(?!)"
+        joiner = "(?:" + "|".join(propaganda.get("list_joiners") or [","]) + ")"
         for context in propaganda.get("contexts") or ():
             regex = (
                 re.sub(r" ", r"\\s+", context)
@@ -169,6 +170,25 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
     )
     scanner = Scanner([p for _, _, p in patterns] + contexts + [p for _, p in lengths])
     return CueTables(tuple(patterns), tuple(contexts), names, codes, lengths, scanner)
+
+
+def _release_words(language: str, lexicons: lexicon.SearchPath) -> tuple[dict[str, Any], bool]:
+    """The language's release vocabulary in the shape of propaganda.yaml, and whether its medium
+    words are regular expressions: its own propaganda.yaml, else the words releases.v1 reads
+    (`releases/<lang>.yaml`: media, length, language names and contexts), so one table serves
+    both stages."""
+    if language in lexicon.available("propaganda"):
+        return lexicon.load("propaganda", language, path=lexicons), False
+    if language not in lexicon.folder_names("releases"):
+        return {}, False
+    table = lexicon.load_file(f"releases/{language}.yaml", lexicons).data
+    spoken = (table.get("languages") or {})
+    return {
+        "media": table.get("media") or {},
+        "length": table.get("length") or {},
+        "languages": spoken.get("names") or {},
+        "contexts": spoken.get("contexts") or [],
+    }, True
 
 
 def _longest_per_kind(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

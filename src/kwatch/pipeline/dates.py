@@ -337,6 +337,9 @@ class _DateRules:
     relative_re: re.Pattern[str] | None
     weekdays: dict[str, int]
     weekday_re: re.Pattern[str] | None
+    # Weekdays are written in lower case; the capitalised word is a name (Tajik "Душанбе", the
+    # capital, is "душанбе", Monday).
+    weekdays_lowercase: bool = False
 
 
 
@@ -361,6 +364,7 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
         relative_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['relative_days'])}){WORD_END}", re.I) if relative else None,
         weekdays=weekdays,
         weekday_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['weekdays'])}){WORD_END}", re.I) if weekdays else None,
+        weekdays_lowercase=bool(data.get("weekdays_lowercase")),
     )
 
 
@@ -436,6 +440,8 @@ def _template_mentions(sentences: tuple[Sentence, ...], rules: _DateRules, base:
                 continue
             for m in regex.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                if is_weekday and rules.weekdays_lowercase and m.group(0) != m.group(0).lower():
                     continue
                 offset = table[fold(m.group(0))]
                 day = base - timedelta(days=(base.weekday() - offset) % 7) if is_weekday else base + timedelta(days=offset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 # Importing a stage module registers its stages.
-from kwatch.pipeline import Pipeline, actors, casualties, cues, dates, events, places, releases, sentences  # noqa: F401
+from kwatch.pipeline import Pipeline, actors, casualties, cues, dates, events, places, reading, releases, sentences  # noqa: F401
 
 DEFAULT_STAGES: tuple[str, ...] = (
     "sentences.v1",
@@ -14,7 +14,8 @@ DEFAULT_STAGES: tuple[str, ...] = (
     "actors.v1",
     "casualties.v1",
     "cues.v1",
-    "events.v1",
+    "reading.v1",
+    "events.v2",
     "releases.v1",
 )
 

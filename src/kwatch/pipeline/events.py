@@ -1,4 +1,4 @@
-"""events.v1: assemble events from the mentions and cues of earlier stages.
+"""events.v2: assemble events from the mentions and cues of earlier stages.
 
 How a document becomes events (docs/pipeline.md tells the same story with examples):
 
@@ -41,6 +41,7 @@ from kwatch.pipeline.model import (
     DateMention,
     Evidence,
     ExtractedEvent,
+    Layout,
     PipelineDoc,
     PlaceMention,
     Sentence,
@@ -136,6 +137,7 @@ class _Draft:
     parts: list[_Part]
     trigger: Cue
     inferences: list[str] = field(default_factory=list)
+    background: bool = False  # opened by a sentence that recalls an earlier event (reading.v1)
 
     @property
     def opening(self) -> _Part:
@@ -230,8 +232,12 @@ class _Reader:
         self.sentences = doc.sentences or ()
         self.by_sentence: dict[int, _Mentions] = {}
         self.rules = _rules(self.language, lexicons)
+        self.layout = doc.layout or Layout(("body",) * len(self.sentences))
         for attr in ("dates", "places", "casualties", "actors", "cues"):
             for mention in getattr(doc, attr) or ():
+                if self.layout.ignores(mention.start) is not None:
+                    # A dateline or a stock note: about the report, not the event (reading.v1).
+                    continue
                 if attr == "dates" and (_reference_point(doc.text, mention, self.rules) or _restated(mention, doc.dates or ())):
                     continue
                 if attr == "places" and _origin(doc.text, mention, self.rules):
@@ -251,7 +257,17 @@ class _Reader:
     # -- step 1: which sentences may open events -------------------------------------------
 
     def readable(self, sentence: Sentence) -> bool:
-        return len(sentence.text) <= MAX_SENTENCE and sentence.paragraph not in self.caption_paragraphs
+        return (
+            len(sentence.text) <= MAX_SENTENCE
+            and sentence.paragraph not in self.caption_paragraphs
+            and self.layout.role(sentence.index) not in ("byline", "question")
+        )
+
+    def background(self, sentence: Sentence) -> str | None:
+        """The marker of a sentence that recalls an earlier event ("last year"), else None."""
+        if self.layout.role(sentence.index) != "background":
+            return None
+        return self.layout.markers.get(sentence.index, "")
 
     @staticmethod
     def aggregate(m: _Mentions) -> bool:
@@ -301,6 +317,7 @@ class _Reader:
             if self.aggregate(m):
                 continue
             clusters = self.clusters(sentence, m)
+            recall = self.background(sentence)
             opened = False
             for cluster in clusters:
                 kind = _cluster_type(cluster)
@@ -308,9 +325,22 @@ class _Reader:
                     continue
                 if kind != "propaganda" and m.has("hedge"):
                     continue
+                if recall is not None:
+                    self.recalled(sentence, cluster, kind, recall)
+                    continue
                 opened |= self.consider(sentence, cluster, kind)
-            if not opened:
+            if not opened and recall is None:
                 self.follow_up(sentence, m)
+
+    def recalled(self, sentence: Sentence, cluster: _Cluster, kind: str, marker: str) -> None:
+        """A sentence that recalls an earlier event adds nothing to the events already open (its
+        figures and places are the earlier event's) and opens the earlier event only when it
+        gives its own date; that event is marked as background."""
+        if not cluster.mentions.dates:
+            return
+        part = _Part(sentence, cluster.mentions, opening=True, whole=self.mentions(sentence))
+        note = f"background: the sentence recalls an earlier event ('{marker}')"
+        self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0], [note], background=True))
 
     def consider(self, sentence: Sentence, cluster: _Cluster, kind: str) -> bool:
         cm = cluster.mentions
@@ -326,6 +356,14 @@ class _Reader:
             # An operation or strike counts as a raid against the group only when the sentence names
             # the group ("a US drone strike" recalled in a report on another attack does not).
             return False
+        if kind in ("arrest", "raid"):
+            # "detained suspects over the Moscow attack": the attack's place, not the arrest's.
+            attacks = [c for c in whole.cues if c.kind == "event_type" and c.value == "attack"]
+            kept = [p for p in cm.places if not _names_attack(self.doc.text, p, attacks)]
+            if len(kept) < len(cm.places):
+                cm = dataclasses.replace(cm, places=kept)
+                cluster = dataclasses.replace(cluster, mentions=cm)
+                part = _Part(sentence, cm, opening=True, whole=whole)
         # A bare country ("attacks in Iran") does not anchor an event; a town, a date or a figure does.
         fine_places = [p for p in cm.places if p.precision != "country"]
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
@@ -354,6 +392,10 @@ class _Reader:
         before = [a for a in m.actors if a.end <= cluster.start]
         if before and not is_islamic_state(before[-1].actor) and not m.has("outlet"):
             return False
+        # "a statement released by the Taliban": the actor nearest the release word is its author.
+        nearest = min(m.actors, key=lambda a: _distance(a.start, a.end, cluster), default=None)
+        if nearest is not None and not is_islamic_state(nearest.actor) and not m.has("outlet"):
+            return False
         return (
             any(is_islamic_state(a.actor) for a in m.actors)
             or m.has("outlet")
@@ -364,7 +406,7 @@ class _Reader:
         date = _best_date(m.dates, m.cues)
         place = _best_place(m.places)
         for draft in reversed(self.drafts):
-            if draft.type != kind:
+            if draft.type != kind or draft.background:
                 continue
             d_date = _event_date(draft)
             d_place = _event_place(draft)
@@ -405,6 +447,20 @@ class _Reader:
         if m.dates or (place is not None and not _places_agree(place, _event_place(last))):
             return
         last.parts.append(_Part(sentence, m, opening=False))
+
+
+#: What may stand between a place and the event noun it qualifies: a case ending, a possessive,
+#: a hyphen ("Moscow attack", "Moscow's attack", "Москвадаги ҳужум").
+_ATTRIBUTIVE_GAP = re.compile(r"[^\W\d_]{0,5}[\s'’-]{1,3}(?:s\s)?")
+
+
+def _names_attack(text: str, place: PlaceMention, attacks: Sequence[Cue]) -> bool:
+    """The place qualifies an attack word right after it ("the Moscow attack")."""
+    return any(
+        (gap := _ATTRIBUTIVE_GAP.match(text, place.end, cue.start)) is not None and gap.end() == cue.start
+        for cue in attacks
+        if cue.start >= place.end
+    )
 
 
 def _listed_countries(places: Sequence[PlaceMention], text: str, rules: _Rules) -> list[PlaceMention]:
@@ -498,11 +554,12 @@ def _is_reference(cluster: _Cluster, kind: str) -> bool:
 
 
 def _best_date(dates: Sequence[DateMention], cues: Sequence[Cue], near: int | None = None) -> str | None:
-    """The date of what happened: not a date right after a reporting verb ("said on Tuesday"),
-    then the nearest to the trigger, then the most specific."""
+    """The date of what happened: not a date right after a reporting verb ("said on Tuesday") or
+    a claim ("claimed responsibility on Monday": the claim's day is not the attack's), then the
+    nearest to the trigger, then the most specific."""
     if not dates:
         return None
-    reporting = [c for c in cues if c.kind == "reporting"]
+    reporting = [c for c in cues if c.kind in ("reporting", "claim")]
 
     def reported(d: DateMention) -> bool:
         return any(0 <= d.start - r.end <= 25 for r in reporting)
@@ -831,7 +888,9 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
         Evidence(p.sentence.start, p.sentence.end, doc.text[p.sentence.start : p.sentence.end], tuple(sorted(sources[p.sentence.index])))
         for p in sorted(draft.parts, key=lambda p: p.sentence.index)
     )
-    provenance = {"stages": list(stages), "inferences": inferences, "notes": list(doc.notes)}
+    provenance: dict[str, Any] = {"stages": list(stages), "inferences": inferences, "notes": list(doc.notes)}
+    if draft.background:
+        provenance["role"] = "background"
     return ExtractedEvent(**values, evidence=evidence, provenance=provenance)
 
 
@@ -891,7 +950,7 @@ def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
         place = _event_place(draft)
         # Releases are told one per sentence ("a video …, and a magazine …"): never folded.
         fits = [] if draft.type == "propaganda" else [
-            other for other in kept if other.type == draft.type and _places_agree(place, _event_place(other))
+            other for other in kept if other.type == draft.type and not other.background and _places_agree(place, _event_place(other))
         ]
         dated = [other for other in fits if _event_date(other) is not None]
         pool = dated or fits
@@ -905,10 +964,37 @@ def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
     return sorted(kept, key=lambda d: order[id(d)])
 
 
+#: The media of a release that may be only the claim of an attack the report tells.
+_CLAIM_MEDIA = frozenset({"statement", "post"})
+
+
+def _fold_statements(drafts: list[_Draft]) -> list[_Draft]:
+    """A statement of the group in a report of one of its attacks ("The group issued a statement
+    on its Telegram channels") is the claim of that attack, not a release of its own: coders fold
+    it into the attack (../shared/eval/FORMAT.md leaves it to them; the claim's quote is kept on the
+    attack). A statement with a title, a length, languages or another medium stays a release."""
+    attacks = [d for d in drafts if d.type == "attack" and not d.background]
+    if not attacks:
+        return drafts
+    kept = []
+    for draft in drafts:
+        cues = draft.all("cues")
+        media = {c.value for c in cues if c.kind == "medium"}
+        plain = draft.type == "propaganda" and media <= _CLAIM_MEDIA and not any(c.kind in ("length", "language") for c in cues)
+        earlier = [a for a in attacks if a.opening.sentence.index < draft.opening.sentence.index]
+        if not plain or not earlier:
+            kept.append(draft)
+            continue
+        target = earlier[-1]
+        target.parts.extend(dataclasses.replace(part, opening=False) for part in draft.parts)
+        target.inferences.append(f"the group's statement ('{draft.trigger.text}') is the claim of this attack, not a release of its own")
+    return kept
+
+
 def assemble(doc: PipelineDoc, stages: tuple[str, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[ExtractedEvent, ...]:
     reader = _Reader(doc, lexicons)
     reader.read()
-    reader.drafts = _fold_undated(reader.drafts)
+    reader.drafts = _fold_statements(_fold_undated(reader.drafts))
     return tuple(_finish(d, reader, stages) for d in reader.drafts)
 
 
@@ -945,8 +1031,8 @@ def _user_lexicon_lines(event: ExtractedEvent, doc: PipelineDoc) -> ExtractedEve
 
 
 @stage(
-    "events.v1",
-    requires=("sentences", "dates", "places", "actors", "casualties", "cues"),
+    "events.v2",
+    requires=("sentences", "dates", "places", "actors", "casualties", "cues", "layout"),
     assigns=("events",),
 )
 def events(doc: PipelineDoc, ctx: Context) -> PipelineDoc:

@@ -131,6 +131,38 @@ class ExtractedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of text that tells nothing about the event: its mentions are not the event's."""
+
+    start: int
+    end: int
+    # 'dateline' (where and when the report was filed) | 'boilerplate' (a legal or stock note) |
+    # 'seat' (a country named as where the group is based)
+    role: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How the document is written (reading.v1): the role of every sentence and the spans that
+    are about the report, not the event."""
+
+    # One per sentence, by index: 'headline' | 'byline' (an author or date line) | 'lead' (the
+    # first sentence of the body) | 'body' | 'background' (recalls an earlier event) | 'question'
+    roles: tuple[str, ...]
+    spans: tuple[Span, ...] = ()
+    # The sentence's marker of each background role, by index: what the role was read from.
+    markers: Mapping[int, str] = field(default_factory=dict)
+
+    def role(self, index: int) -> str:
+        return self.roles[index] if 0 <= index < len(self.roles) else "body"
+
+    def ignores(self, start: int) -> Span | None:
+        """The span holding the offset `start`, if any."""
+        return next((s for s in self.spans if s.start <= start < s.end), None)
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineDoc:
     """A document going through extraction. A stage returns a copy with its fields assigned."""
 
@@ -147,6 +179,7 @@ class PipelineDoc:
     actors: tuple[ActorMention, ...] | None = None
     casualties: tuple[CasualtyMention, ...] | None = None
     cues: tuple[Cue, ...] | None = None
+    layout: Layout | None = None
     events: tuple[ExtractedEvent, ...] | None = None
     skipped: str | None = None  # why extraction produced nothing on purpose (unsupported language …)
     notes: tuple[str, ...] = ()  # document-level inferences ("year inferred from latest explicit date")
