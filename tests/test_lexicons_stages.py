@@ -43,10 +43,12 @@ def _run(text: str, pipeline: Pipeline, path: lexicon.SearchPath = lexicon.BUILT
     return extract(doc, pipeline=pipeline, ctx=build_context(**{lexicon.LEXICONS_OPTION: path}))
 
 
-def _with_and_without(text: str, pipeline: Pipeline, path: lexicon.SearchPath) -> tuple[PipelineDoc, PipelineDoc, PipelineDoc]:
+def _with_and_without(text: str, pipeline: Pipeline, path: lexicon.SearchPath, *,
+                      language: str = "en") -> tuple[PipelineDoc, PipelineDoc, PipelineDoc]:
     """The document read without the folder, with it, and without it again: a cache keyed on
     anything less than the search path would leak the user's word into the third."""
-    return _run(text, pipeline), _run(text, pipeline, path), _run(text, pipeline)
+    return (_run(text, pipeline, language=language), _run(text, pipeline, path, language=language),
+            _run(text, pipeline, language=language))
 
 
 # -- dates.v1 -------------------------------------------------------------------------------------
@@ -68,6 +70,14 @@ def test_places_read_a_site_head_of_the_users(tmp_path: Path, pipeline: Pipeline
     before, with_user, after = _with_and_without(text, pipeline, path)
     assert ("Shah Caravanserai", "site") in [(p.text, p.precision) for p in with_user.places or ()]
     assert [(p.text, p.precision) for p in before.places or ()] == [(p.text, p.precision) for p in after.places or ()] == [("Herat", "town")]
+
+
+def test_places_read_a_site_head_of_the_users_in_a_name_table_language(tmp_path: Path, pipeline: Pipeline):
+    path = _folder(tmp_path, {"ru/places.yaml": "sites:\n  heads_first:\n    караван-сара: hotel\n"})
+    text = "Взрыв прогремел у караван-сарая Шах в Герате 3 марта 2024 года."
+    before, with_user, after = _with_and_without(text, pipeline, path, language="ru")
+    assert [(p.text, p.site_kind, p.admin1) for p in with_user.places or () if p.precision == "site"] == [("караван-сарая Шах", "hotel", "Herat")]
+    assert [p.precision for p in before.places or ()] == [p.precision for p in after.places or ()] == ["province"]
 
 
 # -- casualties.v1 --------------------------------------------------------------------------------

@@ -49,6 +49,12 @@ class PlaceMention:
     # The user lexicon entry the place was found by, as a provenance line ("place Jalalabad: name
     # 'jalal-abad' from user lexicon /home/a/lex/place_names.yaml"); None: the built-in lexicons.
     origin: str | None = None
+    # A site's identity in every language: its canonical English kind ('mosque', 'embassy',
+    # 'airport' …, lexicons/<lang>/places.yaml) and what its name says it is of: the owner's
+    # country code ("посольство России", "سفارت روسیه" -> 'RU'), else the gazetteer's name of the
+    # known place it is named by ("аэропорт Кабула", "Kabul airport" -> 'Kabul'), else None.
+    site_kind: str | None = None
+    site_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,10 @@ each with the case endings and `clitics` the language glues to it; without them 
 reader above with its site and level rules (en). They stay two because the site rules ("Imam
 Zaman Mosque", "Kabul Province") read capitalised Latin names, which other scripts do not have; an
 organisation's country ("Iran's Embassy", "سفارت روسیه") is read by both, from `institution_nouns`
-or `organisation_heads`. Where people come from ("men from …", "… سے تعلق رکھنے والے") is decided
+or `organisation_heads`. The name-table reader reads sites by the language's `sites` table
+(pipeline/sites.py: "مسجد امام زمان", "посольства России", "Кобул аэропорти"), whose heads map to
+the same canonical kinds as English's `site_kinds`: every site carries `site_kind` and `site_of`
+(its owner's country, or the known place it is named by) in either reader. Where people come from ("men from …", "… سے تعلق رکھنے والے") is decided
 by events.v1 for every language.
 """
 
@@ -34,7 +37,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.errors import PipelineError
 from kwatch.gazetteer import Entry, Gazetteer, Match, name_key
-from kwatch.pipeline import Context, stage
+from kwatch.pipeline import Context, sites, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, PlaceMention, Sentence
 from kwatch.pipeline.scan import Scan, Scanner
 from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
@@ -53,7 +56,8 @@ class Cues:
     attributive: frozenset[str]
     organisations: tuple[re.Pattern[str], ...]
     site: re.Pattern[str]
-    site_of: tuple[re.Pattern[str], ...]
+    site_of: tuple[re.Pattern[str], ...]  # groups 'name' and 'kind'
+    site_kinds: dict[str, str]  # site head or kind word -> canonical kind
     area_heads: frozenset[str]
     area_name_before: re.Pattern[str]  # "Hazara neighbourhood of X": the name that matters follows
     site_stopwords: frozenset[str]
@@ -80,8 +84,8 @@ def cues(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
     site = re.compile(rf"\b((?:{name_word}\s+(?:(?:{joiners})\s+)?){{1,6}})((?i:{head_pattern}))\b")
     kinds = "|".join(re.escape(w) for w in data["site_of_patterns"])
     site_of = (
-        re.compile(rf"\b(?i:(?:{lead})\s+)({name_word}(?:\s+{name_word}){{0,3}})\s+(?i:{kinds})\s+(?i:{after})\b"),
-        re.compile(rf"\b(?i:{kinds})\s+(?i:{namers})\s+({name_word}(?:[\s\-]+{name_word}){{0,3}})"),
+        re.compile(rf"\b(?i:(?:{lead})\s+)(?P<name>{name_word}(?:\s+{name_word}){{0,3}})\s+(?P<kind>(?i:{kinds}))\s+(?i:{after})\b"),
+        re.compile(rf"\b(?P<kind>(?i:{kinds}))\s+(?i:{namers})\s+(?P<name>{name_word}(?:[\s\-]+{name_word}){{0,3}})"),
     )
     organisations = tuple(re.compile(p) for p in data["organisation_patterns"])
     demonym = re.compile(rf"\b((?i:{'|'.join(map(re.escape, data['demonyms']))}))\b(?:\s+([A-Za-z]+))?")
@@ -94,6 +98,7 @@ def cues(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
         organisations=organisations,
         site=site,
         site_of=site_of,
+        site_kinds={fold(k): v for k, v in (data.get("site_kinds") or {}).items()},
         area_heads=frozenset(w.lower() for w in data["area_heads"]),
         area_name_before=re.compile(rf"\s+(?:{after})\b"),
         site_stopwords=frozenset(w.lower() for w in [*data["site_stopwords"], *data["demonyms"]]),
@@ -229,16 +234,16 @@ def _strip_possessor(text: str, start: int, end: int) -> int:
     return start + last.end() if last else start
 
 
-def _site_spans(text: str, cue: Cues, scan: Scan | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, how) of every site name. `how` is 'before' ("the Andisheh town of …"),
-    'after' ("the neighbourhood of Dasht-e-Barchi") or 'head' ("Imam Zaman Mosque"); the
-    patterns come first and win over overlapping head sites."""
+def _site_spans(text: str, cue: Cues, scan: Scan | None = None) -> list[tuple[int, int, str, str]]:
+    """(start, end, how, head) of every site name. `how` is 'before' ("the Andisheh town of …"),
+    'after' ("the neighbourhood of Dasht-e-Barchi") or 'head' ("Imam Zaman Mosque"); `head` is the
+    site head or kind word as written; the patterns come first and win over overlapping head sites."""
     scan = scan if scan is not None else cue.scanner.scan(text)
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []
     for how, pattern in zip(("before", "after"), cue.site_of):
         for found in scan.finditer(pattern):
-            if found.group(1).split()[0].lower() not in cue.site_stopwords:
-                spans.append((found.start(1), found.end(1), how))
+            if found.group("name").split()[0].lower() not in cue.site_stopwords:
+                spans.append((found.start("name"), found.end("name"), how, found.group("kind")))
     for found in cue.site.finditer(text) if scan.search(cue.site_head) else ():
         start, words = found.start(1), found.group(1).split()
         while words and words[0].lower().strip("'’") in cue.site_stopwords:
@@ -253,12 +258,12 @@ def _site_spans(text: str, cue: Cues, scan: Scan | None = None) -> list[tuple[in
             # "Hazara neighbourhood of X": the name that matters follows "of".
             if cue.area_name_before.match(text, found.end(2)):
                 continue
-            spans.append((start, start + len(text[start:found.end(1)].rstrip()), "head"))
+            spans.append((start, start + len(text[start:found.end(1)].rstrip()), "head", found.group(2)))
         else:
-            spans.append((start, found.end(2), "head"))
-    kept: list[tuple[int, int, str]] = []
+            spans.append((start, found.end(2), "head", found.group(2)))
+    kept: list[tuple[int, int, str, str]] = []
     for span in spans:
-        if not any(span[0] < e and s < span[1] for s, e, _ in kept):
+        if not any(span[0] < e and s < span[1] for s, e, _, _ in kept):
             kept.append(span)
     return sorted(kept)
 
@@ -267,13 +272,13 @@ def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues, sca
     text = sentence.text
     local_known = [(m.start - sentence.start, m.end - sentence.start) for m in known]
     # "the city of Kabul" names a known place, not a site.
-    spans = [(s, e, how) for s, e, how in _site_spans(text, cue, scan)
+    spans = [(s, e, how, head) for s, e, how, head in _site_spans(text, cue, scan)
              if how != "after" or not any(ks < e and s < ke for ks, ke in local_known)]
     # A known name inside "the X town of …" is the site's own name, not a place to anchor to.
     known = [m for m in known if not any(how == "before" and s <= m.start - sentence.start and m.end - sentence.start <= e
-                                         for s, e, how in spans)]
+                                         for s, e, how, _ in spans)]
     out = []
-    for start, end, how in spans:
+    for start, end, how, head in spans:
         by_pattern = how != "head"
         name = text[start:end]
         local = [(m.start - sentence.start, m.end - sentence.start, m) for m in known]
@@ -286,8 +291,12 @@ def _site_mentions(sentence: Sentence, known: list[PlaceMention], cue: Cues, sca
             anchors = after or [m for _, m in sorted(outside, key=lambda sm: abs(sm[0] - start))]
         else:
             anchors = inside or [m for _, m in sorted(outside, key=lambda sm: abs(sm[0] - start))]
+        # "Kabul airport" is named by Kabul: the name before the head is that known place.
+        qualifier = name[: len(name) - len(head)].strip() if name.endswith(head) else None
+        named_by = next((m for m in inside if m.text == qualifier), None)
         where: dict[str, Any] = {"start": sentence.start + start, "end": sentence.start + end, "text": name, "place": name,
-                 "precision": "site"}
+                 "precision": "site", "site_kind": cue.site_kinds.get(fold(head)),
+                 "site_of": sites.canonical(named_by) if named_by else None}
         if anchors:
             anchor = anchors[0]
             if anchor.precision == "country":
@@ -406,9 +415,10 @@ def english_names(gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.B
 
 @cache
 def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN,
-                 ) -> tuple[re.Pattern[str] | None, dict[str, Entry], dict[str, str]]:
-    """The name table's spellings in `language` as one pattern, the entry of each (folded) spelling
-    and the provenance line of each spelling a user file gave."""
+                 ) -> tuple[re.Pattern[str] | None, dict[str, Entry], dict[str, str], re.Pattern[str] | None]:
+    """The name table's spellings in `language` as one pattern, the entry of each (folded) spelling,
+    the provenance line of each spelling a user file gave, and the pattern that also reads a name
+    inside an organisation's ("Kabul Bank": the name a site may be named by)."""
     table = lexicon.load_file(PLACE_NAMES, lexicons)
     surfaces: dict[str, Entry] = {}
     origins: dict[str, str] = {}
@@ -425,7 +435,7 @@ def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPa
             if origin is not None:
                 origins[key] = origin
     if not surfaces:
-        return None, surfaces, origins
+        return None, surfaces, origins, None
     rules = lexicon.load("places", language, path=lexicons)
     suffixes = rules.get("case_suffixes") or []
     suffix = rf"(?:{literal_alternation(suffixes)})?" if suffixes else ""
@@ -433,8 +443,9 @@ def _place_rules(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPa
     not_organisation = rf"(?!\s*(?:{literal_alternation(organisations)}))" if organisations else ""
     clitics = rules.get("clitics") or []
     clitic = rf"(?:{literal_alternation(clitics)})?" if clitics else ""
-    pattern = re.compile(rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}{not_organisation}", re.IGNORECASE)
-    return pattern, surfaces, origins
+    bare = rf"{WORD_START}{clitic}(?P<name>{literal_alternation(surfaces)}){suffix}{WORD_END}"
+    pattern = re.compile(rf"{bare}{not_organisation}", re.IGNORECASE)
+    return pattern, surfaces, origins, re.compile(bare, re.IGNORECASE) if not_organisation else pattern
 
 
 def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: Entry, origin: str | None = None) -> PlaceMention:
@@ -447,16 +458,20 @@ def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: E
 
 def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazetteer,
                 dates: tuple[DateMention, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
-    pattern, surfaces, origins = _place_rules(language, gazetteer, lexicons)
+    pattern, surfaces, origins, _ = _place_rules(language, gazetteer, lexicons)
     rules = lexicon.load("places", language, path=lexicons)
     organisations = rules.get("organisation_words") or []
     organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
-    # "посольство России", "سفارت روسیه": a head noun before the name makes it an institution's country.
+    # "посольство России", "سفارت روسیه": a head noun before a country's name makes it an institution's
+    # country ("السفارة الروسية بكابول" is still in Kabul).
     heads = rules.get("organisation_heads") or []
-    head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{3,}\s+)?$", re.I) if heads else None
+    head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{{3,}}\s+)?$", re.I) if heads else None
     own_names = bool(rules.get("gazetteer_names"))
     found: list[PlaceMention] = []
     readings: list[tuple[Sentence, Match]] = []
+    # Names read as no location (an institution's country, a name inside an organisation's): a
+    # site may still be named by them ("سفارت روسیه", "کابل بانک").
+    unlocated: list[PlaceMention] = []
     for sentence in sentences:
         # Month names ("میزان", "تیر") are place names too: a date's words are never a place.
         taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
@@ -464,18 +479,23 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
             for m in pattern.finditer(sentence.text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                if head is not None and head.search(sentence.text, max(0, m.start() - 60), m.start()):
-                    continue
                 key = fold(m.group("name"))
+                mention = _named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, surfaces[key],
+                                         origins.get(key))
+                if mention.precision == "country" and head is not None and head.search(sentence.text, max(0, m.start() - 60), m.start()):
+                    unlocated.append(mention)
+                    continue
                 taken.append(m.span())
-                found.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, surfaces[key],
-                                            origins.get(key)))
+                found.append(mention)
         if own_names:
             # The gazetteer's own names in the language's script (Dari and Pashto: provinces and districts).
             for reading in gazetteer.matches(sentence.text):
-                if organisation is not None and organisation.match(sentence.text, reading.end):
-                    continue
-                if head is not None and head.search(sentence.text, max(0, reading.start - 60), reading.start):
+                country = reading.candidates[0].kind == "country"
+                if (organisation is not None and organisation.match(sentence.text, reading.end)) or (
+                        country and head is not None and head.search(sentence.text, max(0, reading.start - 60), reading.start)):
+                    if not any(reading.start < e and s < reading.end for s, e in taken):
+                        unlocated.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text,
+                                                        sentence, reading.candidates[0]))
                     continue
                 if not any(reading.start < e and s < reading.end for s, e in taken):
                     readings.append((sentence, reading))
@@ -487,7 +507,49 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
         if provinces and entry.kind in ("admin2", "town") and entry.admin1 not in provinces:
             continue  # a district of a province the report never names is another place of that name
         found.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text, sentence, entry))
-    return tuple(sorted(found, key=lambda p: p.start))
+    found.sort(key=lambda p: p.start)
+    site = sites.site_rules(language, lexicons)
+    if site is not None:
+        found = _with_sites(found, unlocated, sentences, site, language, gazetteer, dates, lexicons)
+    return tuple(found)
+
+
+def _with_sites(found: list[PlaceMention], unlocated: list[PlaceMention], sentences: tuple[Sentence, ...], rules: sites.SiteRules,
+                language: str, gazetteer: Gazetteer, dates: tuple[DateMention, ...], lexicons: lexicon.SearchPath) -> list[PlaceMention]:
+    """The places with the sites of each sentence (pipeline/sites.py); a known place inside a site
+    is the site's ("аэропорта Кабула" is the airport, in Kabul)."""
+    _, surfaces, origins, bare = _place_rules(language, gazetteer, lexicons)
+    out: list[PlaceMention] = []
+    placed: dict[tuple[str, str | None], PlaceMention] = {}
+    by_sentence: dict[int, list[PlaceMention]] = {}
+    for mention in found:
+        by_sentence.setdefault(mention.sentence, []).append(mention)
+    waiting: dict[int, list[PlaceMention]] = {}
+    for mention in unlocated:
+        waiting.setdefault(mention.sentence, []).append(mention)
+    for sentence in sentences:
+        located = by_sentence.get(sentence.index, [])
+        text = sentence.text
+        if not any(p is not None and p.search(text) for p in (rules.first, rules.last)):
+            out.extend(located)
+            continue
+        taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
+        names = [sites.Name(m.start - sentence.start, m.end - sentence.start, m, True) for m in located]
+        others = list(waiting.get(sentence.index, ()))
+        if bare is not None:
+            for m in bare.finditer(text):
+                key = fold(m.group("name"))
+                others.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence,
+                                             surfaces[key], origins.get(key)))
+        for mention in others:
+            s, e = mention.start - sentence.start, mention.end - sentence.start
+            if not any(s < ne and ns < e for ns, ne in [*taken, *((n.start, n.end) for n in names)]):
+                names.append(sites.Name(s, e, mention, False))
+        read = sites.read_sites(sentence, rules, names, located, gazetteer, taken, placed)
+        covered = [(m.start, m.end) for m in read]
+        out.extend(m for m in located if not any(s <= m.start and m.end <= e for s, e in covered))
+        out.extend(read)
+    return sorted(out, key=lambda p: (p.start, p.end))
 
 
 @stage("places.v1", requires=("sentences",), assigns=("places",))
