@@ -184,7 +184,23 @@ def test_every_state_actor_names_a_country_and_a_period_that_holds():
 
 
 def test_an_arrest_is_made_where_its_authorities_hold_the_state(pipeline, ctx):
-    """A place of another country in the sentence names something else ("over the Moscow attack")."""
-    (event,) = _events("On 29 March 2024, authorities in Tajikistan detained four ISKP suspects over the Moscow attack.", "en", pipeline, ctx)
+    """A place of another country in the sentence names something else ("who had worked in Moscow")."""
+    (event,) = _events("On 29 March 2024, authorities in Tajikistan detained four ISKP recruiters who had worked in Moscow.", "en", pipeline, ctx)
     assert (event.type, event.actor, event.country, event.place) == ("arrest", "Tajikistan", "TJ", None)
     assert any(line.startswith("country TJ inferred: an arrest by Tajikistan is made in TJ") for line in event.provenance["inferences"])
+
+
+def test_a_raids_toll_is_the_groups_men_where_a_figure_names_them():
+    from kwatch.pipeline.casualties import total
+    from kwatch.pipeline.model import CasualtyMention
+
+    everyone = CasualtyMention(0, 5, "eight", 0, "killed", 8, "exact", None, False)
+    members = CasualtyMention(10, 30, "five members of the group", 1, "killed", 5, "exact", "attackers", False)
+    assert total([everyone, members], "killed", attackers=True) == 5
+    assert total([everyone], "killed", attackers=True) == 8
+    assert total([everyone, members], "killed") == 8
+
+
+def test_members_of_the_group_are_its_men(pipeline, ctx):
+    (event,) = _events("In Kunduz on 3 May 2024, Taliban forces killed five members of the group, ISKP said.", "en", pipeline, ctx)
+    assert (event.type, event.actor, event.killed) == ("raid", "Taliban", 5)

@@ -321,6 +321,10 @@ def _phrase_figures(sentence: Sentence, language: str, lexicons: lexicon.SearchP
         if start in by_forces and mention.category is None:
             mention = dataclasses.replace(mention, category="attackers")  # killed by the security forces
         group = kind == "killed" and names_the_group(text[start:end], language, lexicons=lexicons)
+        anaphora = _group_names(language, lexicons)
+        if kind == "killed" and not group and anaphora is not None:
+            # "five members of the group": the description runs on into a reference to the group.
+            group = anaphora.match(text, end + len(text[end:]) - len(text[end:].lstrip())) is not None
         if kind == "killed" and not group and mention.value == 1:
             # One victim and who they are: "killed Zubair, the operational commander of Daesh".
             apposition = patterns.apposition.match(text, end)
@@ -721,14 +725,22 @@ def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = Fal
     """The toll of one event from its mentions: summed within a sentence ("170 civilians and 13
     US soldiers"), the largest over sentences (a repeated or updated toll). Vague amounts, (by
     default) claimed figures and (unless `attackers`: the toll of a raid is the group's men it
-    killed) attackers are left out; a "death toll" figure in a sentence is already a total, so the
+    killed, and then only they where some figure names them) attackers are left out; a "death toll" figure in a sentence is already a total, so the
     sentence counts the larger of it and the sum of the rest. `lexicons`: the search path whose
     `running_totals` the mentions were found with."""
     sums: dict[int, int] = defaultdict(int)
     tolls: dict[int, int] = defaultdict(int)
     seen = False
+    mentions = list(mentions)
+    # A raid's toll: the group's men, where the report names them apart ("eight killed in the
+    # clash" … "five members of the group were killed").
+    only_attackers = attackers and any(
+        m.kind == kind and m.claimed == claimed and m.value is not None and m.category == "attackers" for m in mentions
+    )
     for m in mentions:
         if m.kind != kind or m.claimed != claimed or m.value is None or (m.category == "attackers" and not attackers):
+            continue
+        if only_attackers and m.category != "attackers":
             continue
         seen = True
         if _RUNNING_TOTAL_WORDS(lexicons).search(m.text):
