@@ -571,10 +571,12 @@ def _best_date(dates: Sequence[DateMention], cues: Sequence[Cue], near: int | No
     return min(dates, key=rank).value
 
 
-def _best_place(places: Sequence[PlaceMention]) -> PlaceMention | None:
+def _best_place(places: Sequence[PlaceMention], near: int | None = None) -> PlaceMention | None:
+    """The most specific place; of equally specific ones, the nearest the trigger when one is
+    given ("At the Basmanny Court, … the Crocus City Hall shooting": the hall), else the first."""
     if not places:
         return None
-    return min(places, key=lambda p: (_PRECISION_RANK.get(p.precision, 5), p.start))
+    return min(places, key=lambda p: (_PRECISION_RANK.get(p.precision, 5), abs(p.start - near) if near is not None else 0, p.start))
 
 
 def _event_date(draft: _Draft) -> str | None:
@@ -583,7 +585,7 @@ def _event_date(draft: _Draft) -> str | None:
 
 
 def _event_place(draft: _Draft) -> PlaceMention | None:
-    return _best_place(draft.opening.mentions.places)
+    return _best_place(draft.opening.mentions.places, draft.trigger.start)
 
 
 def _dates_agree(a: str | None, b: str | None) -> bool:
@@ -829,6 +831,10 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
             )
             if source is not None:
                 sources[source].update(("country", "place"))
+            if place.site_kind is not None:
+                # The site as one thing in every language ("embassy" of RU, "airport" of Kabul):
+                # resolution compares it across reports (kwatch.resolve.features).
+                values["detail"] = {"site": {"kind": place.site_kind, "of": place.site_of}}
 
     actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons, country=values.get("country"), date=date or doc.published)
     inferences.extend(notes)
@@ -891,7 +897,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     provenance: dict[str, Any] = {"stages": list(stages), "inferences": inferences, "notes": list(doc.notes)}
     if draft.background:
         provenance["role"] = "background"
-    return ExtractedEvent(**values, evidence=evidence, provenance=provenance)
+    detail = values.pop("detail", {})
+    return ExtractedEvent(**values, evidence=evidence, provenance=provenance, detail=detail)
 
 
 def _refines(candidate: PlaceMention, place: PlaceMention) -> bool:
