@@ -320,7 +320,9 @@ def _phrase_figures(sentence: Sentence, language: str, lexicons: lexicon.SearchP
             continue
         if start in by_forces and mention.category is None:
             mention = dataclasses.replace(mention, category="attackers")  # killed by the security forces
-        group = kind == "killed" and names_the_group(text[start:end], language, lexicons=lexicons)
+        # The group's bare name is no victims' description ("… executed by ISIS, and another man …").
+        bare = any(s == 0 and e == len(text[start:end].rstrip()) for s, e, _ in matcher(lexicons).find(text[start:end]))
+        group = kind == "killed" and not bare and names_the_group(text[start:end], language, lexicons=lexicons)
         anaphora = _group_names(language, lexicons)
         if kind == "killed" and not group and anaphora is not None:
             # "five members of the group": the description runs on into a reference to the group.
@@ -329,6 +331,11 @@ def _phrase_figures(sentence: Sentence, language: str, lexicons: lexicon.SearchP
             # One victim and who they are: "killed Zubair, the operational commander of Daesh".
             apposition = patterns.apposition.match(text, end)
             group = apposition is not None and names_the_group(apposition.group(1), language, lexicons=lexicons)
+        verb = verbs.get(start)
+        if group and verb is not None and verb[0] >= end and not text[end:verb[0]].strip() and not patterns.quantity_re.match(text, start):
+            # "An ISIS sniper killed …": a subject before its verb, not victims; a headline's
+            # victims without an auxiliary are counted ("3 Daesh commanders killed").
+            group = False
         if group and mention.category is None:
             mention = dataclasses.replace(mention, category="attackers")  # "three Daesh commanders": the group's men
         mentions.append((mention, verbs.get(start) if group else None))
@@ -667,16 +674,30 @@ def _group_names(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) 
     return re.compile(rf"{WORD_START}(?:{literal_alternation(anaphora)}){WORD_END}", re.I) if anaphora else None
 
 
+#: How many words of a victims' description may stand before the group's name in it ("ten
+#: militants affiliated with Daesh"; not "one member of tribal groups fighting the Islamic State").
+GROUP_REACH = 4
+
+
 def names_the_group(description: str, language: str, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> bool:
     """The victims' description names them as the group's men: the first actor in it is of the
     Islamic State family ("Daesh commanders", not "Taliban killed by Daesh"), or it refers back to
-    the group ("members of the group")."""
+    the group ("members of the group"), within `GROUP_REACH` words of its start."""
     actors = matcher(lexicons)
     named = actors.find(description)
     if named:
-        return actors.families.get(named[0][2]) == "islamic_state"
+        start, _, actor = named[0]
+        return actors.families.get(actor) == "islamic_state" and len(description[:start].split()) <= GROUP_REACH
     anaphora = _group_names(language, lexicons)
-    return anaphora is not None and anaphora.search(description) is not None
+    found = anaphora.search(description) if anaphora is not None else None
+    return found is not None and len(description[: found.start()].split()) <= GROUP_REACH
+
+
+@cache
+def _executions(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> re.Pattern[str] | None:
+    """The language's killed words that put captives to death (`executions` of casualties.yaml)."""
+    words = lexicon.load("casualties", language, path=lexicons).get("executions") or ()
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(words)})", re.I) if words else None
 
 
 def group_kills(sentence: Sentence, language: str, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[tuple[int, int, int, int]]:
@@ -690,10 +711,11 @@ def group_kills(sentence: Sentence, language: str, *, lexicons: lexicon.SearchPa
             return []  # the sentence names no group: no figure of it can
     proximity = "figure_position" in lexicon.load("casualties", language, path=lexicons)
     figures = _near_figures(sentence, language, [], lexicons) if proximity else _phrase_figures(sentence, language, lexicons)
+    executions = _executions(language, lexicons)
     found = []
     for mention, verb in figures:
-        if verb is None:
-            continue
+        if verb is None or (executions is not None and executions.match(sentence.text, verb[0])):
+            continue  # the group's men executed are captives put to death, not an operation's dead
         start, end = mention.start - sentence.start, mention.end - sentence.start
         found.append((min(start, verb[0]), max(end, verb[1]), verb[0], verb[1]))
     return sorted(found)

@@ -369,7 +369,7 @@ class _Reader:
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
         anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
         anchored |= kind == "propaganda"
-        anchored |= _force_named(kind, cm, self.lexicons)
+        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues) or self.doc.published, self.lexicons)
         target = self.merge_target(kind, cm, sentence, reference)
         if target is not None:
             target.parts.append(dataclasses.replace(part, opening=False))
@@ -496,9 +496,16 @@ def _cluster_type(cluster: _Cluster) -> str | None:
         return "propaganda"
     killed = any(c.kind == "killed" and c.value for c in cluster.mentions.casualties)
     # A clash between a country's forces and the group is an operation against it ("clash
-    # between Taliban and ISKP"); a clash whose sides are not named leaves it to the other triggers.
-    # (The built-in `state` actors: a user lexicon's aliases of them count, a state it adds does not.)
-    clash = "clash" in kinds and any(a.actor in states() for a in cluster.mentions.actors)
+    # between Taliban and ISKP"); a clash whose sides are not both named, or that a bombing
+    # opened, leaves it to the other triggers. (The built-in `state` actors: a user lexicon's
+    # aliases of them count, a state it adds does not.)
+    actors = cluster.mentions.actors
+    clash = (
+        "clash" in kinds
+        and any(a.actor in states() for a in actors)
+        and any(is_islamic_state(a.actor) for a in actors)
+        and not any(c.kind == "method" and c.value in _OPENING_METHODS for c in cluster.mentions.cues)
+    )
     if "raid" in kinds or clash:
         # An operation in which people were only arrested is an arrest ("in an operation … seven
         # terrorists were arrested"); one that killed is a raid.
@@ -522,6 +529,10 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     return None
 
 
+#: Methods that make a clash the group's attack ("a suicide bomber …, setting off a firefight").
+_OPENING_METHODS = frozenset({"bombing", "suicide_bombing"})
+
+
 def _attack_beside(cluster: _Cluster) -> bool:
     """An attack word of the cluster outside its killings by the security forces or of the
     group's men: the killed word itself ("killed", "shot dead") is one in some languages and does
@@ -538,11 +549,11 @@ def _attack_beside(cluster: _Cluster) -> bool:
     )
 
 
-def _force_named(kind: str, m: _Mentions, lexicons: lexicon.SearchPath) -> bool:
-    """A raid or an arrest with its acting force named (a country's authorities: "CTD arrested
-    seven Daesh militants", "Iranian intelligence detained 14") is anchored as a figure anchors an
-    attack: a force and its act are one event."""
-    return kind in ("raid", "arrest") and any(a.actor in states(lexicons) for a in m.actors)
+def _force_named(kind: str, m: _Mentions, date: str | None, lexicons: lexicon.SearchPath) -> bool:
+    """A raid or an arrest with its acting force named (a country's authorities on `date`: "CTD
+    arrested seven Daesh militants", "Iranian intelligence detained 14") is anchored as a figure
+    anchors an attack: a force and its act are one event."""
+    return kind in ("raid", "arrest") and any(_a_force(a.actor, date, lexicons) for a in m.actors)
 
 
 def _is_reference(cluster: _Cluster, kind: str) -> bool:
@@ -658,9 +669,10 @@ def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPat
                 return actor, None, notes
     if draft.type == "attack":
         # Another group names itself as perpetrator only as the subject before the trigger.
-        # A country's forces named before an attack are its target, never its perpetrator.
+        # A country's forces named before an attack are its target, never its perpetrator (the
+        # Taliban before they held Afghanistan's authorities may be).
         opening = draft.opening.mentions
-        before = [a for a in opening.actors if a.end <= draft.trigger.start and a.actor not in states(lexicons)]
+        before = [a for a in opening.actors if a.end <= draft.trigger.start and not _a_force(a.actor, date, lexicons)]
         if before and (opening.has("claim") or opening.has("method")):
             return before[-1].actor, draft.opening.sentence.index, notes
     return None, None, notes
@@ -702,7 +714,6 @@ def _acting_force(draft: _Draft, *, country: str | None, date: str | None,
     authorities that then hold that state. Where no force is named, the authorities of the country
     it happened in on its date, the inference recorded."""
     notes: list[str] = []
-    known = states(lexicons)
     until = draft.trigger.end if draft.trigger.kind == "agent" else draft.trigger.start
 
     def nearest(actors: Sequence[ActorMention]) -> ActorMention | None:
@@ -717,7 +728,7 @@ def _acting_force(draft: _Draft, *, country: str | None, date: str | None,
     tiers.extend((part.mentions.actors, part.mentions, part.sentence) for part in draft.parts[1:])
     attributed: tuple[ActorMention, int] | None = None
     for actors, context, sentence in tiers:
-        forces = [a for a in actors if a.actor in known]
+        forces = [a for a in actors if _a_force(a.actor, date, lexicons)]
         named = nearest([a for a in forces if not _attributed(a, context, sentence)])
         if named is not None:
             return _in_its_time(named.actor, date, notes, lexicons), sentence.index, notes
@@ -755,6 +766,13 @@ def _where_the_force_arrests(draft: _Draft, values: dict[str, Any], actor: str |
         values.update(country=state.country, admin1=None, admin2=None, place=None, geo_precision=None, lat=None, lon=None)
     where = f"'{named}' names another place" if named else "the text names no place"
     return [f"country {state.country} inferred: an arrest by {state.actor} is made in {state.country}; {where}"]
+
+
+def _a_force(actor: str, date: str | None, lexicons: lexicon.SearchPath) -> bool:
+    """The actor is a country's authorities on `date`, or was before it (then its successor
+    acts: `_in_its_time`); an actor that held no state yet (the Taliban before August 2021) is not."""
+    state = states(lexicons).get(actor)
+    return state is not None and (state.holds(date) or state.until is not None)
 
 
 def _in_its_time(actor: str, date: str | None, notes: list[str], lexicons: lexicon.SearchPath) -> str:
