@@ -204,3 +204,26 @@ def test_a_raids_toll_is_the_groups_men_where_a_figure_names_them():
 def test_members_of_the_group_are_its_men(pipeline, ctx):
     (event,) = _events("In Kunduz on 3 May 2024, Taliban forces killed five members of the group, ISKP said.", "en", pipeline, ctx)
     assert (event.type, event.actor, event.killed) == ("raid", "Taliban", 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a subject before its verb, not victims
+        "An ISIS sniper killed a police commander in Mosul on 3 May 2016.",
+        # the group's men executed by the group: captives put to death, no operation
+        "On 3 May 2016 in Mosul, seven Islamic State fighters were executed for desertion.",
+    ],
+)
+def test_no_operation_against_the_group_where_its_men_are_not_an_operations_dead(text, pipeline, ctx):
+    assert "raid" not in [e.type for e in _events(text, "en", pipeline, ctx, "2016-05-10")]
+
+
+def test_a_clash_opened_by_a_bombing_and_naming_no_group_stays_an_attack(pipeline, ctx):
+    text = "A suicide bomber attacked a police post in Kunduz on 3 May 2015, setting off a firefight between Taliban fighters and police."
+    assert [e.type for e in _events(text, "en", pipeline, ctx, "2015-05-10")] == ["attack"]
+
+
+def test_the_taliban_before_they_held_the_state_may_perpetrate_an_attack(pipeline, ctx):
+    (event,) = _events("A Taliban suicide bomber attacked a police checkpoint in Kandahar on 3 May 2015.", "en", pipeline, ctx, "2015-05-10")
+    assert (event.type, event.actor) == ("attack", "Taliban")
