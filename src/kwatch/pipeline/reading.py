@@ -190,6 +190,7 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
         by_paragraph.setdefault(sentence.paragraph, []).append(sentence)
     first_paragraph = sentences[0].paragraph if sentences else 0
     lead: int | None = None
+    references = [c for c in doc.cues or () if c.kind == "reference"]
     for sentence in sentences:
         if roles[sentence.index] == "headline":
             continue
@@ -211,7 +212,8 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
                     spans.append(span)
             continue
         recall = found.recall.search(doc.text, sentence.start, sentence.end) if found.recall else None
-        if recall is not None:
+        if recall is not None and not any(sentence.start <= c.start < sentence.end for c in references):
+            # (A sentence that names its event as the one told, "in the attack", is about it.)
             roles[sentence.index] = "background"
             marks[sentence.index] = recall.group(0)
     if found.boilerplate is not None:
@@ -221,7 +223,7 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
     return Layout(tuple(roles), tuple(sorted(spans, key=lambda s: s.start)), marks)
 
 
-@stage("reading.v1", requires=("sentences", "dates", "places", "actors"), assigns=("layout",))
+@stage("reading.v1", requires=("sentences", "dates", "places", "actors", "cues"), assigns=("layout",))
 def reading(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Give every sentence its role in the report (headline, author line, lead, body, recall of an
     earlier event) and find the dateline and stock notes (reading.yaml, with the user's lexicon
