@@ -664,7 +664,7 @@ def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int,
 # the group"): the first actor their description names is of the Islamic State family (or it
 # refers back to the group, `anaphora` of actors.yaml). Such a figure is the group's dead
 # (category 'attackers'), and cues.v1 gives its killing as an `agent` cue (value 'group'), which
-# events.v1 reads as an operation against the group (a raid) unless an attack word stands beside it.
+# events.v2 reads as an operation against the group (a raid) unless an attack word stands beside it.
 
 
 @cache
