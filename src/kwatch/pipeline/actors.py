@@ -116,6 +116,42 @@ def is_islamic_state(actor: str | None) -> bool:
     return actor is not None and matcher().families.get(actor) == "islamic_state"
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class State:
+    """An actor that is the authorities of a country (`state:` in actors.yaml), for a period."""
+
+    actor: str
+    country: str
+    since: str | None  # YYYY-MM-DD, the first day it holds the state
+    until: str | None  # YYYY-MM-DD, the first day it no longer does
+
+    def holds(self, date: str | None) -> bool:
+        """It holds the state on `date` (YYYY, YYYY-MM or YYYY-MM-DD, read as its first day); any
+        date when `date` is None."""
+        if date is None:
+            return True
+        day = (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10] if len(date) == 7 else date[:10]
+        return (self.since is None or day >= self.since) and (self.until is None or day < self.until)
+
+
+@cache
+def states(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> dict[str, State]:
+    """The actors of actors.yaml that are a country's authorities, by canonical name."""
+    data = lexicon.load_file("actors.yaml", lexicons).data["actors"]
+    return {
+        actor: State(actor, entry["state"], entry.get("since"), entry.get("until"))
+        for actor, entry in data.items()
+        if entry.get("state")
+    }
+
+
+def state_of(country: str | None, date: str | None, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> str | None:
+    """The actor that holds the authorities of `country` on `date`, if actors.yaml names one."""
+    if country is None:
+        return None
+    return next((s.actor for s in states(lexicons).values() if s.country == country and s.holds(date)), None)
+
+
 def sentence_of(sentences: tuple[Sentence, ...], offset: int) -> int:
     """Index of the sentence holding `offset` (the nearest earlier one between sentences)."""
     starts = [s.start for s in sentences]

@@ -35,6 +35,7 @@ from typing import Any
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
+from kwatch.pipeline.actors import matcher
 from kwatch.pipeline.model import CasualtyMention, DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.numbers import combine, quantity_regex, read_quantity
 from kwatch.pipeline.scan import Scanner
@@ -83,6 +84,8 @@ class _Patterns:
     aggregate_re: re.Pattern[str]
     months: str
     scanner: Scanner  # anchor_cue, anchor_re, aggregate_re and claim_re, tried only where their words occur
+    apposition: re.Pattern[str]  # ", the Daesh commander" after one victim: who the victim is
+    day_of: re.Pattern[str]  # a month name right before a number: the number is its day
 
 
 @cache
@@ -189,6 +192,8 @@ def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> 
         aggregate_re=aggregate_re,
         months=months,
         scanner=Scanner((anchor_cue, anchor_re, aggregate_re, claim_re)),
+        apposition=re.compile(rf"\s*,\s*((?:{articles}|{indefinite})\s[^,;.()]*)", re.I),
+        day_of=re.compile(rf"\b(?:{months})\s+$", re.I),
     )
 
 
@@ -235,6 +240,12 @@ def _items(list_text: str, offset: int, patterns: _Patterns) -> list[tuple[int, 
 def sentence_casualties(sentence: Sentence, language: str = "en", *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[CasualtyMention]:
     """The casualty figures one sentence reports, left to right (`lexicons`: the user lexicon
     folders merged over casualties.yaml, numbers.yaml and dates.yaml)."""
+    return [mention for mention, _ in _phrase_figures(sentence, language, lexicons)]
+
+
+def _phrase_figures(sentence: Sentence, language: str, lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
+    """The verb-phrase reader's figures of one sentence, each with the span (sentence offsets) of
+    its killed word when its victims are named as the group's men ("three Daesh commanders")."""
     patterns = _patterns(language, lexicons)
     text = sentence.text
     scan = patterns.scanner.scan(text)
@@ -248,6 +259,7 @@ def sentence_casualties(sentence: Sentence, language: str = "en", *, lexicons: l
     consumed_until = 0  # groups before this offset already belong to an earlier verb
     kills = security_kills(text, patterns.language, lexicons=patterns.lexicons)
     by_forces: set[int] = set()  # start of each group killed by the security forces
+    verbs: dict[int, tuple[int, int]] = {}  # start of each group -> span of its verb
     found: list[tuple[int, int, str, int | None]] = []
     for anchor_match in anchors:
         anchor = patterns.anchors[_norm(anchor_match.group(0))]
@@ -293,18 +305,40 @@ def sentence_casualties(sentence: Sentence, language: str = "en", *, lexicons: l
         # "death toll rose to 145": a running total; the phrase stays in the mention for total().
         lead_start = anchor_match.start() if _RUNNING_TOTAL_WORDS(lexicons).search(anchor_match.group(0)) else None
         found.extend((s, e, anchor.kind, lead_start if i == 0 else None) for i, (s, e) in enumerate(spans))
+        verbs.update({s: anchor_match.span() for s, _ in spans})
         if anchor.kind == "killed" and _by_forces(anchor_match.start(), anchor_match.end(), kills):
             by_forces.update(s for s, _ in spans)
-    mentions = []
+    mentions: list[tuple[CasualtyMention, tuple[int, int] | None]] = []
     for start, end, kind, lead_start in found:
+        if patterns.quantity_re.fullmatch(text, start, end) and patterns.day_of.search(text, 0, start):
+            continue  # "on November 19 killed Khalil": the day of a date, not a count
         lead = text[lead_start:start] if lead_start is not None else ""
         mention = _read_item(
             text[start:end], sentence.start + start, sentence, kind, start >= claim_from, patterns, lead=lead
         )
-        if mention is not None and start in by_forces and mention.category is None:
+        if mention is None:
+            continue
+        if start in by_forces and mention.category is None:
             mention = dataclasses.replace(mention, category="attackers")  # killed by the security forces
-        if mention is not None:
-            mentions.append(mention)
+        # The group's bare name is no victims' description ("… executed by ISIS, and another man …").
+        bare = any(s == 0 and e == len(text[start:end].rstrip()) for s, e, _ in matcher(lexicons).find(text[start:end]))
+        group = kind == "killed" and not bare and names_the_group(text[start:end], language, lexicons=lexicons)
+        anaphora = _group_names(language, lexicons)
+        if kind == "killed" and not group and anaphora is not None:
+            # "five members of the group": the description runs on into a reference to the group.
+            group = anaphora.match(text, end + len(text[end:]) - len(text[end:].lstrip())) is not None
+        if kind == "killed" and not group and mention.value == 1:
+            # One victim and who they are: "killed Zubair, the operational commander of Daesh".
+            apposition = patterns.apposition.match(text, end)
+            group = apposition is not None and names_the_group(apposition.group(1), language, lexicons=lexicons)
+        verb = verbs.get(start)
+        if group and verb is not None and verb[0] >= end and not text[end:verb[0]].strip() and not patterns.quantity_re.match(text, start):
+            # "An ISIS sniper killed …": a subject before its verb, not victims; a headline's
+            # victims without an auxiliary are counted ("3 Daesh commanders killed").
+            group = False
+        if group and mention.category is None:
+            mention = dataclasses.replace(mention, category="attackers")  # "three Daesh commanders": the group's men
+        mentions.append((mention, verbs.get(start) if group else None))
     return mentions
 
 
@@ -398,7 +432,8 @@ def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTI
 
 
 def _asides(markers: Any, postpositions: Any, number: str, anchor: str) -> tuple[re.Pattern[str], ...]:
-    asides = []
+    # A bracketed aside without a number ("(whose name is not known)") stands outside the clause.
+    asides = [re.compile(r"\([^()\d]{0,120}\)")]
     if markers:
         marker = rf"{WORD_START}(?:{literal_alternation(markers)}){WORD_END}"
         asides += [
@@ -546,59 +581,144 @@ def _by_forces(start: int, end: int, kills: list[tuple[int, int, int, int]]) -> 
 
 def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: tuple[DateMention, ...] = (), *,
                          lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[CasualtyMention, ...]:
-    rules = _casualty_rules(language, lexicons)
     found: list[CasualtyMention] = []
     for sentence in sentences:
-        original = sentence.text
-        text = _blank(original, rules.asides)
-        anchors = list(rules.anchors.finditer(text))
-        if not anchors:
-            continue
         date_spans = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
-        quantities = [q for q in rules.quantity.finditer(text)
-                      if not any(q.start() < e and s < q.end() for s, e in date_spans)]
-        claim_at = rules.claim.search(text) if rules.claim else None
-        kills = security_kills(text, language, lexicons=lexicons)
-        used: set[int] = set()
-        for anchor in anchors:
-            kind = _kind_of(anchor.group("stem"), rules)
-            best: tuple[int, int] | None = None  # (words between, index)
-            for i, q in enumerate(quantities):
-                if i in used:
-                    continue
-                if q.end() <= anchor.start() and "before" in rules.directions:
-                    gap = text[q.end():anchor.start()]
-                elif q.start() >= anchor.end() and "after" in rules.directions:
-                    gap = text[anchor.end():q.start()]
-                else:
-                    continue
-                if rules.barrier.search(gap) or any(a is not anchor and rules.anchors.search(gap) for a in anchors):
-                    continue
-                # The agent of the verb ("توسط نیروهای امنیتی") belongs to it: its words are not counted.
-                words = len(gap.split()) - _agent_words(gap, language, lexicons)
-                if words > rules.max_words:
-                    continue
-                if best is None or words < best[0]:
-                    best = (words, i)
-            if best is None:
-                continue
-            q = quantities[best[1]]
-            value, qualifier = _read_quantity(q.group(0), rules)
-            if value is None and qualifier != "vague":
-                continue
-            used.add(best[1])
-            span_start, span_end = min(q.start(), anchor.start()), max(q.end(), anchor.end())
-            between = text[q.end():q.end() + 40]
-            category = "attackers" if rules.attackers and rules.attackers.match(between.lstrip()) else None
-            described = rules.category.match(between.lstrip()) if rules.category and category is None else None
-            if described:
-                category = rules.categories[fold(described.group(0))]
-            if category is None and kind == "killed" and _by_forces(anchor.start(), anchor.end(), kills):
-                category = "attackers"  # killed by the security forces: the group's men
-            claimed = claim_at is not None and claim_at.start() < span_start
-            found.append(CasualtyMention(sentence.start + span_start, sentence.start + span_end, original[span_start:span_end],
-                                         sentence.index, kind, value, qualifier, category, claimed))
+        found.extend(mention for mention, _ in _near_figures(sentence, language, date_spans, lexicons))
     return tuple(found)
+
+
+#: How many characters after its number the victims' description of a figure is read for the
+#: group's name ("۲ عضو داعش", "5 من عناصر داعش"), up to its verb or a comma.
+_DESCRIPTION_REACH = 60
+#: Where a victims' description ends: a comma or bracket, not quotes («Исламское государство»).
+_DESCRIPTION_END = re.compile(r"[,،;؛:()]|\s[-–—]\s")
+
+
+def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int, int]],
+                  lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
+    """The proximity reader's figures of one sentence, each with the span (sentence offsets) of its
+    killed word when its victims are named as the group's men ("دو عضو داعش کشته شدند")."""
+    rules = _casualty_rules(language, lexicons)
+    found: list[tuple[CasualtyMention, tuple[int, int] | None]] = []
+    original = sentence.text
+    text = _blank(original, rules.asides)
+    anchors = list(rules.anchors.finditer(text))
+    if not anchors:
+        return found
+    quantities = [q for q in rules.quantity.finditer(text)
+                  if not any(q.start() < e and s < q.end() for s, e in date_spans)]
+    claim_at = rules.claim.search(text) if rules.claim else None
+    kills = security_kills(text, language, lexicons=lexicons)
+    used: set[int] = set()
+    for anchor in anchors:
+        kind = _kind_of(anchor.group("stem"), rules)
+        best: tuple[int, int] | None = None  # (words between, index)
+        for i, q in enumerate(quantities):
+            if i in used:
+                continue
+            if q.end() <= anchor.start() and "before" in rules.directions:
+                gap = text[q.end():anchor.start()]
+            elif q.start() >= anchor.end() and "after" in rules.directions:
+                gap = text[anchor.end():q.start()]
+            else:
+                continue
+            if rules.barrier.search(gap) or any(a is not anchor and rules.anchors.search(gap) for a in anchors):
+                continue
+            # The agent of the verb ("توسط نیروهای امنیتی") belongs to it: its words are not counted.
+            words = len(gap.split()) - _agent_words(gap, language, lexicons)
+            if words > rules.max_words:
+                continue
+            if best is None or words < best[0]:
+                best = (words, i)
+        if best is None:
+            continue
+        q = quantities[best[1]]
+        value, qualifier = _read_quantity(q.group(0), rules)
+        if value is None and qualifier != "vague":
+            continue
+        used.add(best[1])
+        span_start, span_end = min(q.start(), anchor.start()), max(q.end(), anchor.end())
+        between = text[q.end():q.end() + 40]
+        category = "attackers" if rules.attackers and rules.attackers.match(between.lstrip()) else None
+        described = rules.category.match(between.lstrip()) if rules.category and category is None else None
+        if described:
+            category = rules.categories[fold(described.group(0))]
+        if category is None and kind == "killed" and _by_forces(anchor.start(), anchor.end(), kills):
+            category = "attackers"  # killed by the security forces: the group's men
+        # The victims' description: from the number to its verb, or (the verb first) on to a comma.
+        description = text[q.end():anchor.start()] if q.end() <= anchor.start() else text[q.end():q.end() + _DESCRIPTION_REACH]
+        description = _DESCRIPTION_END.split(description, maxsplit=1)[0]
+        group = kind == "killed" and names_the_group(description, language, lexicons=lexicons)
+        if group and category is None:
+            category = "attackers"  # "دو عضو داعش": the group's men
+        claimed = claim_at is not None and claim_at.start() < span_start
+        mention = CasualtyMention(sentence.start + span_start, sentence.start + span_end, original[span_start:span_end],
+                                  sentence.index, kind, value, qualifier, category, claimed)
+        found.append((mention, anchor.span() if group else None))
+    return found
+
+
+# -- killings of the group's men --------------------------------------------------------------
+# Victims named as the group's men ("3 Daesh commanders", "دو عضو داعش", "боевиков ИГ", "members of
+# the group"): the first actor their description names is of the Islamic State family (or it
+# refers back to the group, `anaphora` of actors.yaml). Such a figure is the group's dead
+# (category 'attackers'), and cues.v1 gives its killing as an `agent` cue (value 'group'), which
+# events.v2 reads as an operation against the group (a raid) unless an attack word stands beside it.
+
+
+@cache
+def _group_names(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> re.Pattern[str] | None:
+    """The language's words that refer back to the group (`anaphora` of actors.yaml)."""
+    anaphora = lexicon.load("actors", path=lexicons)["anaphora"].get(language) or ()
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(anaphora)}){WORD_END}", re.I) if anaphora else None
+
+
+#: How many words of a victims' description may stand before the group's name in it ("ten
+#: militants affiliated with Daesh"; not "one member of tribal groups fighting the Islamic State").
+GROUP_REACH = 4
+
+
+def names_the_group(description: str, language: str, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> bool:
+    """The victims' description names them as the group's men: the first actor in it is of the
+    Islamic State family ("Daesh commanders", not "Taliban killed by Daesh"), or it refers back to
+    the group ("members of the group"), within `GROUP_REACH` words of its start."""
+    actors = matcher(lexicons)
+    named = actors.find(description)
+    if named:
+        start, _, actor = named[0]
+        return actors.families.get(actor) == "islamic_state" and len(description[:start].split()) <= GROUP_REACH
+    anaphora = _group_names(language, lexicons)
+    found = anaphora.search(description) if anaphora is not None else None
+    return found is not None and len(description[: found.start()].split()) <= GROUP_REACH
+
+
+@cache
+def _executions(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> re.Pattern[str] | None:
+    """The language's killed words that put captives to death (`executions` of casualties.yaml)."""
+    words = lexicon.load("casualties", language, path=lexicons).get("executions") or ()
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(words)})", re.I) if words else None
+
+
+def group_kills(sentence: Sentence, language: str, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[tuple[int, int, int, int]]:
+    """Killings of the group's men named as such in `sentence`: (start, end) of the figure and its
+    killed word together, then (start, end) of the killed word, in sentence offsets, left to right
+    (as `security_kills`)."""
+    actors = matcher(lexicons)
+    if not any(actors.families.get(actor) == "islamic_state" for _, _, actor in actors.find(sentence.text)):
+        anaphora = _group_names(language, lexicons)
+        if anaphora is None or anaphora.search(sentence.text) is None:
+            return []  # the sentence names no group: no figure of it can
+    proximity = "figure_position" in lexicon.load("casualties", language, path=lexicons)
+    figures = _near_figures(sentence, language, [], lexicons) if proximity else _phrase_figures(sentence, language, lexicons)
+    executions = _executions(language, lexicons)
+    found = []
+    for mention, verb in figures:
+        if verb is None or (executions is not None and executions.match(sentence.text, verb[0])):
+            continue  # the group's men executed are captives put to death, not an operation's dead
+        start, end = mention.start - sentence.start, mention.end - sentence.start
+        found.append((min(start, verb[0]), max(end, verb[1]), verb[0], verb[1]))
+    return sorted(found)
 
 
 @stage("casualties.v1", requires=("sentences",), assigns=("casualties",))
@@ -627,14 +747,22 @@ def total(mentions: Iterable[CasualtyMention], kind: str, *, claimed: bool = Fal
     """The toll of one event from its mentions: summed within a sentence ("170 civilians and 13
     US soldiers"), the largest over sentences (a repeated or updated toll). Vague amounts, (by
     default) claimed figures and (unless `attackers`: the toll of a raid is the group's men it
-    killed) attackers are left out; a "death toll" figure in a sentence is already a total, so the
+    killed, and then only they where some figure names them) attackers are left out; a "death toll" figure in a sentence is already a total, so the
     sentence counts the larger of it and the sum of the rest. `lexicons`: the search path whose
     `running_totals` the mentions were found with."""
     sums: dict[int, int] = defaultdict(int)
     tolls: dict[int, int] = defaultdict(int)
     seen = False
+    mentions = list(mentions)
+    # A raid's toll: the group's men, where the report names them apart ("eight killed in the
+    # clash" … "five members of the group were killed").
+    only_attackers = attackers and any(
+        m.kind == kind and m.claimed == claimed and m.value is not None and m.category == "attackers" for m in mentions
+    )
     for m in mentions:
         if m.kind != kind or m.claimed != claimed or m.value is None or (m.category == "attackers" and not attackers):
+            continue
+        if only_attackers and m.category != "attackers":
             continue
         seen = True
         if _RUNNING_TOTAL_WORDS(lexicons).search(m.text):

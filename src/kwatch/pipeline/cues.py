@@ -4,7 +4,8 @@ Each cue has a `kind` and a `value`:
 
     event_type   attack | plot | arrest | raid | propaganda       (lexicons/<lang>/events.yaml)
     intent, hedge, aggregate, aggregate_weak, plural, caption,
-    reference (value: the event type referred to), recency, reporting   (events.yaml)
+    reference (value: the event type referred to), recency, reporting,
+    spokesperson ("spokesman", "ویاند", "пресс-служба": a force beside one is the source of a report)   (events.yaml)
     method       suicide_bombing | bombing | shooting | ...     (methods.yaml)
     target       religious | government | security | ...       (targets.yaml)
     claim / no_claim                                            (claims.yaml)
@@ -12,7 +13,9 @@ Each cue has a `kind` and a `value`:
     outlet       canonical outlet name                          (lexicons/outlets.yaml)
     group_ref    'the group', 'the IS affiliate' ...             (lexicons/actors.yaml, anaphora)
     agent        security: a killing by the security forces    (casualties.yaml security_agents
-                 beside a killed word, by casualties.security_kills)
+                 beside a killed word, by casualties.security_kills);
+                 group: a killing of the group's men named as such ("3 Daesh commanders
+                 killed", by casualties.group_kills)
 
 Within one kind, overlapping matches keep the longest ("foiled attack" over "attack").
 """
@@ -28,7 +31,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import SentenceLocator, phrase_regex
-from kwatch.pipeline.casualties import security_kills
+from kwatch.pipeline.casualties import group_kills, security_kills
 from kwatch.pipeline.model import Cue, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import literal_alternation
@@ -122,7 +125,8 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
             patterns.append((kind, value, compile_phrases(phrases, stems=stems, clitic=clitic)))
 
     by_value("event_type", events["triggers"])
-    for key, kind in (("intent", "intent"), ("hedges", "hedge"), ("captions", "caption"), ("recency", "recency"), ("reporting", "reporting")):
+    for key, kind in (("intent", "intent"), ("hedges", "hedge"), ("captions", "caption"), ("recency", "recency"), ("reporting", "reporting"),
+                      ("spokespeople", "spokesperson")):
         one(kind, key, events.get(key))
     aggregates = events.get("aggregates") or {}
     one("aggregate", "strong", aggregates.get("strong"))
@@ -223,6 +227,8 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en", 
     for sentence in sentences:
         for start, end, _, _ in security_kills(sentence.text, language, lexicons=lexicons):
             found.append((sentence.start + start, sentence.start + end, "agent", "security"))
+        for start, end, _, _ in group_kills(sentence, language, lexicons=lexicons):
+            found.append((sentence.start + start, sentence.start + end, "agent", "group"))
     cues = []
     locate = SentenceLocator(sentences)
     for start, end, kind, value in sorted(_longest_per_kind(found)):

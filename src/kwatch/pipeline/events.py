@@ -33,7 +33,7 @@ from typing import Any
 
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
-from kwatch.pipeline.actors import is_islamic_state
+from kwatch.pipeline.actors import is_islamic_state, state_of, states
 from kwatch.pipeline.attribution import attribute
 from kwatch.pipeline.model import (
     ActorMention,
@@ -370,6 +370,7 @@ class _Reader:
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
         anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
         anchored |= kind == "propaganda"
+        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues) or self.doc.published, self.lexicons)
         target = self.merge_target(kind, cm, sentence, reference)
         if target is not None:
             target.parts.append(dataclasses.replace(part, opening=False))
@@ -495,11 +496,26 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     if "propaganda" in kinds:
         return "propaganda"
     killed = any(c.kind == "killed" and c.value for c in cluster.mentions.casualties)
-    if "raid" in kinds:
-        return "raid"
+    # A clash between a country's forces and the group is an operation against it ("clash
+    # between Taliban and ISKP"); a clash whose sides are not both named, or that a bombing
+    # opened, leaves it to the other triggers. (The built-in `state` actors: a user lexicon's
+    # aliases of them count, a state it adds does not.)
+    actors = cluster.mentions.actors
+    clash = (
+        "clash" in kinds
+        and any(a.actor in states() for a in actors)
+        and any(is_islamic_state(a.actor) for a in actors)
+        and not any(c.kind == "method" and c.value in _OPENING_METHODS for c in cluster.mentions.cues)
+    )
+    if "raid" in kinds or clash:
+        # An operation in which people were only arrested is an arrest ("in an operation … seven
+        # terrorists were arrested"); one that killed is a raid.
+        dead = "agent" in kinds or any(c.kind == "killed" for c in cluster.mentions.casualties)
+        return "arrest" if "arrest" in kinds and not dead else "raid"
     if "agent" in kinds and not _attack_beside(cluster):
-        # A killing by the security forces is an operation against the group ("five militants
-        # were killed by security forces"), unless the clause also tells an attack of the group.
+        # A killing by the security forces, or of the group's men named as such, is an operation
+        # against the group ("five militants were killed by security forces", "3 Daesh
+        # commanders killed"), unless the clause also tells an attack of the group.
         return "raid"
     if killed and "attack" in kinds:
         return "attack"
@@ -514,14 +530,31 @@ def _cluster_type(cluster: _Cluster) -> str | None:
     return None
 
 
+#: Methods that make a clash the group's attack ("a suicide bomber …, setting off a firefight").
+_OPENING_METHODS = frozenset({"bombing", "suicide_bombing"})
+
+
 def _attack_beside(cluster: _Cluster) -> bool:
-    """An attack word of the cluster outside its killings by the security forces: the killed word
-    itself ("killed", "shot dead") is one in some languages and does not count."""
+    """An attack word of the cluster outside its killings by the security forces or of the
+    group's men: the killed word itself ("killed", "shot dead") is one in some languages and does
+    not count. Where only the group's men are named as killed, any other dead of the clause
+    ("killing five Taliban and two of the attackers") tell an attack too."""
     agents = [t for t in cluster.triggers if t.kind == "agent"]
+    if all(a.value == "group" for a in agents) and any(
+        c.kind == "killed" and c.value and c.category != "attackers" for c in cluster.mentions.casualties
+    ):
+        return True
     return any(
         t.kind == "event_type" and t.value == "attack" and not any(t.start < a.end and a.start < t.end for a in agents)
         for t in cluster.triggers
     )
+
+
+def _force_named(kind: str, m: _Mentions, date: str | None, lexicons: lexicon.SearchPath) -> bool:
+    """A raid or an arrest with its acting force named (a country's authorities on `date`: "CTD
+    arrested seven Daesh militants", "Iranian intelligence detained 14") is anchored as a figure
+    anchors an attack: a force and its act are one event."""
+    return kind in ("raid", "arrest") and any(_a_force(a.actor, date, lexicons) for a in m.actors)
 
 
 def _is_reference(cluster: _Cluster, kind: str) -> bool:
@@ -608,19 +641,18 @@ def _first_cue(draft: _Draft, kind: str, order: list[str]) -> tuple[str | None, 
     return None, None
 
 
-def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[str | None, int | None, list[str]]:
+def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN,
+                country: str | None = None, date: str | None = None) -> tuple[str | None, int | None, list[str]]:
+    """The actor of an event; for a raid or an arrest, the acting force (`_acting_force`: `country`
+    and `date` say whose authorities acted where none is named)."""
     notes: list[str] = []
+    if draft.type in ("raid", "arrest"):
+        return _acting_force(draft, country=country, date=date, lexicons=lexicons)
     for part in draft.parts:
         actors = part.mentions.actors
         family = [a.actor for a in actors if is_islamic_state(a.actor)]
         if family and draft.type in ("attack", "plot", "propaganda"):
             return ("ISKP" if "ISKP" in family else family[0]), part.sentence.index, notes
-        if draft.type in ("raid", "arrest"):
-            # The acting force is named before the trigger, or inside a killing by the forces ("by Taliban forces").
-            until = draft.trigger.end if draft.trigger.kind == "agent" else draft.trigger.start
-            forces = [a for a in actors if not is_islamic_state(a.actor) and a.start < until]
-            if part.opening and forces:
-                return forces[-1].actor, part.sentence.index, notes
     whole = draft.opening.whole
     family = [a.actor for a in whole.actors if is_islamic_state(a.actor)] if whole else []
     if family and draft.type in ("attack", "plot", "propaganda"):
@@ -638,11 +670,122 @@ def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPat
                 return actor, None, notes
     if draft.type == "attack":
         # Another group names itself as perpetrator only as the subject before the trigger.
+        # A country's forces named before an attack are its target, never its perpetrator (the
+        # Taliban before they held Afghanistan's authorities may be).
         opening = draft.opening.mentions
-        before = [a for a in opening.actors if a.end <= draft.trigger.start]
+        before = [a for a in opening.actors if a.end <= draft.trigger.start and not _a_force(a.actor, date, lexicons)]
         if before and (opening.has("claim") or opening.has("method")):
             return before[-1].actor, draft.opening.sentence.index, notes
     return None, None, notes
+
+
+#: How near (characters) a reporting or spokesperson cue stands to a force named as the source of
+#: a statement ("according to the Taliban", "CTD spokesman", "сообщили в ФСБ"), with none of
+#: `_ATTRIBUTION_BREAK` between.
+_ATTRIBUTION_REACH = 25
+_ATTRIBUTION_BREAK = re.compile(r"[,،;؛:.!?()]")
+
+
+def _attributed(actor: ActorMention, m: _Mentions, sentence: Sentence) -> bool:
+    """The force is named as the source of the report, not (by itself) as the doer: a reporting
+    or spokesperson word beside it, with no punctuation between."""
+    for c in m.cues:
+        if c.kind not in ("reporting", "spokesperson"):
+            continue
+        if 0 <= actor.start - c.end <= _ATTRIBUTION_REACH:
+            gap = (c.end, actor.start)
+        elif 0 <= c.start - actor.end <= _ATTRIBUTION_REACH:
+            gap = (actor.end, c.start)
+        else:
+            continue
+        if not _ATTRIBUTION_BREAK.search(sentence.text[gap[0] - sentence.start : gap[1] - sentence.start]):
+            return True
+    return False
+
+
+def _acting_force(draft: _Draft, *, country: str | None, date: str | None,
+                  lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[str | None, int | None, list[str]]:
+    """The acting force of a raid or an arrest: a country's authorities (actors.yaml `state`) named
+    in the opening cluster, the nearest before the trigger (the subject: "Taliban forces raided",
+    "سی ٹی ڈی نے … گرفتار", or the agent of a killing by the forces), else the nearest after it (a
+    verb first or a passive: "اعتقلت السلطات الإيرانية", "задержаны сотрудниками ФСБ"); else named
+    elsewhere in its opening sentence, else in its other sentences. A force named only as the
+    source of the report ("according to the Taliban spokesman") is taken last, and the inference
+    recorded. Named by a state's name after its time ("Afghan forces" in 2023), it is the
+    authorities that then hold that state. Where no force is named, the authorities of the country
+    it happened in on its date, the inference recorded."""
+    notes: list[str] = []
+    until = draft.trigger.end if draft.trigger.kind == "agent" else draft.trigger.start
+
+    def nearest(actors: Sequence[ActorMention]) -> ActorMention | None:
+        before = [a for a in actors if a.start < until]
+        after = [a for a in actors if a.start >= until]
+        return before[-1] if before else (after[0] if after else None)
+
+    opening = draft.opening
+    tiers: list[tuple[Sequence[ActorMention], _Mentions, Sentence]] = [(opening.mentions.actors, opening.whole or opening.mentions, opening.sentence)]
+    if opening.whole is not None:
+        tiers.append((opening.whole.actors, opening.whole, opening.sentence))
+    tiers.extend((part.mentions.actors, part.mentions, part.sentence) for part in draft.parts[1:])
+    attributed: tuple[ActorMention, int] | None = None
+    for actors, context, sentence in tiers:
+        forces = [a for a in actors if _a_force(a.actor, date, lexicons)]
+        named = nearest([a for a in forces if not _attributed(a, context, sentence)])
+        if named is not None:
+            return _in_its_time(named.actor, date, notes, lexicons), sentence.index, notes
+        source = nearest(forces)
+        if attributed is None and source is not None:
+            attributed = (source, sentence.index)
+    if attributed is not None:
+        source, index = attributed
+        notes.append(f"actor {source.actor} inferred: named as the source of the report ('{source.text}'), taken as the acting force")
+        return _in_its_time(source.actor, date, notes, lexicons), index, notes
+    inferred = state_of(country, date, lexicons=lexicons)
+    if inferred is not None:
+        notes.append(f"actor {inferred} inferred: no force named, the authorities of {country}" + (f" in {date}" if date else ""))
+    return inferred, None, notes
+
+
+def _where_the_force_arrests(draft: _Draft, values: dict[str, Any], actor: str | None, sources: dict[int, set[str]],
+                             lexicons: lexicon.SearchPath) -> list[str]:
+    """An arrest is made where the authorities that make it hold the state: a place of another
+    country ("detained in Tajikistan … over the Moscow attack") names something else, so the
+    event's place is the best one of its mentions in that country, else the country alone; an
+    arrest with no place is in that country. The inference is recorded."""
+    state = states(lexicons).get(actor or "") if draft.type == "arrest" else None
+    if state is None or values.get("country") == state.country:
+        return []
+    named = values.get("place") or values.get("admin1") or values.get("country")
+    place = _best_place([p for p in draft.all("places") if p.country == state.country])
+    if place is not None:
+        filled = _fill_admin(place, draft.all("places"))
+        values.update(country=filled.country, admin1=filled.admin1, admin2=filled.admin2, place=place.place,
+                      geo_precision=place.precision, lat=place.lat, lon=place.lon)
+        if place.sentence in sources:
+            sources[place.sentence].update(("country", "place"))
+    else:
+        values.update(country=state.country, admin1=None, admin2=None, place=None, geo_precision=None, lat=None, lon=None)
+    where = f"'{named}' names another place" if named else "the text names no place"
+    return [f"country {state.country} inferred: an arrest by {state.actor} is made in {state.country}; {where}"]
+
+
+def _a_force(actor: str, date: str | None, lexicons: lexicon.SearchPath) -> bool:
+    """The actor is a country's authorities on `date`, or was before it (then its successor
+    acts: `_in_its_time`); an actor that held no state yet (the Taliban before August 2021) is not."""
+    state = states(lexicons).get(actor)
+    return state is not None and (state.holds(date) or state.until is not None)
+
+
+def _in_its_time(actor: str, date: str | None, notes: list[str], lexicons: lexicon.SearchPath) -> str:
+    """A state named after its time ("Afghan forces" in 2023) is the authorities holding it then."""
+    state = states(lexicons).get(actor)
+    if state is None or state.holds(date) or state.until is None:
+        return actor
+    successor = state_of(state.country, date, lexicons=lexicons)
+    if successor is None or successor == actor:
+        return actor
+    notes.append(f"actor {successor} inferred: '{actor}' named in {date}, when {successor} held the authorities of {state.country}")
+    return successor
 
 
 def _cue_text(m: _Mentions, kind: str) -> str:
@@ -712,8 +855,9 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
                 # resolution compares it across reports (kwatch.resolve.features).
                 values["detail"] = {"site": {"kind": place.site_kind, "of": place.site_of}}
 
-    actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons)
+    actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons, country=values.get("country"), date=date or doc.published)
     inferences.extend(notes)
+    inferences.extend(_where_the_force_arrests(draft, values, actor, sources, reader.lexicons))
     claim_parts = [p for p in draft.parts if _claims(p.mentions)]
     denial_parts = [p for p in draft.parts if p.mentions.has("no_claim")]
     claimed = True if claim_parts else (False if denial_parts else None)
