@@ -298,6 +298,16 @@ class _Sentence:
         return [self.attribution("unknown", None, f'no group has claimed it ("{first.text}")')]
 
 
+def official_words(doc: PipelineDoc, sentence: Sentence, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[tuple[int, int]]:
+    """The spans of the words for who speaks for a state (`officials`: "ministry", "police",
+    "وزارت", "власти") in one sentence, outside a dateline or a stock note."""
+    pattern = tables(doc.language or "en", lexicons).phrases.get("officials")
+    if pattern is None:
+        return []
+    ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
+    return [(m.start(), m.end()) for m in pattern.finditer(doc.text, sentence.start, sentence.end) if ignored(m.start()) is None]
+
+
 def attribute(doc: PipelineDoc, parts: Sequence[Part], *, actor: str | None, kind: str,
               lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Attribution:
     """The attribution of one event: what its sentences (`parts`, an event's share of each) say

@@ -5,7 +5,8 @@ Each cue has a `kind` and a `value`:
     event_type   attack | plot | arrest | raid | propaganda       (lexicons/<lang>/events.yaml)
     intent, hedge, aggregate, aggregate_weak, plural, caption,
     reference (value: the event type referred to), recency, reporting,
-    spokesperson ("spokesman", "ویاند", "пресс-служба": a force beside one is the source of a report)   (events.yaml)
+    spokesperson ("spokesman", "ویاند", "пресс-служба": a force beside one is the source of a report),
+    release      a word that names a media release by itself ("a propaganda release", "إصدار جديد")   (events.yaml)
     method       suicide_bombing | bombing | shooting | ...     (methods.yaml)
     target       religious | government | security | ...       (targets.yaml)
     claim / no_claim                                            (claims.yaml)
@@ -126,7 +127,7 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
 
     by_value("event_type", events["triggers"])
     for key, kind in (("intent", "intent"), ("hedges", "hedge"), ("captions", "caption"), ("recency", "recency"), ("reporting", "reporting"),
-                      ("spokespeople", "spokesperson")):
+                      ("spokespeople", "spokesperson"), ("release_nouns", "release")):
         one(kind, key, events.get(key))
     aggregates = events.get("aggregates") or {}
     one("aggregate", "strong", aggregates.get("strong"))

@@ -34,7 +34,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state, state_of, states
-from kwatch.pipeline.attribution import attribute
+from kwatch.pipeline.attribution import attribute, official_words
 from kwatch.pipeline.model import (
     ActorMention,
     CasualtyMention,
@@ -79,6 +79,12 @@ def _priorities(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
 @cache
 def _outlet_actors(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> dict[str, str]:
     return {name: entry["actor"] for name, entry in lexicon.load("outlets", path=lexicons)["outlets"].items()}
+
+
+@cache
+def _outlet_media(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> dict[str, str]:
+    """The one medium of an outlet that is a single publication (outlets.yaml `medium`: a weekly)."""
+    return {name: entry["medium"] for name, entry in lexicon.load("outlets", path=lexicons)["outlets"].items() if entry.get("medium")}
 
 
 @dataclass
@@ -167,6 +173,7 @@ class _Rules:
     # The same two rules where the marker follows its name (a postposition or case ending):
     period_after: re.Pattern[str] | None = None  # "2021 سے", "15 اگست تک": matched right after the date
     origin_after: re.Pattern[str] | None = None  # "X سے تعلق رکھنے والے", "Xdan kelgan": matched from the country on
+    verb_final: bool = False  # the verb ends its clause: the first name of the clause is its subject
 
 
 @cache
@@ -196,7 +203,7 @@ def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ru
         # last name as a case ending ("Tojikistondan kelgan"), so each name is read shortest first.
         name = r"[^\W\d_][\w'ʻ’‘-]*?"
         origin_after = re.compile(rf"{name}(?:{between}{name})*?[\s\u200c-]*(?:{'|'.join(origin_postpositions)})", re.IGNORECASE)
-    return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after)
+    return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after, bool(data.get("verb_final")))
 
 
 def _reference_point(text: str, date: DateMention, rules: _Rules) -> bool:
@@ -349,7 +356,7 @@ class _Reader:
         whole = self.mentions(sentence)
         part = _Part(sentence, cm, opening=True, whole=whole)
         if kind == "propaganda":
-            if not (cm.has("medium") or cm.has("outlet")) or not self.releases_from_group(cluster, cm):
+            if not any(cm.has(k) for k in _RELEASE_TOLD) or not self.releases_from_group(cluster, cm if cm.actors else whole):
                 return False
         if kind == "raid" and not any(is_islamic_state(a.actor) for a in whole.actors) and not (
             whole.has("group_ref") and self.topic_actor is not None
@@ -389,19 +396,50 @@ class _Reader:
 
     def releases_from_group(self, cluster: _Cluster, m: _Mentions) -> bool:
         """A release counts when an Islamic State actor or outlet is its author, not when a named
-        other actor is the subject ("the Ministry of the Islamic Emirate published a letter")."""
-        before = [a for a in m.actors if a.end <= cluster.start]
-        if before and not is_islamic_state(before[-1].actor) and not m.has("outlet"):
+        other actor or an official body is the subject ("the Ministry of the Islamic Emirate
+        published a letter", "the Interior Ministry released a statement on the arrest of ISKP
+        members"). The subject is the name nearest before the release word, or (`verb_final`
+        languages: "وزارت داخله … درباره داعش … اعلامیه منتشر کرد") the first of its clause; else
+        the name nearest the release word ("a statement released by the Taliban"). An outlet named
+        makes it the group's. `m` is the cluster's share of the sentence, or the whole sentence when
+        the cluster names no actor (a clause that shares its subject: "IS media issued statements —
+        and published footage")."""
+        names = self.names(cluster, m)
+        if not any(author for _, _, author in names):
             return False
-        # "a statement released by the Taliban": the actor nearest the release word is its author.
-        nearest = min(m.actors, key=lambda a: _distance(a.start, a.end, cluster), default=None)
-        if nearest is not None and not is_islamic_state(nearest.actor) and not m.has("outlet"):
+        if m.has("outlet"):
+            return True
+        before = [n for n in names if n[1] <= cluster.start]
+        if self.rules.verb_final:
+            sentence = self.sentences[cluster.triggers[0].sentence]
+            opens = [sentence.start + b.end() for b in self.rules.clause_break.finditer(sentence.text) if sentence.start + b.end() <= cluster.start]
+            opens += [c.end for c in m.cues if c.kind == "reporting" and c.end <= cluster.start]
+            clause = [n for n in before if n[0] >= max(opens, default=sentence.start)]
+            if clause:
+                return clause[0][2]
+        if before and not before[-1][2]:
             return False
-        return (
-            any(is_islamic_state(a.actor) for a in m.actors)
-            or m.has("outlet")
-            or (m.has("group_ref") and self.topic_actor is not None)
-        )
+        return min(names, key=lambda n: _distance(n[0], n[1], cluster))[2]
+
+    def names(self, cluster: _Cluster, m: _Mentions) -> list[tuple[int, int, bool]]:
+        """Who may be a release's author, in order: (start, end, is the group) for each actor,
+        outlet, "the group" and official word (attribution.yaml `officials`) of `m`. An official
+        word right after the group's name is the group's own ("ISKP's spokesman"), one right before
+        a medium word says what the release is ("official statements"): neither is a name."""
+        names = [(a.start, a.end, is_islamic_state(a.actor)) for a in m.actors]
+        names += [(c.start, c.end, True) for c in m.cues if c.kind == "outlet" or (c.kind == "group_ref" and self.topic_actor is not None)]
+        sentence = self.sentences[cluster.triggers[0].sentence]
+        media = [c.start for c in self.mentions(sentence).cues if c.kind == "medium"]
+        text = self.doc.text
+        for start, end in official_words(self.doc, sentence, lexicons=self.lexicons):
+            if any(_OWN_OFFICIAL.fullmatch(text, e, start) for _, e, author in names if author and e <= start):
+                continue
+            if any(_OWN_OFFICIAL.fullmatch(text, end, medium) for medium in media if medium >= end):
+                continue
+            if any(s < end and start < e for s, e, _ in names):
+                continue  # inside a name ("Ministry of the Islamic Emirate")
+            names.append((start, end, False))
+        return sorted(names)
 
     def merge_target(self, kind: str, m: _Mentions, sentence: Sentence, reference: bool) -> _Draft | None:
         date = _best_date(m.dates, m.cues)
@@ -892,12 +930,14 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
                     sources[c.sentence].add(key)
     else:
         medium, source = _first_cue(draft, "medium", priorities["medium"])
+        outlets = [c for c in draft.all("cues") if c.kind == "outlet"]
+        if medium is None and outlets and (medium := _outlet_media(reader.lexicons).get(outlets[0].value)) is not None:
+            inferences.append(f"medium {medium} inferred: {outlets[0].value} puts out only that")
         values["medium"] = medium
         if source is not None:
             sources[source].add("medium")
         languages = sorted({c.value for c in draft.all("cues") if c.kind == "language"})
         values["languages"] = tuple(languages) or None
-        outlets = [c for c in draft.all("cues") if c.kind == "outlet"]
         values["outlet"] = outlets[0].value if outlets else None
         length: dict[str, int] = {}
         for cue in draft.all("cues"):
@@ -991,6 +1031,11 @@ def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
     return sorted(kept, key=lambda d: order[id(d)])
 
 
+#: What may stand between the group's name and its own official ("ISKP's spokesman", "د داعش ویاند").
+_OWN_OFFICIAL = re.compile(r"[\s'’-]{0,3}s?[\s\u200c]{0,2}")
+#: What tells a release besides its trigger: its medium ("a video"), outlet, length ("17 minutes"),
+#: language ("in Tajik") or a word that names a release by itself (`release`: "a new release").
+_RELEASE_TOLD = ("medium", "outlet", "length", "language", "release")
 #: The media of a release that may be only the claim of an attack the report tells.
 _CLAIM_MEDIA = frozenset({"statement", "post"})
 
@@ -999,7 +1044,8 @@ def _fold_statements(drafts: list[_Draft]) -> list[_Draft]:
     """A statement of the group in a report of one of its attacks ("The group issued a statement
     on its Telegram channels") is the claim of that attack, not a release of its own: coders fold
     it into the attack (../shared/eval/FORMAT.md leaves it to them; the claim's quote is kept on the
-    attack). A statement with a title, a length, languages or another medium stays a release."""
+    attack). A statement with a title, a length, languages, another medium or a word that names it a
+    release stays a release."""
     attacks = [d for d in drafts if d.type == "attack" and not d.background]
     if not attacks:
         return drafts
@@ -1007,8 +1053,10 @@ def _fold_statements(drafts: list[_Draft]) -> list[_Draft]:
     for draft in drafts:
         cues = draft.all("cues")
         media = {c.value for c in cues if c.kind == "medium"}
-        plain = draft.type == "propaganda" and media <= _CLAIM_MEDIA and not any(c.kind in ("length", "language") for c in cues)
-        earlier = [a for a in attacks if a.opening.sentence.index < draft.opening.sentence.index]
+        plain = draft.type == "propaganda" and media <= _CLAIM_MEDIA and not any(c.kind in ("length", "language", "release") for c in cues)
+        # An attack the report tells before the statement, or in its sentence ("IS said in a statement
+        # … that it carried out the attack"), from its headline on.
+        earlier = [a for a in attacks if min(p.sentence.index for p in a.parts) <= draft.opening.sentence.index]
         if not plain or not earlier:
             kept.append(draft)
             continue
