@@ -9,7 +9,7 @@ import pytest
 
 from kwatch import lexicon
 from kwatch.extract import extract
-from kwatch.pipeline import attribution
+from kwatch.pipeline import attribution, cues
 from kwatch.pipeline.model import PipelineDoc
 from kwatch.records import ATTRIBUTION_BASES, Attribution, strongest
 
@@ -71,6 +71,53 @@ CASES = [
     ("uz", "Hech bir guruh hujum uchun masʼuliyatni oʻz zimmasiga olmadi.", "unknown", None, None, None, None),
     ("ky", "Эч бир топ жоопкерчиликти өзүнө алган жок.", "unknown", None, None, None, None),
 ]
+
+
+# (language, the sentence after the attack, `claimed`, basis): claim idioms with their light verbs,
+# "nobody has claimed" and denials in every language. A claim word inside a no-claim, a denial or
+# a blame phrase, or beside a no-claim, is no claim: `claimed` and the basis read one rule.
+CLAIMED = [
+    ("en", "No group or individual has so far claimed responsibility for the attack.", False, "unknown"),
+    ("en", "The attack was not immediately claimed.", False, "unknown"),
+    ("en", "ISKP took credit for the attack.", True, "claimed"),
+    ("ru", "Теракт взяла на себя группировка ИГИЛ-Хорасан.", True, "claimed"),
+    ("ru", "Ни одна группировка пока не взяла на себя ответственность за теракт.", False, "unknown"),
+    ("ru", "Власти возложили ответственность за теракт на ИГИЛ-Хорасан.", None, "blamed"),
+    ("ru", "ИГИЛ-Хорасан отрицает свою причастность к теракту.", False, "denied"),
+    ("fa", "داعش خراسان این حمله را بر عهده گرفت.", True, "claimed"),
+    ("fa", "هیچ گروهی تاکنون مسئولیت این حمله را بر عهده نگرفته است.", False, "unknown"),
+    ("fa", "داعش خراسان دست داشتن در این حمله را رد کرد.", False, "denied"),
+    ("ps", "د دې برید پړه داعش خراسان ومنله.", True, "claimed"),
+    ("ps", "داعش خراسان ډلې ادعا کړې چې دا برید یې کړی.", True, "claimed"),
+    ("ps", "تر اوسه هیچا د دې برید پړه نه ده منلې.", False, "unknown"),
+    ("ps", "داعش خراسان په دې برید کې لاس درلودل رد کړل.", False, "denied"),
+    ("ar", "وأعلن تنظيم ولاية خراسان مسؤوليته عن الهجوم.", True, "claimed"),
+    ("ar", "ولم تتبن أي جهة الهجوم حتى الآن.", False, "unknown"),
+    ("ar", "وحملت طالبان تنظيم داعش المسؤولية عن الهجوم.", None, "blamed"),
+    ("ar", "ونفى تنظيم ولاية خراسان أي علاقة له بالهجوم.", False, "denied"),
+    ("ur", "ابھی تک کسی بھی گروپ نے اس حملے کی ذمہ داری قبول نہیں کی۔", False, "unknown"),
+    ("ur", "داعش خراسان نے اس حملے میں ملوث ہونے کی تردید کی۔", False, "denied"),
+    ("tg", "ДИИШ-Хуросон масъулияти ин ҳамларо ба дӯш гирифт.", True, "claimed"),
+    ("tg", "ДИИШ-Хуросон ин ҳамларо ба ӯҳда гирифт.", True, "claimed"),
+    ("tg", "Ҳеҷ гуруҳе масъулияти ин ҳамларо ба дӯш нагирифтааст.", False, "unknown"),
+    ("tg", "ДИИШ-Хуросон даст доштан дар ин ҳамларо инкор кард.", False, "denied"),
+    ("uz", "IShID-Xuroson hujum uchun javobgarlikni oʻz zimmasiga oldi.", True, "claimed"),
+    ("uz", "Hech qanday guruh hujum uchun javobgarlikni oʻz zimmasiga olmadi.", False, "unknown"),
+    ("ky", "Ислам мамлекети-Хорасан кол салуу үчүн жоопкерчиликти өзүнө алды.", True, "claimed"),
+    ("ky", "Азырынча эч ким жоопкерчиликти мойнуна ала элек.", False, "unknown"),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "claimed", "basis"), CLAIMED)
+def test_issue_13_claimed_and_the_basis_read_one_rule_in_every_language(language, sentence, claimed, basis, pipeline, ctx) -> None:
+    event = _event(f"{ATTACK[language]} {sentence}", language, pipeline, ctx)
+    assert (event.claimed, event.attribution.basis) == (claimed, basis), event.attribution.reason
+
+
+def test_criminal_liability_is_no_claim(pipeline, ctx) -> None:
+    # "привлечь к уголовной ответственности" (to bring to criminal liability): no claim word.
+    text = f"{ATTACK['ru']} Организаторов привлекут к уголовной ответственности."
+    assert _event(text, "ru", pipeline, ctx).claimed is None
 
 
 def _event(text: str, language: str, pipeline: Any, ctx: Any) -> Any:
@@ -146,3 +193,9 @@ def test_every_language_gives_every_kind_of_phrase(language: str) -> None:
     data = lexicon.load("attribution", language)
     assert all(data[kind] for kind in attribution.PHRASE_KINDS), [kind for kind in attribution.PHRASE_KINDS if not data[kind]]
     assert data["channels"]["Telegram"]
+
+
+@pytest.mark.parametrize("language", sorted(ATTACK))
+def test_every_language_gives_claim_and_no_claim_phrases(language: str) -> None:
+    kinds = {kind for kind, _, _ in cues.tables(language).patterns}
+    assert {"claim", "no_claim"} <= kinds

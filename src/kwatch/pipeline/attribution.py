@@ -6,7 +6,8 @@ read from; releases.v1 calls `of_release()` for a release post. The result is a
 
 - **claimed**: a claim cue of the event (claims.yaml, or events.yaml `claims`; cues.v1) that no
   denial, "nobody has claimed" or blame phrase holds, and that no "nobody has claimed" stands
-  within `NEGATION_REACH` characters of. The claimant is the actor named nearest to
+  within `NEGATION_REACH` characters of (`standing_claims`: events.v2's `claimed` reads the same
+  rule), or the group's statement that events.v2 folded into its attack. The claimant is the actor named nearest to
   it (the group a "the group" refers to is the event's actor), else its outlet's actor. The outlet
   is an outlet of lexicons/outlets.yaml named in the sentence, else a channel (Telegram) of
   attribution.yaml. Confidence `high`, or `medium` when a hearsay phrase ("reportedly", "according
@@ -107,6 +108,11 @@ class Part(Protocol):
     @property
     def mentions(self) -> Mentions: ...
 
+    @property
+    def statement(self) -> bool:
+        """The group's statement, folded into the attack it claims (events.v2 `_fold_statements`)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
@@ -144,6 +150,7 @@ class _Sentence:
     def __init__(self, doc: PipelineDoc, part: Part, *, actor: str | None, kind: str, t: Tables, lexicons: lexicon.SearchPath) -> None:
         s = part.sentence
         self.doc, self.sentence, self.actor, self.kind, self.lexicons = doc, s, actor, kind, lexicons
+        self.statement = part.statement
         self.subject_after = t.subject_after
         ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
         self.hits = [
@@ -188,13 +195,22 @@ class _Sentence:
 
     # -- claimed ----------------------------------------------------------------------------
 
-    def claims(self) -> list[Attribution]:
+    def standing(self) -> list[Cue]:
+        """The event's claim cues in this sentence that stand: none inside a denial, "nobody has
+        claimed", blame, involvement, assessment or suspicion phrase or a no-claim cue, and no
+        no-claim cue or `unclaimed` phrase within NEGATION_REACH characters."""
         inside: list[_Hit | Cue] = [*self.of(*_NOT_A_CLAIM)]
         near: list[_Hit | Cue] = [*(c for c in self.cues if c.kind == "no_claim"), *self.of("unclaimed")]
-        claims = [
+        return [
             c for c in self.own
             if c.kind == "claim" and not any(_overlaps(c, n) for n in inside) and not any(_distance(n, c) <= NEGATION_REACH for n in near)
         ]  # fmt: skip
+
+    def claims(self) -> list[Attribution]:
+        claims = self.standing()
+        if not claims and self.statement:
+            # The group's statement told after its attack is its claim: its medium or outlet says so.
+            claims = [c for c in self.own if c.kind in ("medium", "outlet")][:1]
         if not claims:
             return []
         cue = claims[0]
@@ -296,6 +312,13 @@ class _Sentence:
             return []
         first = min(stated, key=lambda h: h.start)
         return [self.attribution("unknown", None, f'no group has claimed it ("{first.text}")')]
+
+
+def standing_claims(doc: PipelineDoc, part: Part, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[Cue]:
+    """The claim cues of one sentence's share of an event that stand (`_Sentence.standing`): what
+    makes an event's `claimed` true (events.v2) and its basis `claimed`, one rule for both."""
+    t = tables(doc.language or "en", lexicons)
+    return _Sentence(doc, part, actor=None, kind="", t=t, lexicons=lexicons).standing()
 
 
 def official_words(doc: PipelineDoc, sentence: Sentence, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[tuple[int, int]]:

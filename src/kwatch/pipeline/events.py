@@ -34,7 +34,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state, state_of, states
-from kwatch.pipeline.attribution import attribute, official_words
+from kwatch.pipeline.attribution import attribute, official_words, standing_claims
 from kwatch.pipeline.model import (
     ActorMention,
     CasualtyMention,
@@ -135,6 +135,7 @@ class _Part:
     mentions: _Mentions  # the cluster's share (or the whole sentence for a follow-up)
     opening: bool
     whole: _Mentions | None = None  # the whole sentence, when `mentions` is a cluster's share
+    statement: bool = False  # the group's statement, folded into the attack it claims (`_fold_statements`)
 
 
 @dataclass
@@ -896,7 +897,7 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons, country=values.get("country"), date=date or doc.published)
     inferences.extend(notes)
     inferences.extend(_where_the_force_arrests(draft, values, actor, sources, reader.lexicons))
-    claim_parts = [p for p in draft.parts if _claims(p.mentions)]
+    claim_parts = [p for p in draft.parts if p.statement or _claims(doc, p, reader.lexicons)]
     denial_parts = [p for p in draft.parts if p.mentions.has("no_claim")]
     claimed = True if claim_parts else (False if denial_parts else None)
     if actor == "IS" and draft.type == "attack" and values.get("country") in _KHORASAN_COUNTRIES:
@@ -997,12 +998,12 @@ def _paragraph_date(reader: _Reader, sentence: Sentence) -> str | None:
     return None
 
 
-def _claims(m: _Mentions) -> bool:
-    """A claim cue not inside a denial: "No group has claimed responsibility" holds both."""
-    denials = [c for c in m.cues if c.kind == "no_claim"]
-    return any(
-        c.kind == "claim" and not any(c.start < d.end and d.start < c.end for d in denials) for c in m.cues
-    )
+def _claims(doc: PipelineDoc, part: _Part, lexicons: lexicon.SearchPath) -> bool:
+    """A claim cue that stands in the part, by attribution.v1's rule (`standing_claims`): not inside
+    a no-claim ("No group has claimed responsibility" holds both; "никто не взял на себя
+    ответственность"), a denial or a blame phrase ("возложили ответственность на …"), and no
+    no-claim near it ("Hech bir guruh … masʼuliyatni … zimmasiga olmadi"), in every language."""
+    return bool(standing_claims(doc, part, lexicons=lexicons))
 
 
 def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
@@ -1044,8 +1045,8 @@ def _fold_statements(drafts: list[_Draft]) -> list[_Draft]:
     """A statement of the group in a report of one of its attacks ("The group issued a statement
     on its Telegram channels") is the claim of that attack, not a release of its own: coders fold
     it into the attack (../shared/eval/FORMAT.md leaves it to them; the claim's quote is kept on the
-    attack). A statement with a title, a length, languages, another medium or a word that names it a
-    release stays a release."""
+    attack, whose `claimed` it makes true). A statement with a title, a length, languages, another
+    medium or a word that names it a release stays a release."""
     attacks = [d for d in drafts if d.type == "attack" and not d.background]
     if not attacks:
         return drafts
@@ -1061,7 +1062,7 @@ def _fold_statements(drafts: list[_Draft]) -> list[_Draft]:
             kept.append(draft)
             continue
         target = earlier[-1]
-        target.parts.extend(dataclasses.replace(part, opening=False) for part in draft.parts)
+        target.parts.extend(dataclasses.replace(part, opening=False, statement=True) for part in draft.parts)
         target.inferences.append(f"the group's statement ('{draft.trigger.text}') is the claim of this attack, not a release of its own")
     return kept
 
