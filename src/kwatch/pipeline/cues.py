@@ -9,8 +9,8 @@ Each cue has a `kind` and a `value`:
     release      a word that names a media release by itself ("a propaganda release", "إصدار جديد")   (events.yaml)
     method       suicide_bombing | bombing | shooting | ...     (methods.yaml)
     target       religious | government | security | ...       (targets.yaml)
-    claim / no_claim                                            (claims.yaml)
-    medium, language (ISO 639-1), length ('minutes:25')         (propaganda.yaml)
+    claim / no_claim                                            (claims.yaml, else events.yaml `claims`)
+    medium, language (ISO 639-1), length ('minutes:25')         (propaganda.yaml, else releases/<lang>.yaml)
     outlet       canonical outlet name                          (lexicons/outlets.yaml)
     group_ref    'the group', 'the IS affiliate' ...             (lexicons/actors.yaml, anaphora)
     agent        security: a killing by the security forces    (casualties.yaml security_agents

@@ -11,9 +11,10 @@ How a document becomes events (docs/pipeline.md tells the same story with exampl
    clause. A cluster's type: propaganda; else raid; attack when people were killed; plot; plot
    when intent meets an arrest; arrest; attack.
 3. A cluster opens a candidate when it is anchored (a date, a place, a figure, or a named actor
-   with a method or claim). A candidate merges into an earlier event of the same type when it
-   refers back to it ("the attack"), adds nothing new (no date and no place, same paragraph) or
-   agrees with it on date and place.
+   with a method or claim); a release when a medium, outlet, length, language or release noun
+   tells it and the group or its outlet is its author (`releases_from_group`). A candidate merges
+   into an earlier event of the same type when it refers back to it ("the attack"), adds nothing
+   new (no date and no place, same paragraph) or agrees with it on date and place.
 4. Sentences without a trigger in the paragraph of the last event, or that refer back to an event
    ("The 30-page statement ..."), add fields to it: claim, figures, method, target, a more
    specific place in the same province, and the release's medium, languages and length.
@@ -62,6 +63,11 @@ _ANCHOR_KINDS = ("date", "place", "casualty")
 _TRIGGER_KINDS = ("event_type", "intent", "agent")
 # Countries where the Islamic State operates as its Khorasan province (ISKP's area of operations).
 _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
+#: What may stand between the group's name and its own official ("ISKP's spokesman", "د داعش ویاند").
+_OWN_OFFICIAL = re.compile(r"[\s'’-]{0,3}s?[\s\u200c]{0,2}")
+#: What tells a release besides its trigger: its medium ("a video"), outlet, length ("17 minutes"),
+#: language ("in Tajik") or a word that names a release by itself (`release`: "a new release").
+_RELEASE_TOLD = ("medium", "outlet", "length", "language", "release")
 
 
 @cache
@@ -1032,11 +1038,6 @@ def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
     return sorted(kept, key=lambda d: order[id(d)])
 
 
-#: What may stand between the group's name and its own official ("ISKP's spokesman", "د داعش ویاند").
-_OWN_OFFICIAL = re.compile(r"[\s'’-]{0,3}s?[\s\u200c]{0,2}")
-#: What tells a release besides its trigger: its medium ("a video"), outlet, length ("17 minutes"),
-#: language ("in Tajik") or a word that names a release by itself (`release`: "a new release").
-_RELEASE_TOLD = ("medium", "outlet", "length", "language", "release")
 #: The media of a release that may be only the claim of an attack the report tells.
 _CLAIM_MEDIA = frozenset({"statement", "post"})
 
