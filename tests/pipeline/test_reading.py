@@ -194,3 +194,9 @@ def test_a_trigger_typed_against_a_number_is_read(pipeline: Pipeline, ctx: Conte
     text = "کابل ایئرپورٹ کے باہر 3دھماکے، 20 افراد ہلاک ہو گئے۔"
     (event,) = run(text, pipeline, ctx, language="ur").events or ()
     assert (event.type, event.admin1, event.killed) == ("attack", "Kabul", 20)
+
+
+def test_a_dateline_on_the_line_after_a_headline_without_a_full_stop(pipeline: Pipeline, ctx: Context) -> None:
+    text = "Толибон бо ДОИШ дар Афғонистон меҷанганд ва задухӯрд шиддат мегирад\nДУШАНБЕ, 1 окт — Агентӣ. Дар Кобул 5 нафар кушта шуданд."
+    doc = run(text, pipeline, ctx, language="tg")
+    assert doc.layout is not None and [s.text for s in doc.layout.spans if s.role == "dateline"] == ["ДУШАНБЕ, 1 окт —"]
