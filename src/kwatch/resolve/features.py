@@ -7,16 +7,20 @@ A feature says one thing; the words in `FEATURES` are what an explanation prints
 
 Everything here compares canonical values: the extractor names countries, provinces, districts
 and gazetteer places the same way in every language, and counts figures in every digit system,
-so a Pashto report and an English one of the same attack agree on these keys.
+so a Pashto report and an English one of the same attack agree on these keys. Their sentences
+share no word but their names, which `shared_names` compares by sound (`resolve/names.py`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import cache, lru_cache
 
+from kwatch import lexicon
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.resolve.members import Member, km
+from kwatch.resolve.names import is_cased, name_overlap, name_skeletons, skeletons_of, without
 from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK
 
 #: feature name -> what it means, in words (an explanation prints these)
@@ -44,6 +48,7 @@ FEATURES: dict[str, str] = {
     "same_figures": "the same or a close death toll or number injured (each up to 1, by the figure's size: 3 dead 0.3, 99 or more 1)",
     "other_figures": "a death toll or number injured far apart (one each)",
     "shared_words": "the share of words their sentences have in common",
+    "shared_names": "the share of names their sentences have in common, by sound (reports in two scripts, or two languages of one with case)",
     "only_candidates": "each is the other's only candidate",
     "same_document": "both come from one document",
     "same_language": "both reports are in one language",
@@ -80,6 +85,8 @@ def features(a: Member, b: Member, *, exclusive: bool = False) -> dict[str, floa
     table = {name: float(value) for name, value in found.items() if value}
     if words:
         table["shared_words"] = words
+    if names := shared_names(a, b):
+        table["shared_names"] = names
     return table
 
 
@@ -136,3 +143,51 @@ def shared_words(a: Member, b: Member) -> float:
     if not a.words or not b.words:
         return 0.0
     return len(a.words & b.words) / len(a.words | b.words)
+
+
+def shared_names(a: Member, b: Member) -> float:
+    """For two members in different scripts, which share no word but their names, the overlap of
+    the skeletons of their names (`names.name_overlap`: "Haqqani" and "حقاني" are one); also for
+    two in different languages of a script with case (Russian and Uzbek Cyrillic), whose names
+    take each language's endings. 0 otherwise: in one language, or two of Arabic script, where
+    every word counts as a name, the words say it (`shared_words`)."""
+    if not (a.script and b.script and (a.script != b.script or (a.language != b.language and is_cased(a.script)))):
+        return 0.0
+    # The names the pair's fields already compare (its places, its perpetrators' names) are in
+    # nearly every report of a region: they would make any two reports of it alike.
+    known = _field_names(a) | _field_names(b)
+    return name_overlap(without(name_skeletons(_text(a)), known), without(name_skeletons(_text(b)), known))
+
+
+def _field_names(member: Member) -> frozenset[str]:
+    places = _place_names(member.admin1, member.admin2, member.place)
+    return places | _actor_names(member.actor) | (_country_names() if member.country else frozenset())
+
+
+@lru_cache(maxsize=1 << 12)
+def _place_names(*names: str | None) -> frozenset[str]:
+    return skeletons_of(n for n in names if n)
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    """The skeletons of every country's name in every language (lexicons/place_names.yaml): the
+    countries are compared as codes (`same_country`), and a report names its own."""
+    places = lexicon.load_file("place_names.yaml").data["places"]
+    countries = [(name, entry) for name, entry in places.items() if entry.get("kind") == "country"]
+    return skeletons_of([name for name, _ in countries] + [n for _, entry in countries for names in entry.get("names", {}).values() for n in names])
+
+
+@cache
+def _actor_names(actor: str | None) -> frozenset[str]:
+    """The skeletons of the aliases (every language) of `actor`, and of the Islamic State family
+    for one of it (IS and ISKP count as one actor)."""
+    if actor is None:
+        return frozenset()
+    actors = lexicon.load_file("actors.yaml").data["actors"]
+    same = [name for name in actors if name == actor or (is_islamic_state(actor) and is_islamic_state(name))]
+    return skeletons_of([*same, *(alias for name in same for aliases in actors[name]["aliases"].values() for alias in aliases)])
+
+
+def _text(member: Member) -> str:
+    return " ".join(str(s.get("quote") or "") for s in member.raw.get("sources") or ())

@@ -56,8 +56,10 @@ FIGURE_RULE = (
 RESOLVE_RULES = "resolve.v3"
 #: The fitted pair model is part of the rules: a refit changes the version.
 _MODEL_BYTES = hashlib.sha256(resources.files("kwatch").joinpath("data/resolution_model.json").read_bytes()).hexdigest()
+#: So is the table that reads names in every script (resolve/names.py): blocking keys follow it.
+_SCRIPTS_BYTES = hashlib.sha256(resources.files("kwatch").joinpath("data/scripts.yaml").read_bytes()).hexdigest()
 TUNING = (
-    WINDOW_DAYS, COARSE_LIMIT, CONTENT_LIMIT, CONTENT_MIN_LETTERS, VETO, CLAIM_DAYS, _MODEL_BYTES,
+    WINDOW_DAYS, COARSE_LIMIT, CONTENT_LIMIT, CONTENT_MIN_LETTERS, VETO, CLAIM_DAYS, _MODEL_BYTES, _SCRIPTS_BYTES,
     sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(GENERIC_ACTORS), FIGURE_RULE,
 )
 RESOLVE_VERSION = f"{RESOLVE_RULES}+{hashlib.sha256(repr(TUNING).encode()).hexdigest()[:12]}"
