@@ -21,7 +21,7 @@ from kwatch import lexicon
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.resolve.members import Member, km
 from kwatch.resolve.names import is_cased, name_overlap, name_skeletons, skeletons_of, without
-from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK
+from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK, SITE_FAMILY, SITE_SURROUNDS
 
 #: feature name -> what it means, in words (an explanation prints these)
 FEATURES: dict[str, str] = {
@@ -34,8 +34,8 @@ FEATURES: dict[str, str] = {
     "undated": "one or both have no date (two reports)",
     "undated_in_report": "one has no date and both come from one report",
     "same_place": "the same named place, or coordinates within one town",
-    "same_site": "the same named site (a mosque, a school, a checkpoint)",
-    "other_place": "two different named places of the same kind",
+    "same_site": "the same named site (a mosque, a school, a checkpoint), or one kind of site with one owner or place in any language (the Russian embassy)",
+    "other_place": "two different named places of the same kind, or two different kinds of building",
     "same_admin": "the same province or district (one each)",
     "other_admin": "a different province or district (one each)",
     "same_country": "the same country",
@@ -124,11 +124,13 @@ def _places(a: Member, b: Member) -> list[str]:
         x, y = getattr(a, level), getattr(b, level)
         if x and y:
             found.append("same_admin" if x == y else "other_admin")
-    if a.place_key and b.place_key and (a.place_key in b.place_key or b.place_key in a.place_key):
+    site = _sites(a, b)
+    named = bool(a.place_key and b.place_key)
+    if site == "same_site" or site != "other_place" and named and (a.place_key in b.place_key or b.place_key in a.place_key):
         found.append("same_place")
-        if a.precision == b.precision == "site":
+        if site == "same_site" or a.precision == b.precision == "site":
             found.append("same_site")
-    elif a.place_key and b.place_key and a.precision == b.precision:
+    elif site == "other_place" or site is None and named and a.precision == b.precision:
         found.append("other_place")
     else:
         distance = km(a, b)
@@ -136,6 +138,24 @@ def _places(a: Member, b: Member) -> list[str]:
         if distance is not None and coarser in NEAR_KM and distance <= NEAR_KM[coarser]:
             found.append("same_place")
     return found
+
+
+def _sites(a: Member, b: Member) -> str | None:
+    """The sites of two reports compared as things, whatever language names them: one kind (of a
+    family: a shrine is a mosque to some) with one owner or place ("the embassy of Russia" in
+    Kabul, "سفارت روسیه", "посольство России") is one site; two buildings of different kinds in
+    one province are two places. "part": one is a site's surroundings (its names may differ);
+    None: nothing to say."""
+    if a.site is None or b.site is None:
+        return None
+    (kind_a, of_a), (kind_b, of_b) = a.site, b.site
+    if kind_a in SITE_SURROUNDS or kind_b in SITE_SURROUNDS:
+        return "part"  # a gate of the airport, the road to the ministry: the names may differ
+    if SITE_FAMILY.get(kind_a, kind_a) != SITE_FAMILY.get(kind_b, kind_b):
+        return "other_place" if a.admin1 is None or b.admin1 is None or a.admin1 == b.admin1 else None
+    if of_a and of_b:
+        return "same_site" if of_a == of_b else "other_place"
+    return "same_site" if a.admin1 and a.admin1 == b.admin1 else None
 
 
 def shared_words(a: Member, b: Member) -> float:

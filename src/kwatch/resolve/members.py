@@ -49,6 +49,9 @@ class Member:
     language: str | None = None  # of its document
     words: frozenset[str] = frozenset()  # the words of its quotes (`words_of`), for text similarity
     script: str | None = None  # the script most of its words are written in (`names.main_script`)
+    # The site it happened at as one thing in every language: (kind, owner country or place), from
+    # the extractor's `detail.site` ("embassy", "RU"); None when not at a known kind of site.
+    site: tuple[str, str | None] | None = None
 
     @staticmethod
     def of(e: Mapping[str, Any], document: DocumentInfo | None = None) -> Member:
@@ -86,7 +89,15 @@ class Member:
             language=document.language if document else None,
             words=words,
             script=main_script(words),
+            site=_site(detail),
         )
+
+
+def _site(detail: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    site = detail.get("site")
+    if not isinstance(site, Mapping) or not site.get("kind"):
+        return None
+    return str(site["kind"]), (str(site["of"]) if site.get("of") else None)
 
 
 def words_of(text: str) -> frozenset[str]:
