@@ -636,7 +636,7 @@ def _resolve_readings(readings: Sequence[tuple[Sentence, Match, str | None]], fo
         best = reading.candidates[0]
         if len({c.country for c in reading.candidates}) == 1 and (best.kind != "town" or (best.population or 0) >= SMALL_TOWN):
             countries[best.country] += 1
-    named_in = {p.country for p in found if p.precision == "province"} | {
+    named_in = {p.country for p in found if p.admin1} | {
         r.candidates[0].country for _, r, _ in readings if r.candidates[0].kind == "admin1"}
     out = []
     for sentence, reading, level in readings:
