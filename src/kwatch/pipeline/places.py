@@ -565,10 +565,10 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
             for m in rules.adjectives.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                mention = _adjective_mention(m, sentence, rules, gazetteer)
-                if mention is not None:
+                adjective = _adjective_mention(m, sentence, rules, gazetteer)
+                if adjective is not None:
                     taken.append(m.span())
-                    found.append(mention)
+                    found.append(adjective)
         if rules.own_names:
             # The gazetteer's own names in the language's script: Afghan provinces and districts
             # (Dari and Pashto), towns' GeoNames names, countries' names, with the case endings.
@@ -650,6 +650,8 @@ def _resolve_readings(readings: Sequence[tuple[Sentence, Match, str | None]], fo
             continue  # a district of a province the report never names is another place of that name
         if entry.kind == "town" and (entry.population or 0) < SMALL_TOWN and countries and not countries.get(entry.country):
             continue  # "Mandal" in a report about Pakistan is no town of India
+        if level in ("admin1", "admin2") and entry.kind == "town":
+            entry = _region_of(entry, level, gazetteer)  # "в провинции Газни": the town's province
         entry = _at_level(entry, level, gazetteer)
         out.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text, sentence, entry))
     return out
