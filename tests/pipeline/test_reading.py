@@ -200,3 +200,17 @@ def test_a_dateline_on_the_line_after_a_headline_without_a_full_stop(pipeline: P
     text = "Толибон бо ДОИШ дар Афғонистон меҷанганд ва задухӯрд шиддат мегирад\nДУШАНБЕ, 1 окт — Агентӣ. Дар Кобул 5 нафар кушта шуданд."
     doc = run(text, pipeline, ctx, language="tg")
     assert doc.layout is not None and [s.text for s in doc.layout.spans if s.role == "dateline"] == ["ДУШАНБЕ, 1 окт —"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A country that owns a news agency is not where it happened (the only place named: without
+        # the rule it would be the event's).
+        ("ps", "د جرمني خبري اژانس راپور ورکړی چې په یوه چاودنه کې ۱۲ کسان ووژل شول."),
+        ("fa", "خبرگزاری فرانسه گزارش داد که در یک انفجار ۱۲ نفر کشته شدند."),
+    ],
+)
+def test_a_country_that_owns_a_news_agency_is_not_the_events(pipeline: Pipeline, ctx: Context, language: str, text: str) -> None:
+    (event,) = run(text, pipeline, ctx, language=language).events or ()
+    assert event.country is None
