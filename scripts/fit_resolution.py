@@ -92,6 +92,10 @@ PRIOR: dict[str, float] = {
     "same_figures": 1.0,
     "other_figures": 0.0,  # conflicting figures never argue against one event
     "shared_words": 4.0,
+    # Reports in two languages share only names, few of them, and two reports of different
+    # incidents share some (a minister, a district, the names the fields do not compare): an
+    # overlap of names says less than the same overlap of words.
+    "shared_names": 1.0,
     "only_candidates": 1.0,
     "same_document": 0.0,
     "same_language": 0.0,
@@ -106,6 +110,7 @@ SIGNS: dict[str, tuple[float | None, float | None]] = {
     "other_figures": (0.0, 0.0),
     "far_apart": (None, 0.0),
     "shared_words": (0.0, None),
+    "shared_names": (0.0, None),
     "reported_after": (0.0, None),
     "only_candidates": (0.0, None),
 }

@@ -79,6 +79,15 @@ def test_an_undated_member_meets_its_event_through_a_rare_shared_word() -> None:
     assert pairs(dated, member("b", date="2025-06-01", quote="Sayed ul-Shuhada school again")) == set()
 
 
+def test_an_undated_member_meets_a_report_in_another_script_through_a_rare_name() -> None:
+    """Issue 12: the Pashto post shares no word with the English report, but the name it gives."""
+    dated = member("a", date="2024-06-01", quote="Gunmen killed Mawlawi Haqyar in Khost")
+    pashto = member("p", quote="مولوي حقيار ووژل شو")
+    other = member("o", quote="په کندهار کې یو پولیس مړ شو")
+    assert pairs(dated, pashto, other) == {("a", "p")}
+    assert "n|attack|hkr" in index_keys(dated) and "o|attack|hkr" in index_keys(pashto)
+
+
 def partners(one: Member, *others: Member) -> set[str]:
     return {a if b == one.id else b for a, b in pairs(one, *others) if one.id in (a, b)}
 
@@ -118,8 +127,9 @@ def test_content_similarity() -> None:
 
 
 def test_crowded_keys() -> None:
-    assert crowded_keys({"p|attack|2025": COARSE_LIMIT + 1, "p|attack|2024": COARSE_LIMIT, "w|attack|x": CONTENT_LIMIT + 1, "d|attack|1": 10**6}) == {
-        "p|attack|2025", "w|attack|x"}  # fmt: skip
+    assert crowded_keys({"p|attack|2025": COARSE_LIMIT + 1, "p|attack|2024": COARSE_LIMIT, "w|attack|x": CONTENT_LIMIT + 1,
+                         "n|attack|kbl": CONTENT_LIMIT + 1, "n|attack|hkn": CONTENT_LIMIT, "d|attack|1": 10**6}) == {
+        "p|attack|2025", "w|attack|x", "n|attack|kbl"}  # fmt: skip
 
 
 # -- properties ---------------------------------------------------------------------------------
@@ -137,7 +147,8 @@ def member_sets(draw: st.DrawFn) -> tuple[list[Member], dict[str, DocumentInfo]]
                 date=draw(st.sampled_from([None, "2025-03-01", "2025-03-05", "2025-03-09", "2025-03", "2025", "2024-12-30"])),
                 country=draw(st.sampled_from(["AF", None, "PK"])),
                 admin1=draw(st.sampled_from([None, "Kabul", "Herat"])),
-                quote=" ".join(draw(st.lists(st.sampled_from(["Kabul", "mosque", "12", "school", "convoy"]), max_size=3))),
+                # names in three scripts ("in Kabul" is a name, an opening "Kabul" is not): name keys
+                quote=" ".join(draw(st.lists(st.sampled_from(["Kabul", "in Kabul", "کابل", "в Кабуле", "mosque", "12", "school", "convoy"]), max_size=3))),
                 detail={"release_key": "k"} if draw(st.booleans()) else {},
             )
         )  # fmt: skip

@@ -233,3 +233,20 @@ def test_cli_eval_refuses_predictions_and_save_predictions_together(tmp_path):
     corpus = _corpus(tmp_path)
     result = CliRunner().invoke(cli, ["eval", str(tmp_path / "gold.jsonl"), "--corpus", str(corpus), "--predictions", str(tmp_path / "gold.jsonl"), "--save-predictions", str(tmp_path / "x.jsonl")])
     assert result.exit_code == 2 and "give one of them" in result.output
+
+
+def test_cli_eval_reports_each_language_of_the_corpus(tmp_path):
+    from click.testing import CliRunner
+
+    from kwatch.cli import cli
+
+    corpus = _corpus(tmp_path)
+    rows = [{"doc": "a.txt", "language": "en", "split": "dev"}, {"doc": "b.txt", "language": "ps", "split": "dev"}]
+    (corpus / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"type": "attack", "date": "2024-01-01", "sources": [{"doc": "a.txt", "quote": "Our own sentence"}]}) + "\n", encoding="utf-8")
+    args = ["eval", str(tmp_path / "gold.jsonl"), "--corpus", str(corpus), "--predictions", str(pred), "--split", "dev"]
+    data = json.loads(CliRunner().invoke(cli, [*args, "--json"]).output)
+    assert {k: (v["events"]["tp"], v["events"]["fn"]) for k, v in data["languages"].items()} == {"en": (1, 0), "ps": (0, 1)}
+    text = CliRunner().invoke(cli, args).output
+    assert " en " in text and " ps " in text and "language" in text

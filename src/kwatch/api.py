@@ -590,7 +590,7 @@ def evaluate_corpus(
     import tempfile
 
     from kwatch.errors import EvalError
-    from kwatch.evaluate import load_jsonl, only_split, score, split_documents
+    from kwatch.evaluate import language_documents, load_jsonl, only_split, score, split_documents
 
     if not corpus.is_dir():
         raise EvalError(f"Corpus folder {corpus} does not exist.", hint="give the folder that holds the documents and manifest.jsonl")
@@ -611,7 +611,12 @@ def evaluate_corpus(
             fp.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     if docs is not None:
         gold_records, records = only_split(gold_records, records, docs)
-    return score(gold_records, records, corpus=corpus, texts=texts)
+    report = score(gold_records, records, corpus=corpus, texts=texts)
+    by_language = language_documents(corpus, docs) if (corpus / "manifest.jsonl").is_file() else {}
+    if len(by_language) > 1:
+        for language, names in sorted(by_language.items()):
+            report.languages[language] = score(*only_split(gold_records, records, names), corpus=corpus, texts=texts)
+    return report
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -625,4 +630,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "spurious": [{"id": p.get("id"), "type": p.get("type"), "date": p.get("date"), "docs": sorted({s["doc"] for s in p.get("sources", [])})} for p in report.spurious],
         "quotes_found": report.quotes_found,
         "quotes": report.quotes,
+        "languages": {
+            language: {"events": part.events.as_dict(), "fields_micro": part.fields_micro.as_dict(), "score": part.score}
+            for language, part in report.languages.items()
+        },
     }

@@ -352,6 +352,12 @@ def eval_command(gold: Path, corpus: Path, split: str | None, predictions: Path 
         click.echo(f"spurious: {p['type']} {p['date'] or '?'} in {', '.join(p['docs'])}")
     if data["quotes"] is not None:
         click.echo(f"evidence: {data['quotes_found']}/{data['quotes']} quotes found verbatim")
+    if data["languages"]:
+        by_language = Table("language", "events P", "R", "F1", "fields F1", "score", box=None)
+        for language, part in data["languages"].items():
+            e = part["events"]
+            by_language.add_row(language, f"{e['precision']:.3f}", f"{e['recall']:.3f}", f"{e['f1']:.3f}", f"{part['fields_micro']['f1']:.3f}", f"{part['score']:.3f}")
+        stdout.print(by_language)
     click.echo(f"score: {data['score']:.3f}")
 
 

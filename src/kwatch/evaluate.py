@@ -62,6 +62,9 @@ class Report:
     quotes_found: int | None = None
     quotes: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The same scoring restricted to the documents of each language of the corpus manifest (an
+    # event told in two languages counts in both), when the corpus says its documents' languages.
+    languages: dict[str, Report] = field(default_factory=dict)
 
     @property
     def fields_micro(self) -> Counts:
@@ -297,6 +300,16 @@ def only_split(gold: list[dict[str, Any]], pred: list[dict[str, Any]], docs: set
     """The gold events that name a document of `docs` and the predictions with a source in one,
     as `score.py --split` keeps them (an event told by documents of both splits is in both)."""
     return ([g for g in gold if set(g.get("docs") or ()) & docs], [p for p in pred if _documents(p) & docs])
+
+
+def language_documents(corpus: Path, docs: set[str] | None = None) -> dict[str, set[str]]:
+    """The documents of each language the corpus manifest names (of `docs` only, when given)."""
+    found: dict[str, set[str]] = {}
+    for record in read_manifest(corpus):
+        name, language = record.get("doc"), record.get("language")
+        if name and language and (docs is None or str(name) in docs):
+            found.setdefault(str(language), set()).add(str(name))
+    return found
 
 
 def corpus_files(gold: Path, corpus: Path) -> list[tuple[str, Path]]:

@@ -8,6 +8,11 @@ Ambiguity is handled with data, not code: names in the `blocked` list never matc
 "Khorasan"); one-word names that are also common English words (`common_words`: "Police",
 "Tank") match only when capitalised right after a locative preposition ("in Tank"); variants
 written in capitals in the data ("US", "UAE") match only in capitals.
+
+Names in other scripts (`name_fa`, `name_ps` and `native`: GeoNames' Cyrillic and Arabic-script
+names, pycountry's translations of country names) are matched by the same index; Arabic-script
+letters are folded to one spelling ("ي"/"ی", "ك"/"ک", Urdu "ہ"/"ه", Pashto "ې"/"ی"), and
+`Forms` lets a language's case endings and clitics stand around a name ("Калуге", "بكابل").
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ from kwatch.errors import Bug
 KIND_RANK = {"country": 5, "admin1": 4, "town": 3, "admin2": 2, "site": 1}
 
 _TOKEN = re.compile(r"[^\W_]+")
+#: Arabic-script letters folded to one spelling: Arabic and Persian yeh and kaf, Urdu heh,
+#: Pashto yeh and gaf forms, teh marbuta; tatweel is dropped (hamza and madda go with NFKD).
+_ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ے": "ی", "ك": "ک", "ہ": "ه", "ھ": "ه",
+                                 "ە": "ه", "ۃ": "ه", "ة": "ه", "ٱ": "ا", "ګ": "گ", "ڪ": "ک", "ـ": None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,7 @@ class Entry:
     name_fa: str | None = None
     name_ps: str | None = None
     variants: tuple[str, ...] = ()
+    native: tuple[str, ...] = ()  # names in Cyrillic and Arabic script (GeoNames, pycountry)
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -66,11 +76,35 @@ class Match:
     token_end: int
 
 
+@dataclass(frozen=True, slots=True)
+class Forms:
+    """How a language inflects a name (its places.yaml): `suffixes` (case endings) may follow the
+    last word, after dropping one of its `stem_endings` ("Калуга" -> "Калуг|е"); `clitics` may be
+    glued before the first ("ب|كابل")."""
+
+    suffixes: tuple[str, ...] = ()
+    stem_endings: tuple[str, ...] = ()
+    clitics: tuple[str, ...] = ()
+
+    def first(self, key: str) -> list[str]:
+        """The key of a first word, and what is left of it without a clitic (three letters or more)."""
+        return [key, *(key[len(c):] for c in self.clitics if key.startswith(c) and len(key) - len(c) >= 3)]
+
+    def last(self, key: str) -> list[str]:
+        """The keys a last word may stand for, without its case ending."""
+        out = []
+        for suffix in self.suffixes:
+            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                stem = key[:-len(suffix)]
+                out += [stem, *(stem + e for e in self.stem_endings)]
+        return out
+
+
 @lru_cache(maxsize=65536)
 def normalise_token(token: str) -> str:
-    """Case- and accent-blind form of one word: 'Herāt' -> 'herat'."""
+    """Case- and accent-blind form of one word: 'Herāt' -> 'herat', 'لاہور' -> 'لاهور'."""
     decomposed = unicodedata.normalize("NFKD", token)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().translate(_ARABIC_LETTERS)
 
 
 def name_key(name: str) -> str:
@@ -101,7 +135,7 @@ class Gazetteer:
         folded: dict[str, list[Entry]] = {}
         exact: dict[tuple[str, ...], list[Entry]] = {}
         for entry in self.entries:
-            for surface in (entry.name, *entry.variants, entry.name_fa, entry.name_ps):
+            for surface in (entry.name, *entry.variants, entry.name_fa, entry.name_ps, *entry.native):
                 if not surface:
                     continue
                 tokens = tuple(_TOKEN.findall(surface))
@@ -163,8 +197,9 @@ class Gazetteer:
     def tokens(text: str) -> list[re.Match[str]]:
         return list(_TOKEN.finditer(text))
 
-    def matches(self, text: str, tokens: Sequence[re.Match[str]] | None = None) -> list[Match]:
-        """Non-overlapping longest matches, left to right, with every candidate reading."""
+    def matches(self, text: str, tokens: Sequence[re.Match[str]] | None = None, *, forms: Forms | None = None) -> list[Match]:
+        """Non-overlapping longest matches, left to right, with every candidate reading; with
+        `forms`, a name may take the language's case endings and clitics."""
         tokens = self.tokens(text) if tokens is None else tokens
         words = [t.group() for t in tokens]
         keys = [normalise_token(w) for w in words]
@@ -172,10 +207,13 @@ class Gazetteer:
         prefixes, exact_first = self._prefixes, self._exact_first
         i = 0
         while i < len(tokens):
-            if keys[i] not in prefixes and words[i] not in exact_first:
+            starts = forms.first(keys[i]) if forms else [keys[i]]
+            if forms:
+                starts += [k for s in starts for k in forms.last(s)]
+            if not any(k in prefixes for k in starts) and words[i] not in exact_first:
                 i += 1  # no name starts with this word: what `_longest` would find, without the call
                 continue
-            found = self._longest(words, keys, i)
+            found = self._longest(words, keys, i, forms)
             if found is None:
                 i += 1
                 continue
@@ -189,19 +227,39 @@ class Gazetteer:
         """All non-overlapping longest matches as (start, end, best reading)."""
         return [(m.start, m.end, m.candidates[0]) for m in self.matches(text)]
 
-    def _longest(self, words: list[str], keys: list[str], i: int) -> tuple[int, tuple[Entry, ...]] | None:
+    def _longest(self, words: list[str], keys: list[str], i: int, forms: Forms | None = None,
+                 ) -> tuple[int, tuple[Entry, ...]] | None:
+        best: tuple[int, tuple[Entry, ...]] | None = None
+        for first in forms.first(keys[i]) if forms else [keys[i]]:
+            found = self._longest_from(words, keys, i, first, forms)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        return best
+
+    def _longest_from(self, words: list[str], keys: list[str], i: int, first: str, forms: Forms | None,
+                      ) -> tuple[int, tuple[Entry, ...]] | None:
         best: tuple[int, tuple[Entry, ...]] | None = None
         key = ""
         for n in range(1, min(self._max_tokens, len(keys) - i) + 1):
-            key = keys[i] if n == 1 else f"{key} {keys[i + n - 1]}"
+            previous = key
+            key = first if n == 1 else f"{key} {keys[i + n - 1]}"
             exact = tuple(words[i:i + n])
             in_folded = key in self._prefixes
-            in_exact = exact in self._exact_prefixes
+            in_exact = first == keys[i] and exact in self._exact_prefixes
+            inflected: tuple[Entry, ...] = ()
+            if forms:
+                # The last word with a case ending: "Калуге", "Мазари-Шарифе".
+                for stem in forms.last(key if n == 1 else keys[i + n - 1]):
+                    inflected = self._folded.get(stem if n == 1 else f"{previous} {stem}", ())
+                    if inflected:
+                        break
             if not in_folded and not in_exact:
+                if inflected and not words[i].islower():
+                    best = (n, inflected)
                 break
             entries = self._exact.get(exact) if in_exact else None
             if not entries and in_folded:
-                entries = self._folded.get(key)
+                entries = self._folded.get(key) or inflected or None
                 if entries and n == 1 and key in self.common_words and not self._allowed_common(words, keys, i):
                     entries = None
                 # A lower-case single word is an English word, not a town ("cars", "van").
@@ -230,6 +288,7 @@ def load_gazetteer() -> Gazetteer:
         record = dict(zip(fields, row))
         record.pop("geonameid", None)
         record["variants"] = tuple(record["variants"] or ())
+        record["native"] = tuple(record.get("native") or ())
         entries.append(Entry(**record))
     cues = lexicon.load("places", "en")
     return Gazetteer(entries, blocked=data["blocked"], common_words=data["common_words"],

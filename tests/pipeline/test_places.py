@@ -45,7 +45,7 @@ def fields(m: PlaceMention) -> tuple[str | None, ...]:
         ("Gunmen opened fire in Moscow.", [("Moscow", "RU", None, None, "Moscow", "town")]),
         ("A plot to attack a concert in Vienna was foiled.", [("Vienna", "AT", None, None, "Vienna", "town")]),
         ("A blast hit a market in Peshawar.",
-         [("Peshawar", "PK", "Khyber Pakhtunkhwa", None, "Peshawar", "town")]),
+         [("Peshawar", "PK", "Khyber Pakhtunkhwa", "Peshawar", "Peshawar", "town")]),
         ("A rally was bombed in Bajaur.",
          [("Bajaur", "PK", "Khyber Pakhtunkhwa", "Bajaur", None, "district")]),
         ("Rockets were fired into Tajikistan.", [("Tajikistan", "TJ", None, None, None, "country")]),

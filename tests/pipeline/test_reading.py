@@ -194,3 +194,23 @@ def test_a_trigger_typed_against_a_number_is_read(pipeline: Pipeline, ctx: Conte
     text = "کابل ایئرپورٹ کے باہر 3دھماکے، 20 افراد ہلاک ہو گئے۔"
     (event,) = run(text, pipeline, ctx, language="ur").events or ()
     assert (event.type, event.admin1, event.killed) == ("attack", "Kabul", 20)
+
+
+def test_a_dateline_on_the_line_after_a_headline_without_a_full_stop(pipeline: Pipeline, ctx: Context) -> None:
+    text = "Толибон бо ДОИШ дар Афғонистон меҷанганд ва задухӯрд шиддат мегирад\nДУШАНБЕ, 1 окт — Агентӣ. Дар Кобул 5 нафар кушта шуданд."
+    doc = run(text, pipeline, ctx, language="tg")
+    assert doc.layout is not None and [s.text for s in doc.layout.spans if s.role == "dateline"] == ["ДУШАНБЕ, 1 окт —"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A country that owns a news agency is not where it happened (the only place named: without
+        # the rule it would be the event's).
+        ("ps", "د جرمني خبري اژانس راپور ورکړی چې په یوه چاودنه کې ۱۲ کسان ووژل شول."),
+        ("fa", "خبرگزاری فرانسه گزارش داد که در یک انفجار ۱۲ نفر کشته شدند."),
+    ],
+)
+def test_a_country_that_owns_a_news_agency_is_not_the_events(pipeline: Pipeline, ctx: Context, language: str, text: str) -> None:
+    (event,) = run(text, pipeline, ctx, language=language).events or ()
+    assert event.country is None

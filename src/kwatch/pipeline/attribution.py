@@ -33,6 +33,7 @@ count for nothing. The words are data (`lexicons/<lang>/attribution.yaml`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from kwatch import lexicon
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.pipeline.cues import compile_phrases
 from kwatch.pipeline.model import ActorMention, Cue, Evidence, PipelineDoc, Sentence
+from kwatch.pipeline.scan import Scanner
 from kwatch.pipeline.words import literal_alternation
 from kwatch.records import Attribution, AttributionBasis, AttributionConfidence, strongest
 
@@ -70,6 +72,8 @@ class Tables:
     phrases: dict[str, re.Pattern[str]]  # kind -> pattern (kinds with no phrase are left out)
     channels: tuple[tuple[str, re.Pattern[str]], ...]  # (channel name, pattern)
     subject_after: bool = False  # the subject may follow its verb (Arabic)
+    # Every pattern above: a sentence is read with one pass for all of them (kwatch.pipeline.scan).
+    scanner: Scanner = dataclasses.field(default_factory=lambda: Scanner([]))
 
 
 @cache
@@ -84,7 +88,8 @@ def tables(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Tab
     clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
     phrases = {kind: compile_phrases(data[kind], stems=stems, clitic=clitic) for kind in PHRASE_KINDS if data.get(kind)}
     channels = tuple((name, compile_phrases(words, stems=stems, clitic=clitic)) for name, words in (data.get("channels") or {}).items() if words)
-    return Tables(phrases, channels, bool(data.get("subject_after")))
+    scanner = Scanner([*phrases.values(), *(pattern for _, pattern in channels)])
+    return Tables(phrases, channels, bool(data.get("subject_after")), scanner)
 
 
 @cache
@@ -153,14 +158,15 @@ class _Sentence:
         self.statement = part.statement
         self.subject_after = t.subject_after
         ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
+        scan = t.scanner.scan(s.text)  # offsets in the sentence; s.text == doc.text[s.start:s.end]
         self.hits = [
-            _Hit(name, m.start(), m.end(), m.group(0))
+            _Hit(name, s.start + m.start(), s.start + m.end(), m.group(0))
             for name, pattern in t.phrases.items()
-            for m in pattern.finditer(doc.text, s.start, s.end)
-            if ignored(m.start()) is None
+            for m in scan.finditer(pattern)
+            if ignored(s.start + m.start()) is None
         ]
         self.channels = [
-            _Hit(name, m.start(), m.end(), m.group(0)) for name, pattern in t.channels for m in pattern.finditer(doc.text, s.start, s.end)
+            _Hit(name, s.start + m.start(), s.start + m.end(), m.group(0)) for name, pattern in t.channels for m in scan.finditer(pattern)
         ]
         self.cues = [c for c in doc.cues or () if c.sentence == s.index and ignored(c.start) is None]
         self.own = [c for c in part.mentions.cues if ignored(c.start) is None]  # the event's share of the sentence

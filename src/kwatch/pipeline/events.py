@@ -188,7 +188,8 @@ def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ru
     data = lexicon.load("events", language, path=lexicons)
     words = data.get("clause_breaks") or ()
     # Punctuation breaks a clause in every language; words only after a comma.
-    clause = r";\s|\s[–—]\s|\.\s|؛\s*" + (rf"|[,،]\s+(?:{literal_alternation(words)})\s" if words else "")
+    # (A full stop after a single capital is an initial, "U.S. forces", not a clause's end.)
+    clause = r";\s|\s[–—]\s|(?<!\b[A-Z])\.\s|؛\s*" + (rf"|[,،]\s+(?:{literal_alternation(words)})\s" if words else "")
     joiners = data.get("list_joiners") or ()
     joiner = rf"(?:{literal_alternation(joiners)})\s+" if joiners else None
     comma = r"[,،]"

@@ -36,7 +36,7 @@ from typing import Any
 
 from kwatch import lexicon
 from kwatch.errors import PipelineError
-from kwatch.gazetteer import Entry, Gazetteer, Match, name_key
+from kwatch.gazetteer import Entry, Forms, Gazetteer, Match, name_key, normalise_token
 from kwatch.pipeline import Context, sites, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, PlaceMention, Sentence
 from kwatch.pipeline.scan import Scan, Scanner
@@ -44,6 +44,9 @@ from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternatio
 
 PRECISION = {"country": "country", "admin1": "province", "admin2": "district", "town": "town", "site": "site"}
 _POSSESSIVE = re.compile(r"\s*['’]s?\b")
+#: A town this small, in a country the document gives no other sign of, is a local name the
+#: gazetteer lacks ("Mandal" of Bajaur is no town in India) and no location.
+SMALL_TOWN = 100_000
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -178,6 +181,8 @@ def _choose(match: Match, level: str | None, sentence_admin1: set[str], doc_coun
 
 def _unambiguous_country(match: Match) -> str | None:
     countries = {c.country for c in match.candidates}
+    if all(c.kind == "town" and (c.population or 0) < SMALL_TOWN for c in match.candidates):
+        return None
     return next(iter(countries)) if len(countries) == 1 else None
 
 
@@ -221,6 +226,8 @@ def _known_mentions(
             if before and before.group(1).lower() in cue.directions:
                 start = window + before.start(1)
                 place = f"{before.group(1)} {entry.name}"
+        if entry.kind == "town" and (entry.population or 0) < SMALL_TOWN and doc_countries and not doc_countries.get(entry.country):
+            continue  # "Mandal" in a report about Pakistan is no town of India: a local name we lack
         origin = origins.get((name_key(match.text), entry)) if origins else None
         out.append(_mention(sentence, start, match.end, entry, place, PRECISION[entry.kind], origin))
     return out
@@ -322,6 +329,7 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en", *,
         org_spans = [m.span() for p in cue.organisations for m in scan.finditer(p)]
         matches = [m for m in gazetteer.matches(sentence.text) if not _excluded(m, sentence.text, cue, org_spans)]
         per_sentence.append((sentence, matches, scan))
+        # Small towns say little of where a report is: a local name may be a small town abroad.
         doc_countries.update(c for c in map(_unambiguous_country, matches) if c)
         # Nationality words are no location, but they say which country the text is about.
         for found in scan.finditer(cue.demonym):
@@ -456,62 +464,197 @@ def _named_mention(start: int, end: int, text: str, sentence: Sentence, entry: E
                         _PRECISION[entry.kind], entry.lat, entry.lon, origin)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class NameRules:
+    """The keys of a name-table language's places.yaml that place.v1 reads around a name, compiled."""
+
+    organisation: re.Pattern[str] | None  # an organisation word after a name ("کابل بانک")
+    head: re.Pattern[str] | None  # an organisation head before a country ("посольство России")
+    own_names: bool  # read the gazetteer's names in this script too
+    forms: Forms  # case endings and clitics of those names
+    levels: Mapping[str, str]  # folded level word -> admin1 | admin2 | town
+    level_before: re.Pattern[str] | None  # a level word right before a name ("ولایت کابل")
+    level_after: re.Pattern[str] | None  # … or right after it ("Kobul viloyati")
+    adjectives: re.Pattern[str] | None  # place adjectives ("подмосковном", "кабульского")
+    adjective_places: Mapping[str, Mapping[str, str]]  # folded stem -> level ('town': bare) -> gazetteer name
+
+
+@cache
+def name_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> NameRules:
+    rules = lexicon.load("places", language, path=lexicons)
+    organisations = rules.get("organisation_words") or []
+    heads = rules.get("organisation_heads") or []
+    levels: dict[str, str] = rules.get("level_words") or {}
+    level_endings = rules.get("level_endings") or []
+    ending = rf"(?:{literal_alternation(level_endings)})?" if level_endings else ""
+    level = literal_alternation(levels)
+    adjectives: dict[str, str | dict[str, str]] = rules.get("adjectives") or {}
+    adjective_endings = rules.get("adjective_endings") or []
+    return NameRules(
+        organisation=re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None,
+        head=re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{{3,}}\s+)?$", re.I) if heads else None,
+        own_names=bool(rules.get("gazetteer_names")),
+        forms=Forms(suffixes=tuple(sorted({normalise_token(x) for x in rules.get("case_suffixes") or ()}, key=len, reverse=True)),
+                    stem_endings=tuple(normalise_token(x) for x in rules.get("stem_endings") or ()),
+                    clitics=tuple(normalise_token(x) for x in rules.get("clitics") or ())),
+        levels={fold(k): v for k, v in levels.items()},
+        level_before=re.compile(rf"{WORD_START}(?P<level>{level}){ending}[^\S\n]+$", re.I) if levels else None,
+        level_after=re.compile(rf"[^\S\n]+(?P<level>{level}){ending}{WORD_END}", re.I) if levels else None,
+        adjectives=re.compile(rf"{WORD_START}(?P<stem>{literal_alternation(adjectives)})(?:{literal_alternation(adjective_endings)}){WORD_END}",
+                              re.I) if adjectives and adjective_endings else None,
+        adjective_places={fold(k): {"town": v} if isinstance(v, str) else v for k, v in adjectives.items()},
+    )
+
+
+def _level_of(text: str, start: int, end: int, rules: NameRules) -> str | None:
+    """The level a word beside a name gives it ("ولایت کابل" admin1, "город Кабул" town), if any."""
+    for pattern, found in ((rules.level_after, rules.level_after and rules.level_after.match(text, end)),
+                           (rules.level_before, rules.level_before and rules.level_before.search(text, max(0, start - 40), start))):
+        if pattern is not None and found:
+            return rules.levels.get(fold(found.group("level")))
+    return None
+
+
+def _at_level(entry: Entry, level: str | None, gazetteer: Gazetteer) -> Entry:
+    """A province or district read bare is the town of its name in it, as English reads "in
+    Kabul" (its capital) and the table's districts "Jalalabad", "Mazari Sharif"; a level word
+    keeps the region ("ولایت کابل")."""
+    if entry.kind not in ("admin1", "admin2") or level in ("admin1", "admin2"):
+        return entry
+    towns = [t for t in gazetteer.candidates(entry.name) if t.kind == "town" and t.country == entry.country
+             and t.admin1 == entry.admin1 and (entry.kind == "admin1" or t.admin2 in (entry.admin2, None))]
+    return max(towns, key=lambda t: t.population or 0) if towns else entry
+
+
+def _region_of(town: Entry, level: str, gazetteer: Gazetteer) -> Entry:
+    """The province (or district) of a town, for "Калужской области" (the oblast of Kaluga)."""
+    name = town.admin1 if level == "admin1" else town.admin2
+    found = [e for e in gazetteer.candidates(name or "") if e.kind == level and e.country == town.country]
+    return found[0] if found else town
+
+
 def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer: Gazetteer,
                 dates: tuple[DateMention, ...] = (), *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[PlaceMention, ...]:
     pattern, surfaces, origins, _ = _place_rules(language, gazetteer, lexicons)
-    rules = lexicon.load("places", language, path=lexicons)
-    organisations = rules.get("organisation_words") or []
-    organisation = re.compile(rf"\s*(?:{literal_alternation(organisations)})", re.I) if organisations else None
-    # "посольство России", "سفارت روسیه": a head noun before a country's name makes it an institution's
-    # country ("السفارة الروسية بكابول" is still in Kabul).
-    heads = rules.get("organisation_heads") or []
-    head = re.compile(rf"{WORD_START}(?:{literal_alternation(heads)})[^\W\d_]*\s+(?:[^\W\d_]{{3,}}\s+)?$", re.I) if heads else None
-    own_names = bool(rules.get("gazetteer_names"))
+    rules = name_rules(language, lexicons)
+    organisation, head = rules.organisation, rules.head
     found: list[PlaceMention] = []
-    readings: list[tuple[Sentence, Match]] = []
+    readings: list[tuple[Sentence, Match, str | None]] = []
     # Names read as no location (an institution's country, a name inside an organisation's): a
     # site may still be named by them ("سفارت روسیه", "کابل بانک").
     unlocated: list[PlaceMention] = []
     for sentence in sentences:
+        text = sentence.text
         # Month names ("میزان", "تیر") are place names too: a date's words are never a place.
         taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
         if pattern is not None:
-            for m in pattern.finditer(sentence.text):
+            for m in pattern.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 key = fold(m.group("name"))
-                mention = _named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, surfaces[key],
-                                         origins.get(key))
-                if mention.precision == "country" and head is not None and head.search(sentence.text, max(0, m.start() - 60), m.start()):
+                entry = surfaces[key]
+                level = _level_of(text, m.start(), m.end(), rules)
+                mention = _named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence,
+                                         _at_level(entry, level, gazetteer), origins.get(key))
+                if mention.precision == "country" and head is not None and head.search(text, max(0, m.start() - 60), m.start()):
                     unlocated.append(mention)
                     continue
                 taken.append(m.span())
                 found.append(mention)
-        if own_names:
-            # The gazetteer's own names in the language's script (Dari and Pashto: provinces and districts).
-            for reading in gazetteer.matches(sentence.text):
-                country = reading.candidates[0].kind == "country"
-                if (organisation is not None and organisation.match(sentence.text, reading.end)) or (
-                        country and head is not None and head.search(sentence.text, max(0, reading.start - 60), reading.start)):
-                    if not any(reading.start < e and s < reading.end for s, e in taken):
-                        unlocated.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text,
-                                                        sentence, reading.candidates[0]))
+        if rules.adjectives is not None:
+            for m in rules.adjectives.finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                if not any(reading.start < e and s < reading.end for s, e in taken):
-                    readings.append((sentence, reading))
-    provinces = {p.admin1 for p in found if p.precision == "province"}
-    provinces |= {r.candidates[0].admin1 for _, r in readings if r.candidates[0].kind == "admin1"}
-    for sentence, reading in readings:
-        # A name with several readings takes the one in a province the document names.
-        entry = next((e for e in reading.candidates if e.admin1 in provinces), reading.candidates[0])
-        if provinces and entry.kind in ("admin2", "town") and entry.admin1 not in provinces:
-            continue  # a district of a province the report never names is another place of that name
-        found.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text, sentence, entry))
+                adjective = _adjective_mention(m, sentence, rules, gazetteer)
+                if adjective is not None:
+                    taken.append(m.span())
+                    found.append(adjective)
+        if rules.own_names:
+            # The gazetteer's own names in the language's script: Afghan provinces and districts
+            # (Dari and Pashto), towns' GeoNames names, countries' names, with the case endings.
+            for reading in gazetteer.matches(text, forms=rules.forms):
+                if any(reading.start < e and s < reading.end for s, e in taken):
+                    continue
+                country = reading.candidates[0].kind == "country"
+                if (organisation is not None and organisation.match(text, reading.end)) or (
+                        country and head is not None and head.search(text, max(0, reading.start - 60), reading.start)):
+                    unlocated.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text,
+                                                    sentence, reading.candidates[0]))
+                    continue
+                if _inside_name(text, reading) or fold(reading.text) in rules.levels:
+                    continue  # "Владимир Путин"; a level word is never a place ("ولایت")
+                readings.append((sentence, reading, _level_of(text, reading.start, reading.end, rules)))
+    found.extend(_resolve_readings(readings, found, gazetteer))
     found.sort(key=lambda p: p.start)
     site = sites.site_rules(language, lexicons)
     if site is not None:
         found = _with_sites(found, unlocated, sentences, site, language, gazetteer, dates, lexicons)
     return tuple(found)
+
+
+def _inside_name(text: str, reading: Match) -> bool:
+    """One capitalised word of a longer proper name ("Владимир Путин"): a single-word town with a
+    capitalised word beside it, in a script with capitals."""
+    if reading.token_end - reading.token_start != 1 or any(c.kind not in ("town", "admin2") for c in reading.candidates):
+        return False
+    if not reading.text[:1].isupper():
+        return False
+    after = re.match(r"[^\S\n]+([^\W\d_][^\W\d_]+)", text[reading.end:reading.end + 40])
+    before = re.search(r"([^\W\d_][^\W\d_]+)[^\S\n]+$", text[max(0, reading.start - 40):reading.start])
+    return any(m is not None and m.group(1)[:1].isupper() and not m.group(1).isupper() for m in (after, before))
+
+
+def _adjective_mention(m: re.Match[str], sentence: Sentence, rules: NameRules, gazetteer: Gazetteer) -> PlaceMention | None:
+    """A place adjective ("кабульского", "подмосковном") as the place it derives from; before a
+    level word, the region of that place ("Калужской области": the oblast of Kaluga) or the one
+    the table gives for that level ("Московской области")."""
+    targets = rules.adjective_places[fold(m.group("stem"))]
+    level = _level_of(sentence.text, m.start(), m.end(), rules)
+    name = targets.get(level or "town") or targets.get("town") or next(iter(targets.values()))
+    candidates = gazetteer.candidates(name)
+    if not candidates:
+        return None
+    wanted = level if level in targets else "town"
+    at = [c for c in candidates if c.kind == wanted] or list(candidates)
+    entry = max(at, key=lambda c: c.population or 0) if wanted == "town" else at[0]
+    if level in ("admin1", "admin2") and entry.kind == "town":
+        entry = _region_of(entry, level, gazetteer)
+    return _named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence, entry)
+
+
+def _resolve_readings(readings: Sequence[tuple[Sentence, Match, str | None]], found: Sequence[PlaceMention],
+                      gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Each gazetteer reading as one place: a reading in a province the document names wins, then
+    one in a country it names, then the gazetteer's order. A district or small town of a country
+    whose provinces the document names, none of them its own, is another place of that name; a
+    small town abroad in a country the document gives no other sign of is no location."""
+    # The provinces the document names, a province read as its capital included ("قندوز").
+    provinces = {p.admin1 for p in found if p.precision in ("province", "town")}
+    provinces |= {r.candidates[0].admin1 for _, r, _ in readings if r.candidates[0].kind == "admin1"}
+    countries: Counter[str] = Counter(p.country for p in found if p.country)
+    for _, reading, _ in readings:
+        best = reading.candidates[0]
+        if len({c.country for c in reading.candidates}) == 1 and (best.kind != "town" or (best.population or 0) >= SMALL_TOWN):
+            countries[best.country] += 1
+    named_in = {p.country for p in found if p.admin1} | {
+        r.candidates[0].country for _, r, _ in readings if r.candidates[0].kind == "admin1"}
+    out = []
+    for sentence, reading, level in readings:
+        candidates = reading.candidates
+        if level is not None and any(c.kind == level for c in candidates):
+            candidates = tuple(c for c in candidates if c.kind == level)
+        entry = max(candidates, key=lambda e: (e.admin1 in provinces and e.kind != "admin1", countries.get(e.country, 0) > 0,
+                                                -candidates.index(e)))
+        small = entry.kind == "admin2" or (entry.kind == "town" and (entry.population or 0) < SMALL_TOWN)
+        if small and entry.country in named_in and entry.admin1 not in provinces:
+            continue  # a district of a province the report never names is another place of that name
+        if entry.kind == "town" and (entry.population or 0) < SMALL_TOWN and countries and not countries.get(entry.country):
+            continue  # "Mandal" in a report about Pakistan is no town of India
+        if level in ("admin1", "admin2") and entry.kind == "town":
+            entry = _region_of(entry, level, gazetteer)  # "в провинции Газни": the town's province
+        entry = _at_level(entry, level, gazetteer)
+        out.append(_named_mention(sentence.start + reading.start, sentence.start + reading.end, reading.text, sentence, entry))
+    return out
 
 
 def _with_sites(found: list[PlaceMention], unlocated: list[PlaceMention], sentences: tuple[Sentence, ...], rules: sites.SiteRules,

@@ -124,19 +124,22 @@ def _is_byline(sentence: Sentence, paragraph: Sequence[Sentence], dates: Sequenc
 
 
 def dateline(sentence: Sentence, places: Sequence[PlaceMention]) -> Span | None:
-    """The dateline at the start of a sentence: a place then an agency or a separator."""
-    match = _DATELINE.match(sentence.text)
-    if match is None or not (match.group("agency") or match.group("sep")):
-        return None
-    if match.group("sep") == "." and not match.group("agency"):
-        return None
-    where_start, where_end = sentence.start + match.start("where"), sentence.start + match.end("where")
-    named = any(where_start <= p.start < where_end for p in places)
-    capitals = match.group("where").split("/")[0].isupper() and len(match.group("where")) >= 3
-    if not (named or capitals and match.group("sep")):
-        return None
-    end = sentence.start + match.end()
-    return Span(sentence.start, end, "dateline", sentence.text[: match.end()])
+    """The dateline at the start of a line of the sentence (its first line, or a later one when a
+    headline without a full stop runs into it): a place then an agency or a separator."""
+    starts = [0] + [i + 1 for i, c in enumerate(sentence.text) if c == "\n"]
+    for offset in starts:
+        match = _DATELINE.match(sentence.text, offset)
+        if match is None or not (match.group("agency") or match.group("sep")):
+            continue
+        if match.group("sep") == "." and not match.group("agency"):
+            continue
+        where_start, where_end = sentence.start + match.start("where"), sentence.start + match.end("where")
+        named = any(where_start <= p.start < where_end for p in places)
+        capitals = match.group("where").split("/")[0].isupper() and len(match.group("where")) >= 3
+        if not (named or capitals and match.group("sep")):
+            continue
+        return Span(sentence.start + offset, sentence.start + match.end(), "dateline", sentence.text[offset : match.end()])
+    return None
 
 
 def _boilerplate(text: str, sentence: Sentence, pattern: re.Pattern[str]) -> list[Span]:
@@ -210,7 +213,6 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
                 span = dateline(sentence, doc.places or ())
                 if span is not None:
                     spans.append(span)
-            continue
         recall = found.recall.search(doc.text, sentence.start, sentence.end) if found.recall else None
         if recall is not None and not any(sentence.start <= c.start < sentence.end for c in references):
             # (A sentence that names its event as the one told, "in the attack", is about it.)

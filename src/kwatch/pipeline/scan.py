@@ -151,7 +151,9 @@ class Scanner:
 
     def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
         self.patterns: tuple[re.Pattern[str], ...] = tuple(patterns)
-        self._index = {pattern: i for i, pattern in enumerate(self.patterns)}
+        # By identity: a compiled pattern hashes its whole compiled code on every lookup, which
+        # for a long alternation (the actors' aliases) cost more than the scan itself.
+        self._index = {id(pattern): i for i, pattern in enumerate(self.patterns)}
         self._indexed: list[bool] = []
         owners: dict[str, list[int]] = {}
         for index, pattern in enumerate(self.patterns):
@@ -197,7 +199,7 @@ class Scan:
     def _candidates(self, pattern: re.Pattern[str]) -> list[int] | None:
         """Sorted offsets where `pattern` may match, or None when a plain pass is needed (not
         indexed, not one of the scanner's patterns, or too many candidates to be worth it)."""
-        index = self._scanner._index.get(pattern)
+        index = self._scanner._index.get(id(pattern))
         if index is None or not self._scanner._indexed[index]:
             return None
         starts = self._starts.get(index)

@@ -4,8 +4,8 @@ A member is *filed under* keys (`index_keys`) and *looks up* keys (`probe_keys`)
 are a candidate pair when one looks up a key the other is filed under and `may_pair` (type,
 country, dates) allows it. The relation is symmetric, and a pair depends on the two members
 (and their documents) alone, with one exception: a key filed by too many members is *crowded*
-and looked up differently (a period: only the same province; a word: not at all), so which
-keys are crowded is the one thing blocking needs to know of the rest (`crowded_keys`).
+and looked up differently (a period: only the same province; a word or a name: not at all), so
+which keys are crowded is the one thing blocking needs to know of the rest (`crowded_keys`).
 
 Key families (`|`-separated; the type comes first, so only events of one type meet):
 
@@ -18,11 +18,15 @@ Key families (`|`-separated; the type comes first, so only events of one type me
                       letters or more and numbers, in any script).
     v|TYPE|WORD       a member with no day date (undated, or a month or year) looks up the
                       members sharing a rare word (filed by at most CONTENT_LIMIT members).
+    n|TYPE|SKELETON   each name of its sentences as its consonant skeleton (`names.name_skeletons`:
+                      the same in every script, so "Haqqani" and "حقاني" are one key).
+    o|TYPE|SKELETON   a member with no day date looks up the members sharing a rare name, as v|.
     r|KEY             a release key (a repost or forward of one release).
     doc|DOCUMENT      the member's document: members of one document are compared.
 
-So undated members meet their events through rare shared words (names, figures) and through their
-report's publication day; the decision weighs the evidence (`content_similarity` is one).
+So undated members meet their events through rare shared words (names, figures), rare names in
+any script and their report's publication day; the decision weighs the evidence
+(`content_similarity` is one).
 `expand` works from the keys alone, so the neighbours of an event gone from the store are found
 from its stored keys (`kwatch.resolve.incremental`).
 """
@@ -40,6 +44,7 @@ from datetime import date as Date
 from functools import cache, lru_cache
 
 from kwatch.resolve.members import DocumentInfo, Member, record_dates_compatible
+from kwatch.resolve.names import name_skeletons
 from kwatch.resolve.rules import COARSE_LIMIT, CONTENT_LIMIT, CONTENT_MIN_LETTERS, WINDOW_DAYS
 
 #: Longest part of a key (a word, a province, a release key) kept as it is; a longer one ends in
@@ -93,15 +98,22 @@ def expand(keys: Iterable[str], *, crowded: Collection[str] = frozenset()) -> fr
                 found.add(f"{other}|{kind}|{period}")
             elif province and full in crowded:
                 found.add(f"{other}|{kind}|{period}|{province}")
-        elif family == "w":
+        elif family in _RARE:
             if key not in crowded:
-                found.add("v|" + rest)
-        elif family == "v":
-            if "w|" + rest not in crowded:
-                found.add("w|" + rest)
+                found.add(_RARE[family] + rest)
+        elif family in _RARE_LOOKUP:
+            filed = _RARE_LOOKUP[family] + rest
+            if filed not in crowded:
+                found.add(filed)
         else:  # doc, r: members sharing the key meet
             found.add(key)
     return frozenset(found)
+
+
+#: The families of rare keys (a word, a name): what a member filed under one is looked up by
+#: (the key's lookup form, filed by members with no day date), and back.
+_RARE = {"w": "v|", "n": "o|"}
+_RARE_LOOKUP = {"v": "w|", "o": "n|"}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -115,7 +127,7 @@ def limit(key: str) -> int | None:
     """How many members may be filed under `key` before it is crowded (None: no limit)."""
     if key.startswith("p|") and key.count("|") == 2:
         return COARSE_LIMIT
-    if key.startswith("w|"):
+    if key[:2] in ("w|", "n|"):
         return CONTENT_LIMIT
     return None
 
@@ -135,8 +147,8 @@ def prober_key(key: str) -> str | None:
     change when it becomes crowded, or stops being)."""
     if key.startswith("p|") and key.count("|") == 2:
         return "q" + key[1:]
-    if key.startswith("w|"):
-        return "v" + key[1:]
+    if key[:2] in ("w|", "n|"):
+        return _RARE[key[0]] + key[2:]
     return None
 
 
@@ -204,10 +216,14 @@ def _words(quotes: tuple[str, ...]) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 16)
 def _word_keys(kind: str, quotes: tuple[str, ...], looks_up: bool) -> tuple[str, ...]:
-    """The w| keys of the words of `quotes`, and their v| keys when the member looks them up."""
+    """The w| keys of the words of `quotes` and the n| keys of their names, and their v| and o|
+    keys when the member looks them up."""
     words = sorted(_words(quotes))
-    filed = [f"w|{kind}|{word}" for word in words]
-    return tuple(filed + [f"v|{kind}|{word}" for word in words] if looks_up else filed)
+    names = sorted(name_skeletons(" ".join(quotes), CONTENT_MIN_LETTERS))
+    filed = [f"w|{kind}|{word}" for word in words] + [f"n|{kind}|{name}" for name in names]
+    if not looks_up:
+        return tuple(filed)
+    return tuple(filed + [f"v|{kind}|{word}" for word in words] + [f"o|{kind}|{name}" for name in names])
 
 
 def _folded_words(text: str) -> list[str]:

@@ -7,17 +7,21 @@ A feature says one thing; the words in `FEATURES` are what an explanation prints
 
 Everything here compares canonical values: the extractor names countries, provinces, districts
 and gazetteer places the same way in every language, and counts figures in every digit system,
-so a Pashto report and an English one of the same attack agree on these keys.
+so a Pashto report and an English one of the same attack agree on these keys. Their sentences
+share no word but their names, which `shared_names` compares by sound (`resolve/names.py`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import cache, lru_cache
 
+from kwatch import lexicon
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.resolve.members import Member, km
-from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK
+from kwatch.resolve.names import is_cased, name_overlap, name_skeletons, skeletons_of, without
+from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK, SITE_FAMILY, SITE_SURROUNDS
 
 #: feature name -> what it means, in words (an explanation prints these)
 FEATURES: dict[str, str] = {
@@ -30,8 +34,8 @@ FEATURES: dict[str, str] = {
     "undated": "one or both have no date (two reports)",
     "undated_in_report": "one has no date and both come from one report",
     "same_place": "the same named place, or coordinates within one town",
-    "same_site": "the same named site (a mosque, a school, a checkpoint)",
-    "other_place": "two different named places of the same kind",
+    "same_site": "the same named site (a mosque, a school, a checkpoint), or one kind of site with one owner or place in any language (the Russian embassy)",
+    "other_place": "two different named places of the same kind, or two different kinds of building",
     "same_admin": "the same province or district (one each)",
     "other_admin": "a different province or district (one each)",
     "same_country": "the same country",
@@ -44,6 +48,7 @@ FEATURES: dict[str, str] = {
     "same_figures": "the same or a close death toll or number injured (each up to 1, by the figure's size: 3 dead 0.3, 99 or more 1)",
     "other_figures": "a death toll or number injured far apart (one each)",
     "shared_words": "the share of words their sentences have in common",
+    "shared_names": "the share of names their sentences have in common, by sound (reports in two scripts, or two languages of one with case)",
     "only_candidates": "each is the other's only candidate",
     "same_document": "both come from one document",
     "same_language": "both reports are in one language",
@@ -80,6 +85,8 @@ def features(a: Member, b: Member, *, exclusive: bool = False) -> dict[str, floa
     table = {name: float(value) for name, value in found.items() if value}
     if words:
         table["shared_words"] = words
+    if names := shared_names(a, b):
+        table["shared_names"] = names
     return table
 
 
@@ -117,11 +124,13 @@ def _places(a: Member, b: Member) -> list[str]:
         x, y = getattr(a, level), getattr(b, level)
         if x and y:
             found.append("same_admin" if x == y else "other_admin")
-    if a.place_key and b.place_key and (a.place_key in b.place_key or b.place_key in a.place_key):
+    site = _sites(a, b)
+    named = bool(a.place_key and b.place_key)
+    if site == "same_site" or site != "other_place" and named and (a.place_key in b.place_key or b.place_key in a.place_key):
         found.append("same_place")
-        if a.precision == b.precision == "site":
+        if site == "same_site" or a.precision == b.precision == "site":
             found.append("same_site")
-    elif a.place_key and b.place_key and a.precision == b.precision:
+    elif site == "other_place" or site is None and named and a.precision == b.precision:
         found.append("other_place")
     else:
         distance = km(a, b)
@@ -131,8 +140,74 @@ def _places(a: Member, b: Member) -> list[str]:
     return found
 
 
+def _sites(a: Member, b: Member) -> str | None:
+    """The sites of two reports compared as things, whatever language names them: one kind (of a
+    family: a shrine is a mosque to some) with one owner or place ("the embassy of Russia" in
+    Kabul, "سفارت روسیه", "посольство России") is one site; two buildings of different kinds in
+    one province are two places. "part": one is a site's surroundings (its names may differ);
+    None: nothing to say."""
+    if a.site is None or b.site is None:
+        return None
+    (kind_a, of_a), (kind_b, of_b) = a.site, b.site
+    if kind_a in SITE_SURROUNDS or kind_b in SITE_SURROUNDS:
+        return "part"  # a gate of the airport, the road to the ministry: the names may differ
+    if SITE_FAMILY.get(kind_a, kind_a) != SITE_FAMILY.get(kind_b, kind_b):
+        return "other_place" if a.admin1 is None or b.admin1 is None or a.admin1 == b.admin1 else None
+    if of_a and of_b:
+        return "same_site" if of_a == of_b else "other_place"
+    return "same_site" if a.admin1 and a.admin1 == b.admin1 else None
+
+
 def shared_words(a: Member, b: Member) -> float:
     """Jaccard overlap of the two members' word sets (their quotes), 0 when either has none."""
     if not a.words or not b.words:
         return 0.0
     return len(a.words & b.words) / len(a.words | b.words)
+
+
+def shared_names(a: Member, b: Member) -> float:
+    """For two members in different scripts, which share no word but their names, the overlap of
+    the skeletons of their names (`names.name_overlap`: "Haqqani" and "حقاني" are one); also for
+    two in different languages of a script with case (Russian and Uzbek Cyrillic), whose names
+    take each language's endings. 0 otherwise: in one language, or two of Arabic script, where
+    every word counts as a name, the words say it (`shared_words`)."""
+    if not (a.script and b.script and (a.script != b.script or (a.language != b.language and is_cased(a.script)))):
+        return 0.0
+    # The names the pair's fields already compare (its places, its perpetrators' names) are in
+    # nearly every report of a region: they would make any two reports of it alike.
+    known = _field_names(a) | _field_names(b)
+    return name_overlap(without(name_skeletons(_text(a)), known), without(name_skeletons(_text(b)), known))
+
+
+def _field_names(member: Member) -> frozenset[str]:
+    places = _place_names(member.admin1, member.admin2, member.place)
+    return places | _actor_names(member.actor) | (_country_names() if member.country else frozenset())
+
+
+@lru_cache(maxsize=1 << 12)
+def _place_names(*names: str | None) -> frozenset[str]:
+    return skeletons_of(n for n in names if n)
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    """The skeletons of every country's name in every language (lexicons/place_names.yaml): the
+    countries are compared as codes (`same_country`), and a report names its own."""
+    places = lexicon.load_file("place_names.yaml").data["places"]
+    countries = [(name, entry) for name, entry in places.items() if entry.get("kind") == "country"]
+    return skeletons_of([name for name, _ in countries] + [n for _, entry in countries for names in entry.get("names", {}).values() for n in names])
+
+
+@cache
+def _actor_names(actor: str | None) -> frozenset[str]:
+    """The skeletons of the aliases (every language) of `actor`, and of the Islamic State family
+    for one of it (IS and ISKP count as one actor)."""
+    if actor is None:
+        return frozenset()
+    actors = lexicon.load_file("actors.yaml").data["actors"]
+    same = [name for name in actors if name == actor or (is_islamic_state(actor) and is_islamic_state(name))]
+    return skeletons_of([*same, *(alias for name in same for aliases in actors[name]["aliases"].values() for alias in aliases)])
+
+
+def _text(member: Member) -> str:
+    return " ".join(str(s.get("quote") or "") for s in member.raw.get("sources") or ())

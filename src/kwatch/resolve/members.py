@@ -11,6 +11,7 @@ from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
 from kwatch.releases import keys_of
+from kwatch.resolve.names import main_script
 
 if TYPE_CHECKING:
     pass
@@ -47,6 +48,10 @@ class Member:
     date_basis: str | None = None  # records.DateBasis of the date
     language: str | None = None  # of its document
     words: frozenset[str] = frozenset()  # the words of its quotes (`words_of`), for text similarity
+    script: str | None = None  # the script most of its words are written in (`names.main_script`)
+    # The site it happened at as one thing in every language: (kind, owner country or place), from
+    # the extractor's `detail.site` ("embassy", "RU"); None when not at a known kind of site.
+    site: tuple[str, str | None] | None = None
 
     @staticmethod
     def of(e: Mapping[str, Any], document: DocumentInfo | None = None) -> Member:
@@ -54,6 +59,7 @@ class Member:
         if e.get("date") and len(e["date"]) == 10:
             day = Date.fromisoformat(e["date"]).toordinal()
         detail = e.get("detail") or {}
+        words = words_of(" ".join(str(s.get("quote") or "") for s in e.get("sources") or ()))
         return Member(
             id=e["id"],
             document_id=e["document_id"],
@@ -81,8 +87,17 @@ class Member:
             date_from_publication=e.get("date_basis") == "publication_day",
             date_basis=e.get("date_basis"),
             language=document.language if document else None,
-            words=words_of(" ".join(str(s.get("quote") or "") for s in e.get("sources") or ())),
+            words=words,
+            script=main_script(words),
+            site=_site(detail),
         )
+
+
+def _site(detail: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    site = detail.get("site")
+    if not isinstance(site, Mapping) or not site.get("kind"):
+        return None
+    return str(site["kind"]), (str(site["of"]) if site.get("of") else None)
 
 
 def words_of(text: str) -> frozenset[str]:

@@ -34,6 +34,12 @@ NEAR_KM = {"site": 1.0, "town": 25.0, "district": 25.0}
 FAR_KM = 5.0
 #: Methods a report may name for the same attack.
 METHOD_FAMILY = {"suicide_bombing": "bombing", "bombing": "bombing"}
+#: Kinds of site (pipeline sites: canonical English kinds) that one place may be called by
+#: different reports: a Shia shrine is a mosque to some, a concert hall a centre to others.
+SITE_FAMILY = {"husseiniya": "mosque", "shrine": "mosque", "consulate": "embassy", "centre": "hall"}
+#: Kinds of site that name a part of a place or its surroundings, not a building of its own
+#: ("the airport's gate", "the road to the ministry"): they say nothing against another kind.
+SITE_SURROUNDS = frozenset({"area", "road", "square", "gate", "park", "bridge", "checkpoint", "station", "compound", "office"})
 #: The parent organisation: a branch named by another source (ISKP) is the more specific actor.
 GENERIC_ACTORS = frozenset({"IS"})
 TYPE_ORDER = ("attack", "plot", "raid", "arrest", "propaganda")
@@ -56,9 +62,11 @@ FIGURE_RULE = (
 RESOLVE_RULES = "resolve.v3"
 #: The fitted pair model is part of the rules: a refit changes the version.
 _MODEL_BYTES = hashlib.sha256(resources.files("kwatch").joinpath("data/resolution_model.json").read_bytes()).hexdigest()
+#: So is the table that reads names in every script (resolve/names.py): blocking keys follow it.
+_SCRIPTS_BYTES = hashlib.sha256(resources.files("kwatch").joinpath("data/scripts.yaml").read_bytes()).hexdigest()
 TUNING = (
-    WINDOW_DAYS, COARSE_LIMIT, CONTENT_LIMIT, CONTENT_MIN_LETTERS, VETO, CLAIM_DAYS, _MODEL_BYTES,
-    sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(GENERIC_ACTORS), FIGURE_RULE,
+    WINDOW_DAYS, COARSE_LIMIT, CONTENT_LIMIT, CONTENT_MIN_LETTERS, VETO, CLAIM_DAYS, _MODEL_BYTES, _SCRIPTS_BYTES,
+    sorted(NEAR_KM.items()), FAR_KM, sorted(METHOD_FAMILY.items()), sorted(SITE_FAMILY.items()), sorted(SITE_SURROUNDS), sorted(GENERIC_ACTORS), FIGURE_RULE,
 )
 RESOLVE_VERSION = f"{RESOLVE_RULES}+{hashlib.sha256(repr(TUNING).encode()).hexdigest()[:12]}"
 
