@@ -106,6 +106,20 @@ def test_issue_13_no_release_when_the_group_is_not_its_author(language, text, pi
     assert _releases(text, language, pipeline, ctx) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ru", "В Москве 5 мая 2024 года задержан мужчина, который распространял в соцсетях видеоролики ИГИЛ-Хорасан."),
+        ("uz", "Toshkentda 2024-yil 5-may kuni IShID videolarini tarqatgan shaxs qoʻlga olindi."),
+        ("ur", "لاہور میں 5 مئی 2024 کو داعش کی ویڈیوز شائع کرنے والا شخص گرفتار کر لیا گیا۔"),
+    ],
+)
+def test_the_group_s_videos_spread_by_an_arrested_man_are_no_release(language, text, pipeline, ctx) -> None:
+    # A release word in the clause of an arrest is what the arrested did: the arrest keeps its date.
+    doc = extract(PipelineDoc(id="t", text=text, published="2024-05-10", language=language, kind="text"), pipeline=pipeline, ctx=ctx)
+    assert [(e.type, e.date) for e in doc.events or ()] == [("arrest", "2024-05-05")]
+
+
 def test_a_claim_statement_in_the_sentence_of_its_attack_is_its_claim(pipeline, ctx) -> None:
     # "Daesh said in a statement it issued that it carried out the attack": the statement folds
     # into the attack as its claim, even when the attack is told in that sentence and dated later.

@@ -308,6 +308,11 @@ class _Reader:
                 last.triggers.append(cue)
             else:
                 clusters.append(_Cluster([cue], clause(cue.start)))
+        # "a man who distributed IS videos was arrested": a release told in the clause of an arrest
+        # is what the arrested did, no release of the group's (and its date is the arrest's),
+        # unless the sentence names the group's outlet ("… were arrested, Al-Naba writes").
+        arrests = {c.clause for c in clusters if "arrest" in c.kinds} if not m.has("outlet") else set()
+        clusters = [c for c in clusters if not (c.is_propaganda and c.clause in arrests)]
         if not clusters:
             return clusters
         for attr in ("dates", "places", "casualties", "actors", "cues"):
