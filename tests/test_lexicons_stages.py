@@ -119,7 +119,7 @@ def test_numbers_read_a_number_phrase_of_the_users(tmp_path: Path, pipeline: Pip
     assert before.casualties == after.casualties and [(c.value, c.qualifier) for c in before.casualties or ()] != [(2, "exact")]
 
 
-# -- cues.v1 and events.v1 --------------------------------------------------------------------------
+# -- cues.v1 and events.v2 --------------------------------------------------------------------------
 
 
 def test_cues_and_events_read_a_trigger_of_the_users(tmp_path: Path, pipeline: Pipeline):
@@ -133,7 +133,7 @@ def test_cues_and_events_read_a_trigger_of_the_users(tmp_path: Path, pipeline: P
 
 
 def test_events_read_a_method_priority_of_the_users(tmp_path: Path, pipeline: Pipeline):
-    """events.v1 picks a method by the priority list of methods.yaml: a user file that puts
+    """events.v2 picks a method by the priority list of methods.yaml: a user file that puts
     shooting before bombing changes which of the two methods the event gets."""
     text = "Gunmen opened fire and set off a bomb at a checkpoint in Kabul on 3 March 2024, killing 3 police officers."
     built_in = lexicon.load("methods", "en")["priority"]

@@ -1,4 +1,4 @@
-"""events.v1, the extract API and to_record: events from hand-built mentions and from short texts
+"""events.v2, the extract API and to_record: events from hand-built mentions and from short texts
 written for these tests (no corpus text)."""
 
 from __future__ import annotations

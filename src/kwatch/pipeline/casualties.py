@@ -511,7 +511,7 @@ def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
 # that marks them so ("by security forces", "توسط نیروهای", "силовиками", "kuchlari tomonidan",
 # "فورسز نے"). Such a phrase and a killed word at most `agent_reach` words apart, with no comma or
 # bracket, are a killing by the forces: its dead are the group's men (category 'attackers', when
-# their description names no other), and cues.v1 gives it as an `agent` cue, which events.v1
+# their description names no other), and cues.v1 gives it as an `agent` cue, which events.v2
 # reads as an operation against the group (a raid) unless another attack word stands beside it.
 
 #: How many words may stand between a security agent and the killed word it goes with, unless the

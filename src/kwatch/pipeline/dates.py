@@ -14,7 +14,7 @@ the end of this module, which also knows Solar Hijri months; without them the ph
 "three days ago" read by dateparser). Both resolve against the publication day the same way
 (`_publication_day`, the latest explicit year without one). They stay two because the phrase
 rules lean on English's capitals and on dateparser's English, which the other languages do not
-give; a date's role ("since 2021", "2021 سے": the start of a period) is decided by events.v1 for
+give; a date's role ("since 2021", "2021 سے": the start of a period) is decided by events.v2 for
 every language from `period_starts` / `period_postpositions`.
 """
 

@@ -22,7 +22,7 @@ or `organisation_heads`. The name-table reader reads sites by the language's `si
 (pipeline/sites.py: "مسجد امام زمان", "посольства России", "Кобул аэропорти"), whose heads map to
 the same canonical kinds as English's `site_kinds`: every site carries `site_kind` and `site_of`
 (its owner's country, or the known place it is named by) in either reader. Where people come from ("men from …", "… سے تعلق رکھنے والے") is decided
-by events.v1 for every language.
+by events.v2 for every language.
 """
 
 from __future__ import annotations

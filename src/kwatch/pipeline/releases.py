@@ -1,6 +1,6 @@
 """releases.v1: a channel post, feed item or PDF magazine that is a propaganda release becomes
 one `propaganda` event (outlet, medium, languages, title, length, themes, release key),
-replacing the release events.v1 read from the same words.
+replacing the release events.v2 read from the same words.
 
     release = describe_release(text, kind="telegram", meta=doc.meta, published="2024-03-05")
     release.outlet, release.medium, release.languages, release.themes, release.key
