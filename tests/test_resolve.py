@@ -136,6 +136,23 @@ def test_claim_release_is_linked_to_the_attack_it_claims(make: Make) -> None:
     assert "claimed_by" not in by_id["a2"].record["detail"]
 
 
+@pytest.mark.parametrize(
+    ("language", "quote"),
+    [
+        ("ps", "داعش ډلې د بغلان په ولایت کې د برید پړه په غاړه واخیسته."),
+        ("ru", "Группировка взяла на себя ответственность за нападение в провинции Баглан."),
+    ],
+)
+def test_a_claim_in_another_language_and_script_is_linked_to_its_attack(make: Make, language: str, quote: str) -> None:
+    attack = make("a1", "d1", date="2025-03-07", country="AF", admin1="Baghlan", place="Pul-e-Khumri")
+    release = make("p1", "d4", type="propaganda", date="2025-03-08", medium="statement", quote=quote)
+    other = make("a2", "d3", date="2025-03-08", country="AF", admin1="Kabul", place="Kabul")
+    docs = {**DOCS, "d4": DocumentInfo("d4", "claim.txt", published="2025-03-08", source="desk D", language=language)}
+    by_id = {r.id: r for r in resolve([attack, release, other], documents=docs)}
+    assert by_id["a1"].record["detail"].get("claimed_by") == ["p1"] and by_id["p1"].record["detail"]["claims"] == "a1"
+    assert "claimed_by" not in by_id["a2"].record["detail"]
+
+
 def test_analyst_split_and_merge_are_applied_and_the_later_one_wins(make: Make) -> None:
     a = make("a1", "d1", date="2025-03-07", country="AF", admin1="Kabul", place="Kabul", killed=5)
     b = make("b1", "d2", date="2025-03-07", country="AF", admin1="Kabul", place="Kabul", killed=5)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kwatch import lexicon
 from kwatch.resolve.members import DocumentInfo, Member, Resolved, norm
+from kwatch.resolve.names import name_overlap, name_skeletons, skeletons_of
 from kwatch.resolve.rules import CLAIM_DAYS
 
 if TYPE_CHECKING:
@@ -20,11 +21,14 @@ if TYPE_CHECKING:
 
 
 @cache
-def _claim_pattern(language: str) -> re.Pattern[str] | None:
-    if language not in lexicon.available("claims"):
-        return None
-    phrases = lexicon.load("claims", language)["claim"]
-    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+def _claim_patterns(language: str) -> tuple[re.Pattern[str], ...]:
+    """The claim phrases of `language` as cues.v1 reads them (claims.yaml, else the `claims` of
+    its events.yaml, with its stems and clitics): one rule for both stages."""
+    from kwatch.pipeline.cues import tables
+
+    if language not in lexicon.available("events"):
+        language = "en"
+    return tuple(pattern for kind, _, pattern in tables(language).patterns if kind == "claim")
 
 
 def link_claims(resolved: list[Resolved], items: Mapping[str, Member], documents: Mapping[str, DocumentInfo]) -> None:
@@ -63,14 +67,20 @@ def claim_text(member_ids: Iterable[str], items: Mapping[str, Member], documents
     for eid in member_ids:
         item = items[eid]
         doc = documents.get(item.document_id)
-        pattern = _claim_pattern((doc.language if doc else None) or "en")
+        patterns = _claim_patterns((doc.language if doc else None) or "en")
         for source in item.raw.get("sources") or []:
-            if pattern is not None and pattern.search(source["quote"]):
+            if any(pattern.search(source["quote"]) for pattern in patterns):
                 quotes.append(source["quote"])
-    return norm(" ".join(quotes)) if quotes else ""
+    return " ".join(quotes)
 
 
 def names_place(text: str, record: Mapping[str, Any]) -> bool:
-    """`text` names the record's place, district or province (as a whole word)."""
-    names = [norm(record.get(k)) for k in ("place", "admin2", "admin1")]
-    return any(n and re.search(rf"\b{re.escape(n)}\b", text) for n in names)
+    """`text` names the record's place, district or province, in any script: as a whole word,
+    or by the sound of one of its words (`resolve/names.py`: "Kabul", "کابل" and "Кабулом" are
+    one name)."""
+    names = [str(record[k]) for k in ("place", "admin2", "admin1") if record.get(k)]
+    folded = norm(text)
+    if any(re.search(rf"\b{re.escape(norm(n))}\b", folded) for n in names if norm(n)):
+        return True
+    heard = name_skeletons(text, min_letters=3) | skeletons_of([text])
+    return any(name_overlap(skeletons_of([n]), heard) == 1.0 for n in names)
