@@ -54,6 +54,88 @@ def test_resolved_dates(text: str, published: str | None, expected: list[tuple[s
     assert _dates(text, published) == expected
 
 
+# 2024-05-08 is a Wednesday.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The group claimed the attack Wednesday.", [("Wednesday", "2024-05-08", "relative")]),
+        ("Sunday's attack killed five.", [("Sunday's", "2024-05-05", "relative")]),
+        ("Police detained two men Thursday evening.", [("Thursday", "2024-05-02", "relative")]),
+        ("Late Sunday, gunmen opened fire.", [("Sunday", "2024-05-05", "relative")]),
+        ("The minister spoke to reporters Friday.", [("Friday", "2024-05-03", "relative")]),
+    ],
+)
+def test_a_weekday_without_an_opener_is_a_date(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert _dates(text, "2024-05-08") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shoppers crowded into Black Friday sales.",  # a name: the capitalised word before
+        "He wrote a weekly Sunday Times column.",  # a name: the capitalised word after
+        "They pray in the mosque on Fridays.",
+        "It was a sunday service.",  # not capitalised
+    ],
+)
+def test_a_weekday_in_a_name_is_no_date(text: str) -> None:
+    assert _dates(text, "2024-05-08") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("Clashes went on 5-6 May.", "2024-05-10", [("5-6 May", "2024-05-05", "relative")]),
+        ("Fighting between 3 and 5 May killed ten.", "2024-05-10", [("3 and 5 May", "2024-05-03", "relative")]),
+        ("It fell in the night of 5 to 6 May 2023.", None, [("5 to 6 May 2023", "2023-05-05", "absolute")]),
+        ("Raids on May 5-6, 2024 netted four.", None, [("May 5-6, 2024", "2024-05-05", "absolute")]),
+        ("It ran from March 4th through 7th.", "2024-05-10", [("March 4th through 7th", "2024-03-04", "relative")]),
+    ],
+)
+def test_a_range_of_days_is_dated_by_its_first(text: str, published: str | None, expected: list[tuple[str, str, str]]) -> None:
+    assert _dates(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("It happened three days ago.", "2024-05-08", [("three days ago", "2024-05-05", "relative")]),
+        ("It happened last night.", "2024-05-08", [("last night", "2024-05-07", "relative")]),
+    ],
+)
+def test_relative_days(text: str, published: str, expected: list[tuple[str, str, str]]) -> None:
+    assert _dates(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "value"),
+    [
+        # A byline date under the headline.
+        ("Three killed in Kabul\n\nNovember 24, 2020\n\nGunmen killed three people on Monday.", "November 24, 2020", "2020-11-23"),
+        # Weekday abbreviations and times may stand beside it.
+        ("Three killed in Kabul\n\nSat Mar 09 2024 14:20\n\nGunmen killed three people on Wednesday.", "Mar 09 2024", "2024-03-06"),
+        # A dateline's date, its year from the text.
+        ("KABUL, May 5 (Agency) - Gunmen killed three people yesterday. It was the worst attack of 2024.", "May 5", "2024-05-04"),
+    ],
+)
+def test_without_a_publication_day_the_reports_date_line_is_its_day(text: str, day: str, value: str) -> None:
+    doc = _run(text, None)
+    assert value in [d.value for d in doc.dates or ()]
+    assert any(f"date line '{day}'" in note for note in doc.notes)
+
+
+def test_with_only_a_publication_month_day_phrases_count_from_the_latest_day_named() -> None:
+    doc = _run("The agency said on Monday, 8 July, that two men were held. The raid took place last Saturday.", "2024-07")
+    assert [(d.text, d.value, d.basis) for d in doc.dates or ()][-1] == ("last Saturday", "2024-07-06", "inferred")
+    assert doc.notes == ("no publication day: days named relative to the report counted from 2024-07-08, the latest day the text names",)
+
+
+def test_a_date_line_is_no_reference_when_the_publication_day_is_known() -> None:
+    doc = _run("Three killed\n\nNovember 24, 2020\n\nGunmen killed three people on Monday.", "2020-12-02")
+    assert [d.value for d in doc.dates or ()] == ["2020-11-24", "2020-11-30"]
+    assert doc.notes == ()
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -1,21 +1,40 @@
 """dates.v1: date expressions resolved to 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' at the precision the text gives.
 
 Candidates come from regexes built from `lexicons/<lang>/dates.yaml` (month and weekday names,
-relative phrases); only phrases like "three days ago" go to dateparser, with `RELATIVE_BASE` set
-to the publication date, so the stage never reads the clock. Dates without a year ("March 4",
-"in May this year", "last year", "on Tuesday") are resolved against `doc.published` (basis
-'relative'); without a publication date, against the latest explicit year in the document or its
-title (basis 'inferred', with a note on the document); with no year anywhere they are dropped.
+relative phrases); only English phrases like "three days ago" go to dateparser, with
+`RELATIVE_BASE` set to the publication date, so the stage never reads the clock. Dates without a
+year ("March 4", "in May this year", "last year", "on Tuesday") are resolved against
+`doc.published` (basis 'relative'); without a publication date, against the latest explicit year
+in the document or its title (basis 'inferred', with a note on the document); with no year
+anywhere they are dropped. A range of days is dated by its first day ("5-6 May", "between 3 and
+5 May", "в ночь с 5 на 6 мая": `range_joiners`).
+
+When the publication date gives no day (none at all, or only a year or month), the report's own
+day is looked for in its text (`_report_day`, with a note on the document): a line near the top
+that holds only a date (a byline date: "November 24, 2020", "Sat Mar 09 2024"; weekdays, times and
+`date_line_words` may stand beside it) or the date of a dateline ("МОСКВА, 5 мая. /ТАСС/."); with
+its year it is the publication day (relative dates resolve against it, basis 'relative'), without
+one a day to count from. Else, when the publication month is known, day-level phrases ("last
+Wednesday", "yesterday") count from the latest day the text names in that month (the report is no
+earlier; basis 'inferred'). The dates stage runs before reading.v1, so it finds these lines
+itself; reading.v1 still marks them as bylines and datelines for events.v2.
 
 Two readers, chosen by the language's `dates.yaml`, never its name: with `templates` ("{day}
 {month} {year}" in the language's order, fa, ps, ar, ru, tg, uz, ur, ky) the template reader at
-the end of this module, which also knows Solar Hijri months; without them the phrase rules (en:
-`month_numbers`, `prepositions`, `weekday_openers`, `ago` …, with English's capitalised months and
-"three days ago" read by dateparser). Both resolve against the publication day the same way
-(`_publication_day`, the latest explicit year without one). They stay two because the phrase
-rules lean on English's capitals and on dateparser's English, which the other languages do not
-give; a date's role ("since 2021", "2021 سے": the start of a period) is decided by events.v2 for
-every language from `period_starts` / `period_postpositions`.
+the end of this module, which also knows Solar Hijri months (yearless ones take the Solar year of
+the publication date: `calendars.py`), the era written after a year (`year_suffixes`: "۱۴۰۰ه‍.ش",
+"2021م", "2021ء"), ordinals after a day and case endings after a month (`ordinal_suffixes`,
+`month_suffixes`), relative days, months and years ("в прошлом году"), weekdays and "three days
+ago" (`ago_templates`, `ago_units` and the number words of the language's numbers.yaml); without
+them the phrase rules (en: `month_numbers`, `prepositions`, `weekday_openers`, `ago` …, with
+English's capitalised months and weekdays — a weekday without an opener is a date when it stands apart from a name: "claimed the
+attack Wednesday", "Sunday's attack" — and "three days ago" read by dateparser). Both resolve
+against the publication day the same way (`_publication_day`, the latest explicit year without
+one). They stay two because the phrase rules lean on English's capitals and on dateparser's
+English, which the other languages do not give; a date's role ("since 2021", "2021 سے": the start
+of a period) is decided by events.v2 for every language from `period_starts` /
+`period_postpositions`, and which date is the event's (not its report's or its claim's) by
+events.v2's `_best_date`.
 """
 
 from __future__ import annotations
@@ -23,9 +42,11 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
+from typing import Any
 
 import dateparser
 
@@ -44,12 +65,15 @@ _LOCAL_RULES = frozenset({"month_day", "day_month", "month_alone"})
 
 @dataclass(frozen=True, slots=True)
 class _Reference:
-    """What partial dates resolve against: a day, a month or a year."""
+    """What partial dates resolve against: a day, a month or a year. `near`: the day that
+    day-level phrases ("yesterday", "on Tuesday") count from when the reference has no day of its
+    own (the latest day the text names in the publication month), with basis 'inferred'."""
 
     year: int
     month: int | None
     day: int | None
     basis: str  # 'relative' | 'inferred'
+    near: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +96,7 @@ class _Patterns:
     this_year: frozenset[str]
     last_year: frozenset[str]
     year_anywhere: re.Pattern[str]
+    line_words: re.Pattern[str] | None  # what a line holding only the report's date may also hold
     scanner: Scanner  # the cues and the rules, each tried only where its words occur
 
 
@@ -91,7 +116,10 @@ def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> 
     suffix = rf"(?P<suffix>{_alternation(this_year + last_year)})"
     preposition = f"(?:{_alternation(data['prepositions'])})"
     ordinal = f"(?:{_alternation(data['ordinal_suffixes'])})?" if data.get("ordinal_suffixes") else ""
-    day_ = rf"(?P<day>[0-3]?\d){ordinal}"
+    # A range of days keeps its first ("5-6 May", "between 3 and 5 May", "the night of 5 to 6 May").
+    joiners = rf"|\s+(?:{_alternation(data['range_joiners'])})\s+" if data.get("range_joiners") else ""
+    day_ = rf"(?P<day>[0-3]?\d){ordinal}(?:(?:\s*[-–]\s*{joiners})[0-3]?\d(?!\d){ordinal})?"
+    possessive = rf"(?:{_alternation(data['possessives'])})?" if data.get("possessives") else ""
     of = rf"(?:(?:{_alternation(data['of'])})\s+)?" if data.get("of") else ""
     weekday_opener = _alternation(data["weekday_openers"])
     specs: list[tuple[str, str]] = [
@@ -114,11 +142,14 @@ def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> 
         # "three days ago": read by dateparser.
         ("ago", rf"\b(?P<rel>{data['ago']})\b"),
         ("weekday", rf"\b(?:{weekday_opener})\s+{weekday}\b"),
+        # "claimed the attack Wednesday", "Sunday's attack": a capitalised weekday that is no part
+        # of a name (checked in `_find`).
+        ("weekday_bare", rf"\b{weekday}{possessive}\b"),
     ]
     flags = re.I
     needs = {"iso": "year", "month_day_year": "month", "day_month_year": "month", "month_suffix": "month",
              "month_year": "month", "weekday_paren": "weekday", "month_day": "month", "day_month": "month",
-             "month_alone": "month", "year_alone": "year"}
+             "month_alone": "month", "year_alone": "year", "weekday_bare": "weekday"}
     rules = tuple(_Rule(name, re.compile(regex, flags), needs.get(name, "word")) for name, regex in specs)
     cues = {
         "month": re.compile(rf"\b(?:{_alternation(list(months))})\b", re.I),
@@ -141,6 +172,7 @@ def _patterns(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> 
         this_year=frozenset(this_year),
         last_year=frozenset(last_year),
         year_anywhere=re.compile(r"(?<![\d\[,.])(?:19|20)\d\d(?![\d\]])"),
+        line_words=_line_words(data, list(data["weekdays"])),
         scanner=Scanner([*cues.values(), *(rule.pattern for rule in rules)]),
     )
 
@@ -215,12 +247,14 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
     if rule == "relative_year":
         years = patterns.relative_years.get(rel)
         return (_fmt(ref.year + years), ref.basis) if years is not None else None
-    base = _reference_date(ref)
     if rule == "relative_month":
         if ref.month is None:
             return None
         year, month = divmod(ref.year * 12 + ref.month - 1 + patterns.relative_months[rel], 12)
         return _fmt(year, month + 1), ref.basis
+    base, basis = _reference_date(ref), ref.basis
+    if base is None and ref.near is not None:
+        base, basis = ref.near, "inferred"
     if base is None:
         return None  # day-level phrases need a day-level reference
     if rule == "relative_day":
@@ -228,21 +262,21 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
         if days is None:
             return None
         when = base + timedelta(days=days)
-        return _fmt(when.year, when.month, when.day), ref.basis
+        return _fmt(when.year, when.month, when.day), basis
     if rule == "relative_week":
         earliest = base + timedelta(days=patterns.relative_weeks[rel])
         latest = earliest + timedelta(days=6) if earliest < base else base
         latest = min(latest, base)
         if (earliest.year, earliest.month) != (latest.year, latest.month):
             return None  # the week straddles two months: no certain month
-        return _fmt(earliest.year, earliest.month), ref.basis
+        return _fmt(earliest.year, earliest.month), basis
     if rule == "ago":
         parsed = _dateparser_day(rel, base)
-        return (_fmt(parsed.year, parsed.month, parsed.day), ref.basis) if parsed else None
-    if rule == "weekday":
+        return (_fmt(parsed.year, parsed.month, parsed.day), basis) if parsed else None
+    if rule in ("weekday", "weekday_bare"):
         back = (base.weekday() - patterns.weekdays[m.group("weekday").lower()]) % 7
         when = base - timedelta(days=back)
-        return _fmt(when.year, when.month, when.day), ref.basis
+        return _fmt(when.year, when.month, when.day), basis
     return None
 
 
@@ -280,6 +314,8 @@ def _find(sentence: Sentence, ref: _Reference | None, patterns: _Patterns) -> li
                 continue
             if m.groupdict().get("month") and not m.group("month")[0].isupper():
                 continue  # "may", "march" as verbs: month names are capitalised in English text
+            if rule.name == "weekday_bare" and _in_name(text, m.start("weekday"), m.end()):
+                continue
             resolved = _resolve(rule.name, m, local_ref if rule.name in _LOCAL_RULES else ref, patterns)
             if resolved is None:
                 continue
@@ -288,6 +324,25 @@ def _find(sentence: Sentence, ref: _Reference | None, patterns: _Patterns) -> li
                 DateMention(sentence.start + start, sentence.start + end, text[start:end], sentence.index, *resolved)
             )
     return sorted(mentions, key=lambda d: d.start)
+
+
+def _capitalised_word(text: str) -> bool:
+    """The first word of `text` starts with a capital."""
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0][0].isupper()
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    """A weekday without an opener is a date only when it is capitalised and stands apart from
+    the capitalised words of a name ("Good Friday", "the Sunday Times"); the first word of the
+    sentence does not count."""
+    if not text[start].isupper():
+        return True
+    before = text[:start].rstrip()
+    if before and before[-1].isalnum() and len(before.split()) > 1 and _capitalised_word(before.split()[-1]):
+        return True
+    after = text[end:]
+    return bool(after[:1].isspace()) and _capitalised_word(after)
 
 
 def _find_in(sentence: Sentence, ref: _Reference | None, patterns: _Patterns, *, exclude: tuple[str, ...]) -> list[DateMention]:
@@ -307,20 +362,82 @@ def find_dates(
     """Date mentions of every sentence, and the notes about what was inferred (`lexicons`: the
     user lexicon folders merged over dates.yaml)."""
     patterns = _patterns(language, lexicons)
+    if published and len(published) >= 10:
+        day_ref = _published_reference(published)
+        return tuple(d for s in sentences for d in _find(s, day_ref, patterns)), ()
+    notes: tuple[str, ...] = ()
+    ref: _Reference | None = None
     if published:
-        ref: _Reference | None = _published_reference(published)
-        notes: tuple[str, ...] = ()
+        ref = _published_reference(published)
     else:
         explicit = [d for s in sentences for d in _find(s, None, patterns)]
         years = [int(d.value[:4]) for d in explicit]
         years += [int(y) for y in patterns.year_anywhere.findall(title or "")]
-        if not years:
-            return tuple(explicit), ()
-        year = max(years)
-        ref = _Reference(year, None, None, "inferred")
-        notes = (f"no publication date: year {year} inferred from the latest explicit date",)
-    mentions = tuple(d for s in sentences for d in _find(s, ref, patterns))
-    return mentions, notes
+        if years:
+            ref = _Reference(max(years), None, None, "inferred")
+            notes = (f"no publication date: year {max(years)} inferred from the latest explicit date",)
+    mentions = [d for s in sentences for d in _find(s, ref, patterns)]
+    if ref is None:
+        return tuple(mentions), notes
+    day, note = _report_day(sentences, mentions, published, patterns.line_words)
+    if day is None:
+        return tuple(mentions), notes
+    if day.basis == "absolute":
+        ref, notes = _published_reference(day.value), (note,)
+    else:
+        ref, notes = dataclasses.replace(ref, near=date.fromisoformat(day.value)), (*notes, note)
+    return tuple(d for s in sentences for d in _find(s, ref, patterns)), notes
+
+
+# -- the report's own day, when the publication date gives none -------------------------------
+
+#: Near the top: the headline, bylines and lead.
+_TOP_SENTENCES = 4
+_TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?!\d)")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+# A dateline: up to a few words naming where (no digit, no full stop), a comma, the date, and a
+# separator or the agency ("МОСКВА, 5 мая. /ТАСС/.", "Herat [Afghanistan], June 2 :").
+_DATELINE_HEAD = re.compile(r"\W*[^\W\d_][^\d.!?\n]{0,48},\s*")
+_DATELINE_TAIL = re.compile(r"\s*\.?\s*(?:[-–—:/(|]|$)")
+
+
+def _date_only(text: str, mention: DateMention, start: int, weekday: re.Pattern[str] | None) -> bool:
+    """The sentence holds nothing but the date, a weekday, a time and punctuation ("November 24,
+    2020", "Sat Mar 09 2024", "۱۴:۲۰ - ۱۲ قوس ۱۴۰۱")."""
+    rest = text[: mention.start - start] + " " + text[mention.end - start :]
+    if weekday is not None:
+        rest = weekday.sub(" ", rest)
+    return not _LETTERS.search(_TIME.sub(" ", rest))
+
+
+def _dateline(text: str, mention: DateMention, start: int) -> bool:
+    head, tail = text[: mention.start - start], text[mention.end - start :]
+    return _DATELINE_HEAD.fullmatch(head) is not None and _DATELINE_TAIL.match(tail) is not None
+
+
+def _report_day(
+    sentences: Sequence[Sentence], mentions: Sequence[DateMention], published: str | None,
+    weekday: re.Pattern[str] | None,
+) -> tuple[DateMention | None, str]:
+    """The day of the report when the publication date gives none (or only its year or month),
+    and the note saying where it came from: a date line near the top (a byline date, a
+    dateline's date) that agrees with the publication date; else, when the month is known, the
+    latest day the text names in it (the report is no earlier), which only day-level phrases
+    count from ('inferred'). A date line with its year is the publication day (basis 'absolute');
+    a yearless one, or the latest day, only a day to count from."""
+    days = [d for d in mentions if len(d.value) == 10 and (not published or d.value.startswith(published))]
+    for sentence in sentences[:_TOP_SENTENCES]:
+        for d in days:
+            if d.sentence == sentence.index and (
+                _date_only(sentence.text, d, sentence.start, weekday) or _dateline(sentence.text, d, sentence.start)
+            ):
+                return d, f"no publication day: the report's date line '{d.text}' taken as its day"
+    if published and len(published) == 7 and days:
+        latest = max(days, key=lambda d: d.value)
+        return dataclasses.replace(latest, basis="inferred"), (
+            f"no publication day: days named relative to the report counted from {latest.value}, the latest day the text names"
+        )
+    return None, ""
 
 
 # -- dates by template ------------------------------------------------------------------------
@@ -337,10 +454,40 @@ class _DateRules:
     relative_re: re.Pattern[str] | None
     weekdays: dict[str, int]
     weekday_re: re.Pattern[str] | None
+    # "три дня назад", "دو روز پیش": the number (digits or a word of numbers.yaml) times the
+    # unit's days.
+    ago_re: tuple[re.Pattern[str], ...] = ()
+    ago_units: dict[str, int] = dataclasses.field(default_factory=dict)
+    numbers: dict[str, int] = dataclasses.field(default_factory=dict)
+    # "в прошлом году", "ماه گذشته": offsets in years and months from the report's.
+    relative_years: dict[str, int] = dataclasses.field(default_factory=dict)
+    relative_years_re: re.Pattern[str] | None = None
+    relative_months: dict[str, int] = dataclasses.field(default_factory=dict)
+    relative_months_re: re.Pattern[str] | None = None
     # Weekdays are written in lower case; the capitalised word is a name (Tajik "Душанбе", the
     # capital, is "душанбе", Monday).
     weekdays_lowercase: bool = False
+    # Words a line holding only the report's date may also hold (`date_line_words`).
+    line_words: re.Pattern[str] | None = None
 
+
+def _line_words(data: dict[str, Any], weekdays: list[str]) -> re.Pattern[str] | None:
+    words = [*weekdays, *(data.get("date_line_words") or [])]
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}", re.I) if words else None
+
+
+def _phrases(table: dict[str, int | None] | None) -> re.Pattern[str] | None:
+    words = [k for k, v in (table or {}).items() if v is not None]
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}", re.I) if words else None
+
+
+def _number_words(language: str, lexicons: lexicon.SearchPath) -> dict[str, int]:
+    """The language's number words up to a month's days ("три", "دو"), for "three days ago"."""
+    if language not in lexicon.available("numbers"):
+        return {}
+    data = lexicon.load("numbers", language, path=lexicons)
+    table = {**(data.get("units") or {}), **(data.get("words") or {}), **(data.get("tens") or {})}
+    return {fold(k): v for k, v in table.items() if isinstance(v, int) and 0 < v <= 31}
 
 
 @cache
@@ -348,14 +495,32 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
     data = lexicon.load("dates", language, path=lexicons)
     gregorian = {fold(k): v for k, v in data["gregorian_months"].items()}
     solar = {fold(k): v for k, v in (data.get("solar_months") or {}).items()}
-    month = rf"(?P<month>{literal_alternation([*data['gregorian_months'], *(data.get('solar_months') or {})])})"
-    fill = {"day": r"(?P<day>\d{1,2})", "year": r"(?P<year>\d{4})", "month": month}
+    # A month may take a case ending glued to it ("26 августда"), left out of the name.
+    endings = rf"(?:{literal_alternation(data['month_suffixes'])})?" if data.get("month_suffixes") else ""
+    month = rf"(?P<month>{literal_alternation([*data['gregorian_months'], *(data.get('solar_months') or {})])}){endings}"
+    # A range of days keeps its first ("5-6 мая", "۵ و ۶ ثور", "в ночь с 5 на 6 мая").
+    # Digits stand on both sides, so a joiner may be glued to them ("5 و6 مايو").
+    joiners = rf"|\s*(?:{literal_alternation(data['range_joiners'])})\s*" if data.get("range_joiners") else ""
+    # An ordinal ending may follow the day ("30-юми сентябр").
+    ordinal = rf"(?:{literal_alternation(data['ordinal_suffixes'])})?" if data.get("ordinal_suffixes") else ""
+    day = rf"(?<!:)(?P<day>\d{{1,2}}){ordinal}(?:(?:\s*[-–]\s*{joiners})\d{{1,2}}(?!\d){ordinal})?"  # not the minutes of a time
+    # The era written after a year, glued or apart ("۱۴۰۰ه‍.ش", "2021م", "2024г.").
+    era = rf"(?:\s*(?:{literal_alternation(data['year_suffixes'])}))?" if data.get("year_suffixes") else ""
+    fill = {"day": day, "year": rf"(?P<year>\d{{4}}){era}", "month": month}
     patterns = tuple(
         re.compile(WORD_START + template.format(**fill).replace(" ", r"\s*") + WORD_END, re.IGNORECASE)
         for template in data["templates"]
     )
     relative = {fold(k): v for k, v in (data.get("relative_days") or {}).items()}
     weekdays = {fold(k): v for k, v in (data.get("weekdays") or {}).items()}
+    units = {fold(k): v for k, v in (data.get("ago_units") or {}).items()}
+    numbers = _number_words(language, lexicons) if units else {}
+    count = rf"(?P<n>\d{{1,2}}|{literal_alternation(numbers)})" if numbers else r"(?P<n>\d{1,2})"
+    unit = rf"(?P<unit>{literal_alternation(units)})"
+    ago = tuple(
+        re.compile(WORD_START + t.format(n=count, unit=unit).replace(" ", r"\s+") + WORD_END, re.IGNORECASE)
+        for t in (data.get("ago_templates") or [])
+    ) if units else ()
     return _DateRules(
         patterns=patterns,
         gregorian=gregorian,
@@ -364,7 +529,15 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
         relative_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['relative_days'])}){WORD_END}", re.I) if relative else None,
         weekdays=weekdays,
         weekday_re=re.compile(rf"{WORD_START}(?:{literal_alternation(data['weekdays'])}){WORD_END}", re.I) if weekdays else None,
+        ago_re=ago,
+        ago_units=units,
+        numbers=numbers,
+        relative_years={fold(k): v for k, v in (data.get("relative_years") or {}).items() if v is not None},
+        relative_years_re=_phrases(data.get("relative_years")),
+        relative_months={fold(k): v for k, v in (data.get("relative_months") or {}).items() if v is not None},
+        relative_months_re=_phrases(data.get("relative_months")),
         weekdays_lowercase=bool(data.get("weekdays_lowercase")),
+        line_words=_line_words(data, list(data.get("weekdays") or {})),
     )
 
 
@@ -417,8 +590,17 @@ def _resolve_date(match: re.Match[str], rules: _DateRules, base: date | None) ->
         return None
 
 
-def _template_mentions(sentences: tuple[Sentence, ...], rules: _DateRules, base: date | None, *, day_level: bool, basis: str | None = None) -> list[DateMention]:
+def _template_mentions(
+    sentences: tuple[Sentence, ...], rules: _DateRules, base: date | None, *, day_level: bool, basis: str | None = None,
+    near: date | None = None, month_level: bool | None = None,
+) -> list[DateMention]:
+    """The dates of every sentence. `base`: what dates without a year resolve against, and the
+    year (and, with `month_level`, the month: by default when `day_level`) that "last year" ("last
+    month") count from; day-level phrases ("yesterday", weekdays, "three days ago") count from it
+    when `day_level`, else from `near` (basis 'inferred') when given."""
     found: list[DateMention] = []
+    day_base, day_basis = (base, "relative") if day_level else (near, "inferred")
+    month_level = day_level if month_level is None else month_level
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
         text = sentence.text
@@ -433,20 +615,53 @@ def _template_mentions(sentences: tuple[Sentence, ...], rules: _DateRules, base:
                 taken.append(m.span())
                 found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index,
                                          value, basis if basis and how == "relative" else how))
-        if base is None or not day_level:
-            continue  # "yesterday" and weekdays need the publication day
-        for regex, table, is_weekday in ((rules.relative_re, rules.relative_days, False), (rules.weekday_re, rules.weekdays, True)):
-            if regex is None:
-                continue
-            for m in regex.finditer(text):
+        if base is not None:
+            for m, value in _period_phrases(text, rules, base, month_level=month_level):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                if is_weekday and rules.weekdays_lowercase and m.group(0) != m.group(0).lower():
-                    continue
-                offset = table[fold(m.group(0))]
-                day = base - timedelta(days=(base.weekday() - offset) % 7) if is_weekday else base + timedelta(days=offset)
                 taken.append(m.span())
-                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, day.isoformat(), "relative"))
+                found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index,
+                                         value, "relative" if day_level else basis or "inferred"))
+        if day_base is None:
+            continue  # "yesterday" and weekdays need the publication day
+        for m, day in _day_phrases(text, rules, day_base):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append(m.span())
+            found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index,
+                                     day.isoformat(), day_basis))
+    return found
+
+
+def _period_phrases(text: str, rules: _DateRules, base: date, *, month_level: bool) -> list[tuple[re.Match[str], str]]:
+    """Month and year phrases counted from `base`: "в прошлом месяце" (only when `base` gives the
+    report's month), "в прошлом году", "два года назад"."""
+    found: list[tuple[re.Match[str], str]] = []
+    if month_level and rules.relative_months_re is not None:
+        for m in rules.relative_months_re.finditer(text):
+            year, month = divmod(base.year * 12 + base.month - 1 + rules.relative_months[fold(m.group(0))], 12)
+            found.append((m, f"{year:04d}-{month + 1:02d}"))
+    if rules.relative_years_re is not None:
+        found.extend((m, f"{base.year + rules.relative_years[fold(m.group(0))]:04d}") for m in rules.relative_years_re.finditer(text))
+    return found
+
+
+def _day_phrases(text: str, rules: _DateRules, base: date) -> list[tuple[re.Match[str], date]]:
+    """Day-level phrases counted from `base`: "three days ago", then relative days ("yesterday"),
+    then weekdays (the latest such day not after `base`); the first to claim a span keeps it."""
+    found: list[tuple[re.Match[str], date]] = []
+    for regex in rules.ago_re:
+        for m in regex.finditer(text):
+            n = m.groupdict().get("n")
+            count = 1 if n is None else int(n) if n.isdigit() else rules.numbers.get(fold(n), 0)
+            found.append((m, base - timedelta(days=count * rules.ago_units[fold(m.group("unit"))])))
+    if rules.relative_re is not None:
+        found.extend((m, base + timedelta(days=rules.relative_days[fold(m.group(0))])) for m in rules.relative_re.finditer(text))
+    if rules.weekday_re is not None:
+        for m in rules.weekday_re.finditer(text):
+            if rules.weekdays_lowercase and m.group(0) != m.group(0).lower():
+                continue
+            found.append((m, base - timedelta(days=(base.weekday() - rules.weekdays[fold(m.group(0))]) % 7)))
     return found
 
 
@@ -456,27 +671,36 @@ def find_template_dates(
 ) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
     """Date mentions by the language's templates, and the notes about what was inferred. Without a
     publication day, dates without a year take the latest explicit year of the text or title
-    (basis 'inferred'), as the phrase rules do."""
+    (basis 'inferred'), as the phrase rules do, and day-level phrases count from the report's
+    day the text gives (`_report_day`)."""
     rules = _date_rules(language, lexicons)
     base = _publication_day(published)
-    notes: tuple[str, ...] = ()
-    if base is None:
-        explicit = _template_mentions(sentences, rules, None, day_level=False)
-        years = [int(d.value[:4]) for d in explicit]
-        years += [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title or "")]
-        if published and len(published) >= 4 and published[:4].isdigit():
-            years.append(int(published[:4]))
-        if not years:
-            return tuple(sorted(explicit, key=lambda d: d.start)), ()
-        year = max(years)
-        notes = (f"no publication date: year {year} inferred from the latest explicit date",)
-        reference = date(year, 12, 31)
-        if published and re.fullmatch(r"\d{4}-\d{2}", published[:7]) and int(published[:4]) == year:
-            month = int(published[5:7])  # a publication month: the latest day of it
-            reference = date(year, month, calendar.monthrange(year, month)[1])
-        found = _template_mentions(sentences, rules, reference, day_level=False, basis="inferred")
-    else:
+    if base is not None:
         found = _template_mentions(sentences, rules, base, day_level=True)
+        return tuple(sorted(found, key=lambda d: d.start)), ()
+    explicit = _template_mentions(sentences, rules, None, day_level=False)
+    years = [int(d.value[:4]) for d in explicit]
+    years += [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title or "")]
+    if published and len(published) >= 4 and published[:4].isdigit():
+        years.append(int(published[:4]))
+    if not years:
+        return tuple(sorted(explicit, key=lambda d: d.start)), ()
+    year = max(years)
+    notes: tuple[str, ...] = (f"no publication date: year {year} inferred from the latest explicit date",)
+    reference = date(year, 12, 31)
+    month_known = bool(published and re.fullmatch(r"\d{4}-\d{2}", published[:7]) and int(published[:4]) == year)
+    if published and month_known:
+        month = int(published[5:7])  # a publication month: the latest day of it
+        reference = date(year, month, calendar.monthrange(year, month)[1])
+    found = _template_mentions(sentences, rules, reference, day_level=False, basis="inferred", month_level=month_known)
+    day, note = _report_day(sentences, found, published, rules.line_words)
+    if day is not None and day.basis == "absolute":
+        found = _template_mentions(sentences, rules, date.fromisoformat(day.value), day_level=True)
+        notes = (note,)
+    elif day is not None:
+        found = _template_mentions(sentences, rules, reference, day_level=False, basis="inferred", near=date.fromisoformat(day.value),
+                                   month_level=month_known)
+        notes = (*notes, note)
     return tuple(sorted(found, key=lambda d: d.start)), notes
 
 
