@@ -227,3 +227,36 @@ def test_a_weekday_restated_by_its_full_date_takes_the_full_date(pipeline, ctx):
     text = "Police arrested two ISKP suspects in Kabul on Thursday, 6 July 2023."
     (event,) = run(text, pipeline, ctx, published="2024-01-10").events
     assert event.date == "2023-07-06"
+
+
+# -- the event's day, not its claim's or report's (issue 13) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # A lead dated only by the claim folds into the sentence the attack's own day dates.
+        ("Islamic State claimed responsibility Tuesday for a car bomb that killed 23 people at a market in Quetta.\n\n"
+         "The group said its fighters set off the Monday blast at the Quetta market.", "en"),
+        # A date right before the claim verb is the claim's; one set apart from "said" is the event's.
+        ("Islamic State on Tuesday claimed responsibility for a car bomb that killed 23 people at a market in Quetta.\n\n"
+         "Police said, on Monday a car bomb exploded at a market in Quetta.", "en"),
+        ("ИГ во вторник взяло на себя ответственность за взрыв у рынка в Кветте, погибли 23 человека.\n\n"
+         "Полиция сообщила, что в понедельник у рынка в Кветте прогремел взрыв.", "ru"),
+    ],
+)
+def test_the_event_takes_its_own_day_not_the_claims(text, language, pipeline, ctx):
+    (event,) = run(text, pipeline, ctx, published="2024-05-08", language=language).events
+    assert (event.type, event.date, event.killed) == ("attack", "2024-05-06", 23)
+
+
+def test_a_date_before_an_event_word_is_that_events_even_after_a_claim(pipeline, ctx):
+    text = "Islamic State claimed responsibility for Monday's car bombing at a market in Quetta, which killed 23 people."
+    (event,) = run(text, pipeline, ctx, published="2024-05-08").events
+    assert event.date == "2024-05-06"
+
+
+def test_a_coarse_date_refined_in_the_same_clause_gives_the_finer(pipeline, ctx):
+    text = "Earlier this year, gunmen attacked a mosque in Herat in March, killing seven people."
+    (event,) = run(text, pipeline, ctx, published="2024-05-07").events
+    assert event.date == "2024-03"

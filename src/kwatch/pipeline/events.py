@@ -390,7 +390,7 @@ class _Reader:
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
         anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
         anchored |= kind == "propaganda"
-        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues) or self.doc.published, self.lexicons)
+        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues) or self.doc.published, self.lexicons)
         target = self.merge_target(kind, cm, sentence, reference)
         if target is not None:
             target.parts.append(dataclasses.replace(part, opening=False))
@@ -455,12 +455,12 @@ class _Reader:
         return sorted(names)
 
     def merge_target(self, kind: str, m: _Mentions, sentence: Sentence, reference: bool) -> _Draft | None:
-        date = _best_date(m.dates, m.cues)
+        date = _best_date(m.dates, m.cues, own=True, sentence=sentence, words=self.mentions(sentence).cues)
         place = _best_place(m.places)
         for draft in reversed(self.drafts):
             if draft.type != kind or draft.background:
                 continue
-            d_date = _event_date(draft)
+            d_date = _event_date(draft, own=True)
             d_place = _event_place(draft)
             if reference and date is None and sentence.paragraph - draft.paragraph <= REFERENCE_REACH:
                 # "Iran's Embassy in Kabul condemned the attack": the places of a sentence that
@@ -616,22 +616,53 @@ def _is_reference(cluster: _Cluster, kind: str) -> bool:
 # -- field choice -------------------------------------------------------------------------------
 
 
-def _best_date(dates: Sequence[DateMention], cues: Sequence[Cue], near: int | None = None) -> str | None:
+#: Punctuation between a reporting verb and a date: the date opens the reported clause.
+_SET_APART = re.compile(r"[^\w\s'’-]")
+
+
+def _best_date(
+    dates: Sequence[DateMention], cues: Sequence[Cue], near: int | None = None, *, own: bool = False,
+    sentence: Sentence | None = None, words: Sequence[Cue] = (),
+) -> str | None:
     """The date of what happened: not a date right after a reporting verb ("said on Tuesday") or
-    a claim ("claimed responsibility on Monday": the claim's day is not the attack's), then the
-    nearest to the trigger, then the most specific."""
+    a claim ("claimed responsibility on Monday": the claim's day is not the attack's), or right
+    before one ("IS on Friday claimed responsibility", "во вторник взяло на себя …"), then the
+    nearest to the trigger, then the most specific. A date right before an event word is that
+    event's own however near a claim it stands ("claimed responsibility for the Friday attack",
+    "Wednesday's raids"), and so is one that punctuation sets apart from the reporting verb in
+    `sentence` (the reported clause: "хабар доданд, ки рӯзи пайшанбе …", "according to the
+    report, last Wednesday …"). `own`: only the event's own dates, None when every date is the
+    day of a report or a claim. `words`: the cues of the whole sentence (a cluster's own cues
+    leave its event words out)."""
     if not dates:
         return None
     reporting = [c for c in cues if c.kind in ("reporting", "claim")]
+    events = [c for c in (*cues, *words) if c.kind == "event_type"]
+
+    def apart(start: int, end: int) -> bool:
+        if sentence is None:
+            return False
+        return _SET_APART.search(sentence.text, start - sentence.start, end - sentence.start) is not None
 
     def reported(d: DateMention) -> bool:
-        return any(0 <= d.start - r.end <= 25 for r in reporting)
+        if any(0 <= c.start - d.end <= 2 for c in events):
+            return False
+        return any(
+            (0 <= d.start - r.end <= 25 and not apart(r.end, d.start)) or (0 <= r.start - d.end <= 2 and not apart(d.end, r.start))
+            for r in reporting
+        )
 
     def rank(d: DateMention) -> tuple[bool, int, int]:
         distance = abs(d.start - near) if near is not None else 0
         return (reported(d), distance, -len(d.value))
 
-    return min(dates, key=rank).value
+    pool = [d for d in dates if not reported(d)] if own else list(dates)
+    if not pool:
+        return None
+    best = min(pool, key=rank)
+    # A coarser date refined by another of the cluster ("this year … in July"): the finer one.
+    finer = [d for d in pool if len(d.value) > len(best.value) and d.value.startswith(best.value) and reported(d) == reported(best)]
+    return min(finer, key=rank).value if finer else best.value
 
 
 def _best_place(places: Sequence[PlaceMention], near: int | None = None) -> PlaceMention | None:
@@ -642,9 +673,13 @@ def _best_place(places: Sequence[PlaceMention], near: int | None = None) -> Plac
     return min(places, key=lambda p: (_PRECISION_RANK.get(p.precision, 5), abs(p.start - near) if near is not None else 0, p.start))
 
 
-def _event_date(draft: _Draft) -> str | None:
+def _event_date(draft: _Draft, *, own: bool = False) -> str | None:
+    """The opening cluster's date (`own`: only a date of the event itself, not of its report or
+    claim: what merging and folding compare, so a lead dated only by its claim folds into the
+    candidate the attack's own day dates)."""
     m = draft.opening.mentions
-    return _best_date(m.dates, m.cues, draft.trigger.start)
+    whole = draft.opening.whole or m
+    return _best_date(m.dates, m.cues, draft.trigger.start, own=own, sentence=draft.opening.sentence, words=whole.cues)
 
 
 def _event_place(draft: _Draft) -> PlaceMention | None:
@@ -1006,7 +1041,7 @@ def _paragraph_date(reader: _Reader, sentence: Sentence) -> str | None:
             continue
         m = reader.mentions(earlier)
         if m.dates and not reader.aggregate(m):
-            return _best_date(m.dates, m.cues)
+            return _best_date(m.dates, m.cues, sentence=earlier)
     return None
 
 
@@ -1022,24 +1057,41 @@ def _fold_undated(drafts: list[_Draft]) -> list[_Draft]:
     """A candidate with no date of its own (a headline, "At least 46 people were killed.") is the
     same event as a candidate of its type whose place agrees: fold it into the nearest such dated
     one, else into the first such undated one. A news report tells one event in its headline, lead
-    and body; without this it would yield three."""
-    kept = [draft for draft in drafts if _event_date(draft) is not None]
-    for draft in drafts:
-        if _event_date(draft) is not None:
-            continue
+    and body; without this it would yield three. A candidate dated only by its claim or report
+    ("claimed responsibility Tuesday for a blast in Kunduz") folds the same way into the nearest
+    one the event's own day dates ("the Sunday attack"), and is kept otherwise."""
+    own = {id(d) for d in drafts if _event_date(d, own=True) is not None}
+    dated = {id(d) for d in drafts if _event_date(d) is not None}
+    kept = [draft for draft in drafts if id(draft) in dated]
+
+    def fits(draft: _Draft) -> list[_Draft]:
         place = _event_place(draft)
         # Releases are told one per sentence ("a video …, and a magazine …"): never folded.
-        fits = [] if draft.type == "propaganda" else [
-            other for other in kept if other.type == draft.type and not other.background and _places_agree(place, _event_place(other))
+        return [] if draft.type == "propaganda" else [
+            other for other in kept
+            if other is not draft and other.type == draft.type and not other.background and _places_agree(place, _event_place(other))
         ]
-        dated = [other for other in fits if _event_date(other) is not None]
-        pool = dated or fits
-        if not pool:
-            kept.append(draft)
-            continue
+
+    def fold(draft: _Draft, pool: list[_Draft]) -> None:
         target = min(pool, key=lambda other: (abs(other.paragraph - draft.paragraph), other.paragraph))
         target.parts.extend(dataclasses.replace(part, opening=False) for part in draft.parts)
         target.inferences.extend(draft.inferences)
+
+    for draft in drafts:
+        if id(draft) in dated and id(draft) not in own and not draft.background:
+            pool = [other for other in fits(draft) if id(other) in own]
+            if pool:
+                fold(draft, pool)
+                kept.remove(draft)
+    for draft in drafts:
+        if id(draft) in dated:
+            continue
+        candidates = fits(draft)
+        pool = [other for other in candidates if id(other) in dated] or candidates
+        if not pool:
+            kept.append(draft)
+            continue
+        fold(draft, pool)
     order = {id(d): i for i, d in enumerate(drafts)}
     return sorted(kept, key=lambda d: order[id(d)])
 
