@@ -48,7 +48,7 @@ def test_reports_of_one_attack_merge(make: Make) -> None:
     [event] = resolve([a, b], documents=DOCS)
     assert event.id == "a1"  # the smallest member id
     reason = dict(event.members)["b1"]
-    assert reason["kind"] == "auto" and {"same_day", "same_place", "same_method"} <= set(reason["matched"])
+    assert reason["kind"] == "auto" and {"same_day", "same_place"} <= set(reason["matched"])  # (weights are refitted: same_method may weigh 0)
     assert reason["probability"] >= 0.5 and all(part["means"] and part["weight"] for part in reason["evidence"])
 
 
