@@ -14,8 +14,9 @@ Each benchmark runs in its own process so its peak memory (ru_maxrss) is its own
                 noisy dates, places and tolls, 5% of them undated, each with a sentence and a
                 document published on the day or the next; candidate pairs and blocking time
     resolve-incremental  10^2 new events into a resolution of 10^6 (pure functions: the part
-                resolved again and its time), and into a SQLite store of 10^5 (`kwatch resolve`:
-                full, then incremental, checked equal to a full resolution)
+                resolved again and its time), and into a SQLite store of N synthetic events
+                (default 10^5; `kwatch resolve`: full, then incremental, checked equal to a full
+                resolution)
 """
 
 from __future__ import annotations
@@ -405,7 +406,7 @@ def run_one(name: str, documents: int) -> dict:
     elif name == "resolve-one":
         result = bench_resolve_one(documents)
     elif name == "resolve-incremental":
-        result = bench_resolve_incremental()
+        result = bench_resolve_incremental(store_count=documents)
     elif name == "ingest":
         result = bench_ingest(documents)
     elif name == "extract-news":
@@ -422,6 +423,8 @@ def run_one(name: str, documents: int) -> dict:
     return result
 
 
+#: `--documents` when it is not given, per benchmark (else 10,000)
+DEFAULT_DOCUMENTS = {"extract-news": 300, "extract-languages": 300, "resolve-incremental": 100_000}
 BENCHMARKS = ("ingest", "extract", "extract-news", "extract-languages", "web", "resolve", "resolve-incremental")
 
 
@@ -429,8 +432,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--documents", type=int, default=None,
-                        help="documents for the ingest benchmark (10,000), the extract-news one (300) and "
-                             "per language for extract-languages (300)")
+                        help="documents for the ingest benchmark (10,000), the extract-news one (300), "
+                             "per language for extract-languages (300), and the SQLite store's events "
+                             "for resolve-incremental (100,000)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     unknown = [name for name in args.benchmarks if name not in (*BENCHMARKS, "resolve-one")]
@@ -441,7 +445,7 @@ def main() -> None:
         print(json.dumps(run_one(args.benchmarks[0], args.documents)))
         return
     for name in args.benchmarks:
-        documents = args.documents or (300 if name in ("extract-news", "extract-languages") else 10_000)
+        documents = args.documents or DEFAULT_DOCUMENTS.get(name, 10_000)
         result = _subprocess(name, documents)
         print(" ".join(f"{k}={v}" for k, v in result.items()))
 
