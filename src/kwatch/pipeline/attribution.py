@@ -42,10 +42,9 @@ from typing import Protocol
 
 from kwatch import lexicon
 from kwatch.pipeline.actors import is_islamic_state
-from kwatch.pipeline.cues import compile_phrases
+from kwatch.pipeline.cues import compile_phrases, phrase_options
 from kwatch.pipeline.model import ActorMention, Cue, Evidence, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
-from kwatch.pipeline.words import literal_alternation
 from kwatch.records import Attribution, AttributionBasis, AttributionConfidence, strongest
 
 #: The name of these rules (docs/attribution.md); a change of behaviour is a new version.
@@ -83,9 +82,7 @@ def tables(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Tab
     if language not in lexicon.available("attribution"):
         language = "en"
     data = lexicon.load("attribution", language, path=lexicons)
-    events = lexicon.load("events", language, path=lexicons)
-    stems = events.get("match") == "stems"
-    clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
+    stems, clitic = phrase_options(language, lexicons)
     phrases = {kind: compile_phrases(data[kind], stems=stems, clitic=clitic) for kind in PHRASE_KINDS if data.get(kind)}
     channels = tuple((name, compile_phrases(words, stems=stems, clitic=clitic)) for name, words in (data.get("channels") or {}).items() if words)
     scanner = Scanner([*phrases.values(), *(pattern for _, pattern in channels)])

@@ -101,13 +101,21 @@ def _table(language: str, name: str, key: str, events: dict[str, Any], lexicons:
     return dict(events.get(key) or {})
 
 
+def phrase_options(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[bool, str]:
+    """How the phrases of a language's lexicons are matched, as its events.yaml says: as stems
+    (`match: stems`), and with which clitics before them (a regex, '' for none). Every stage that
+    compiles phrase lists (cues, reading, attribution) reads them from here."""
+    events = lexicon.load("events", language, path=lexicons) if language in lexicon.available("events") else {}
+    clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
+    return events.get("match") == "stems", clitic
+
+
 @cache
 def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> CueTables:
     """The cue patterns of one language, with the user files of `lexicons` merged over each
     lexicon (cached per search path)."""
     events = lexicon.load("events", language, path=lexicons)
-    stems = events.get("match") == "stems"
-    clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
+    stems, clitic = phrase_options(language, lexicons)
     methods = _table(language, "methods", "methods", events, lexicons)
     targets = _table(language, "targets", "targets", events, lexicons)
     claims = _table(language, "claims", "claims", events, lexicons)

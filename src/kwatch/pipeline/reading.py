@@ -11,8 +11,8 @@ make events of their own or put their place and date on the event:
 - **author and date lines** under the headline ("By Bureau report", "November 24, 2020");
 - **stock notes** beside a name (the note media in Russia print after a banned group's name,
   which names Russia);
-- **recall**: a sentence that tells an earlier event ("last year", "a similar attack", and the
-  past perfect, "had been killed", "ہوئے تھے", "-gan edi");
+- **recall**: a sentence that tells an earlier event ("last year", "a similar attack", and in
+  the languages where it marks one, the past perfect: Uzbek "-gan edi", Persian "شده بود");
 - **the group's seat**: a country named as where the group is based ("a group based in
   Afghanistan", "the Afghanistan branch of IS") is not where its attack happened.
 
@@ -32,7 +32,7 @@ from functools import cache
 from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state
-from kwatch.pipeline.cues import compile_phrases
+from kwatch.pipeline.cues import compile_phrases, phrase_options
 from kwatch.pipeline.model import DateMention, Layout, PipelineDoc, PlaceMention, Sentence, Span
 from kwatch.pipeline.words import WORD_END, literal_alternation
 
@@ -74,9 +74,7 @@ def markers(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Ma
     if language not in lexicon.available("reading"):
         language = "en"
     data = lexicon.load("reading", language, path=lexicons)
-    events = lexicon.load("events", language, path=lexicons) if language in lexicon.available("events") else {}
-    stems = events.get("match") == "stems"
-    clitic = f"(?:{literal_alternation(events['clitics'])})?" if events.get("clitics") else ""
+    stems, clitic = phrase_options(language, lexicons)
 
     def phrases(key: str) -> re.Pattern[str] | None:
         words = data.get(key) or ()

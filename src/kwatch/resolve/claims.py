@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kwatch import lexicon
 from kwatch.resolve.members import DocumentInfo, Member, Resolved, norm
-from kwatch.resolve.names import name_overlap, name_skeletons, skeletons_of
+from kwatch.resolve.names import name_overlap, skeletons_of
 from kwatch.resolve.rules import CLAIM_DAYS
 
 if TYPE_CHECKING:
@@ -82,5 +82,5 @@ def names_place(text: str, record: Mapping[str, Any]) -> bool:
     folded = norm(text)
     if any(re.search(rf"\b{re.escape(norm(n))}\b", folded) for n in names if norm(n)):
         return True
-    heard = name_skeletons(text, min_letters=3) | skeletons_of([text])
+    heard = skeletons_of([text])
     return any(name_overlap(skeletons_of([n]), heard) == 1.0 for n in names)
