@@ -210,9 +210,9 @@ def test_resolving_twice_gives_the_same_result_and_every_event_once(events: list
     assert [(r.id, r.record) for r in first] == [(r.id, r.record) for r in resolve(events)]
     members = [eid for r in first for eid, _ in r.members]
     assert sorted(members) == sorted(e["id"] for e in events)
-    for r in first:  # never two reports of one document, except a headline fragment
-        dated = [e for e in events if e["id"] in dict(r.members) and e["date"] is not None]
-        assert len({e["document_id"] for e in dated}) == len(dated)
+    for r in first:  # never two day dates of one document (an undated headline, or "the March attack" recalled at its place, may join)
+        days = [e for e in events if e["id"] in dict(r.members) and e["date"] is not None and len(e["date"]) == 10]
+        assert len({e["document_id"] for e in days}) == len(days)
 
 
 # -- our own corpus and the seeds, end to end ---------------------------------------------------
@@ -278,3 +278,13 @@ def test_seeds_crocus_attack_is_one_event_with_both_sources(shared_dir: Path, tm
     [event] = crocus
     assert {s["doc"] for s in event["sources"]} == {"001_a889bdf4d620904d.txt", "002_f615e135dc3cbe39.txt"}
     assert (event["date"], event["killed"]) == ("2024-03-22", 145)
+
+
+def test_a_report_recalling_its_event_by_month_at_the_same_site_is_that_event(make: Make) -> None:
+    # "the March attack on the hall" in the report of the 22 March attack on the hall; another
+    # site, or two day dates, stay two events of that report
+    a = make("a1", "d1", date="2025-03-07", country="AF", admin1="Baghlan", place="Imam Hussain mosque", geo_precision="site", killed=12)
+    month = make("b1", "d1", date="2025-03", country="AF", admin1="Baghlan", place="Imam Hussain mosque", geo_precision="site", killed=12)
+    assert len(resolve([a, month], documents=DOCS)) == 1
+    elsewhere = make("c1", "d1", date="2025-03", country="AF", admin1="Baghlan", place="Pul-e Khumri market", geo_precision="site")
+    assert len(resolve([a, elsewhere], documents=DOCS)) == 2

@@ -281,3 +281,18 @@ def test_each_reader_reads_the_other_readers_category_words(monkeypatch: pytest.
         monkeypatch.undo()
         stage._casualty_rules.cache_clear()
         stage._patterns.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("ar", "قتل 40 شخصا في الانفجار الذي قد تصل حصيلته النهائية إلى مئة قتيل.", [40]),
+        ("ar", "حفر 30 قبرا بعد الهجوم الذي قد تصل حصيلته إلى مئة قتيل.", []),
+        ("ru", "Число погибших может возрасти до 100 человек.", []),
+        ("fa", "ممکن است شمار کشته‌شدگان به ۱۰۰ تن برسد.", []),
+    ],
+)
+def test_a_toll_the_report_expects_is_not_counted(language: str, sentence: str, expected: list[int]) -> None:
+    # casualties.yaml `projections`: "the toll may reach a hundred" is no figure, and no figure beside it reaches across it
+    found = find_near_casualties((Sentence(0, 0, len(sentence), sentence, 0),), language)
+    assert [c.value for c in found if c.kind == "killed"] == expected

@@ -260,3 +260,11 @@ def test_a_coarse_date_refined_in_the_same_clause_gives_the_finer(pipeline, ctx)
     text = "Earlier this year, gunmen attacked a mosque in Herat in March, killing seven people."
     (event,) = run(text, pipeline, ctx, published="2024-05-07").events
     assert event.date == "2024-03"
+
+
+def test_in_a_verb_final_language_a_date_before_the_reporting_verb_is_the_reports(pipeline, ctx):
+    # events.yaml `verb_final`: "the outlet on Wednesday, citing its sources, reported that …"
+    text = ("نیروهای طالبان روز دوشنبه پنج عضو داعش را در کابل بازداشت کردند.\n\n"
+            "این رسانه روز چهارشنبه (۸ می) به نقل از منابع خود گزارش داد که رهبر این گروه در کابل بازداشت شده است.")
+    events = run(text, pipeline, ctx, published="2024-05-08", language="fa").events
+    assert [(e.type, e.date) for e in events] == [("arrest", "2024-05-06")]

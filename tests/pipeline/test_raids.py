@@ -227,3 +227,16 @@ def test_a_clash_opened_by_a_bombing_and_naming_no_group_stays_an_attack(pipelin
 def test_the_taliban_before_they_held_the_state_may_perpetrate_an_attack(pipeline, ctx):
     (event,) = _events("A Taliban suicide bomber attacked a police checkpoint in Kandahar on 3 May 2015.", "en", pipeline, ctx, "2015-05-10")
     assert (event.type, event.actor) == ("attack", "Taliban")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ar", "داهمت قوات طالبان مخبأ لتنظيم داعش في مدينة جلال آباد يوم 3 مايو 2024.\n\nوانتهى الهجوم باشتباكات بين الجانبين ومقتل ثلاثة من عناصر داعش في جلال آباد."),
+        ("en", "Taliban forces raided an Islamic State hideout in Jalalabad on 3 May 2024.\n\nThe attack ended in clashes between the two sides in Jalalabad, killing three fighters."),
+    ],
+)
+def test_the_attack_that_refers_back_to_a_raid_is_the_raid(language, text, pipeline, ctx):
+    # "the attack" with no date of its own, when no attack of the group is told, is the operation
+    events = _events(text, language, pipeline, ctx)
+    assert [(e.type, e.date) for e in events] == [("raid", "2024-05-03")]

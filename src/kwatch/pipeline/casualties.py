@@ -371,6 +371,8 @@ class _CasualtyRules:
     claim: re.Pattern[str] | None
     barrier: re.Pattern[str]
     asides: tuple[re.Pattern[str], ...]  # subset asides, blanked before figures are read
+    # expected tolls (casualties.yaml `projections`), blanked to a barrier: no figure on either side reaches across
+    projections: tuple[re.Pattern[str], ...] = ()
 
 
 @cache
@@ -428,6 +430,7 @@ def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTI
         claim=re.compile(rf"{WORD_START}(?:{literal_alternation(claims)})", re.I) if claims else None,
         barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
         asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
+        projections=tuple(re.compile(p.replace("{number}", f"(?:{qualifier}{number})"), re.I) for p in data.get("projections") or ()),
     )
 
 
@@ -603,6 +606,8 @@ def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int,
     found: list[tuple[CasualtyMention, tuple[int, int] | None]] = []
     original = sentence.text
     text = _blank(original, rules.asides)
+    for projection in rules.projections:
+        text = projection.sub(lambda m: ";" + " " * (len(m.group(0)) - 1), text)
     anchors = list(rules.anchors.finditer(text))
     if not anchors:
         return found

@@ -152,6 +152,7 @@ class _Draft:
     trigger: Cue
     inferences: list[str] = field(default_factory=list)
     background: bool = False  # opened by a sentence that recalls an earlier event (reading.v1)
+    verb_final: bool = False  # its language ends a clause with the verb (events.yaml `verb_final`)
 
     @property
     def opening(self) -> _Part:
@@ -361,7 +362,7 @@ class _Reader:
             return
         part = _Part(sentence, cluster.mentions, opening=True, whole=self.mentions(sentence))
         note = f"background: the sentence recalls an earlier event ('{marker}')"
-        self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0], [note], background=True))
+        self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0], [note], background=True, verb_final=self.rules.verb_final))
 
     def consider(self, sentence: Sentence, cluster: _Cluster, kind: str) -> bool:
         cm = cluster.mentions
@@ -390,7 +391,7 @@ class _Reader:
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
         anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
         anchored |= kind == "propaganda"
-        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues) or self.doc.published, self.lexicons)
+        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues, verb_final=self.rules.verb_final) or self.doc.published, self.lexicons)
         target = self.merge_target(kind, cm, sentence, reference)
         if target is not None:
             target.parts.append(dataclasses.replace(part, opening=False))
@@ -402,9 +403,9 @@ class _Reader:
             # "rockets into Tajikistan and Uzbekistan": one event in each country listed.
             for place in countries:
                 share = dataclasses.replace(cm, places=[place])
-                self.drafts.append(_Draft(kind, sentence.paragraph, [dataclasses.replace(part, mentions=share)], cluster.triggers[0]))
+                self.drafts.append(_Draft(kind, sentence.paragraph, [dataclasses.replace(part, mentions=share)], cluster.triggers[0], verb_final=self.rules.verb_final))
             return True
-        self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0]))
+        self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0], verb_final=self.rules.verb_final))
         return True
 
     def releases_from_group(self, cluster: _Cluster, m: _Mentions) -> bool:
@@ -455,7 +456,7 @@ class _Reader:
         return sorted(names)
 
     def merge_target(self, kind: str, m: _Mentions, sentence: Sentence, reference: bool) -> _Draft | None:
-        date = _best_date(m.dates, m.cues, own=True, sentence=sentence, words=self.mentions(sentence).cues)
+        date = _best_date(m.dates, m.cues, own=True, sentence=sentence, words=self.mentions(sentence).cues, verb_final=self.rules.verb_final)
         place = _best_place(m.places)
         for draft in reversed(self.drafts):
             if draft.type != kind or draft.background:
@@ -480,6 +481,14 @@ class _Reader:
                 return draft
             if date is None and place is not None and d_place is not None and _same_place(place, d_place):
                 return draft
+        if reference and kind == "attack" and date is None:
+            # "Taliban forces attacked a Daesh hideout … The attack ended in clashes": with no attack
+            # told, "the attack" is the operation against the group the report is telling.
+            for draft in reversed(self.drafts):
+                if sentence.paragraph - draft.paragraph > REFERENCE_REACH:
+                    break
+                if not draft.background and draft.type in ("attack", "raid"):
+                    return draft if draft.type == "raid" else None
         return None
 
     # -- step 4: follow-up sentences -------------------------------------------------------
@@ -618,11 +627,14 @@ def _is_reference(cluster: _Cluster, kind: str) -> bool:
 
 #: Punctuation between a reporting verb and a date: the date opens the reported clause.
 _SET_APART = re.compile(r"[^\w\s'’-]")
+_BRACKETS = re.compile(r"\([^()]*\)|[()]")
+#: How far (characters) before a reporting verb that ends its clause a date may stand and be the report's day.
+VERB_FINAL_REACH = 60
 
 
 def _best_date(
     dates: Sequence[DateMention], cues: Sequence[Cue], near: int | None = None, *, own: bool = False,
-    sentence: Sentence | None = None, words: Sequence[Cue] = (),
+    sentence: Sentence | None = None, words: Sequence[Cue] = (), verb_final: bool = False,
 ) -> str | None:
     """The date of what happened: not a date right after a reporting verb ("said on Tuesday") or
     a claim ("claimed responsibility on Monday": the claim's day is not the attack's), or right
@@ -633,22 +645,28 @@ def _best_date(
     `sentence` (the reported clause: "хабар доданд, ки рӯзи пайшанбе …", "according to the
     report, last Wednesday …"). `own`: only the event's own dates, None when every date is the
     day of a report or a claim. `words`: the cues of the whole sentence (a cluster's own cues
-    leave its event words out)."""
+    leave its event words out). `verb_final`: the language puts the verb last, so the day of a
+    report stands anywhere before its verb in the clause ("این رسانه روز شنبه … گزارش داد که":
+    "the outlet on Saturday … reported that")."""
     if not dates:
         return None
     reporting = [c for c in cues if c.kind in ("reporting", "claim")]
     events = [c for c in (*cues, *words) if c.kind == "event_type"]
 
-    def apart(start: int, end: int) -> bool:
+    def apart(start: int, end: int, *, brackets: bool = False) -> bool:
         if sentence is None:
             return False
-        return _SET_APART.search(sentence.text, start - sentence.start, end - sentence.start) is not None
+        between = sentence.text[start - sentence.start : end - sentence.start]
+        if brackets:
+            between = _BRACKETS.sub("", between)  # "روز شنبه (۱۳ جولای) … گزارش داد": the day restated
+        return _SET_APART.search(between) is not None
 
     def reported(d: DateMention) -> bool:
         if any(0 <= c.start - d.end <= 2 for c in events):
             return False
         return any(
-            (0 <= d.start - r.end <= 25 and not apart(r.end, d.start)) or (0 <= r.start - d.end <= 2 and not apart(d.end, r.start))
+            (0 <= d.start - r.end <= 25 and not apart(r.end, d.start))
+            or (0 <= r.start - d.end <= (VERB_FINAL_REACH if verb_final else 2) and not apart(d.end, r.start, brackets=verb_final))
             for r in reporting
         )
 
@@ -679,7 +697,7 @@ def _event_date(draft: _Draft, *, own: bool = False) -> str | None:
     candidate the attack's own day dates)."""
     m = draft.opening.mentions
     whole = draft.opening.whole or m
-    return _best_date(m.dates, m.cues, draft.trigger.start, own=own, sentence=draft.opening.sentence, words=whole.cues)
+    return _best_date(m.dates, m.cues, draft.trigger.start, own=own, sentence=draft.opening.sentence, words=whole.cues, verb_final=draft.verb_final)
 
 
 def _event_place(draft: _Draft) -> PlaceMention | None:
@@ -1041,7 +1059,7 @@ def _paragraph_date(reader: _Reader, sentence: Sentence) -> str | None:
             continue
         m = reader.mentions(earlier)
         if m.dates and not reader.aggregate(m):
-            return _best_date(m.dates, m.cues, sentence=earlier)
+            return _best_date(m.dates, m.cues, sentence=earlier, verb_final=reader.rules.verb_final)
     return None
 
 

@@ -42,7 +42,11 @@ def conflicts(a: Member, b: Member) -> bool:
     if a.admin1 and b.admin1 and a.admin1 != b.admin1:
         return True
     if a.document_id == b.document_id and a.date and b.date and not (a.date_from_publication or b.date_from_publication):
-        return True  # the extractor keeps apart what one report dates itself: two events
+        # The extractor keeps apart what one report dates itself: two events. A month that holds
+        # the other's day at the same place is the report recalling its event ("the March attack
+        # on the hall"), not a second one.
+        if not (_same_place(a, b) and a.date != b.date and (a.date.startswith(b.date) or b.date.startswith(a.date))):
+            return True
     # Dates the texts state bound the event; a publication day (a report of an older event) does not.
     text_dated = not (a.date_from_publication or b.date_from_publication)
     if a.day is not None and b.day is not None:
