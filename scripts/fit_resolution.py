@@ -77,6 +77,18 @@ PRIOR: dict[str, float] = {
     "publication_day": 0.0,
     "undated": -0.5,
     "undated_in_report": 0.5,
+    # An undated report's "22 March" fits one day in 365 by chance, its "Wednesday" one in seven.
+    "hint_fits": 2.5,
+    "weekday_fits": 1.0,
+    "hint_near": 0.5,
+    # A publication day bounds the event to four days: a day and month in them is strong, a
+    # weekday in them fits four days in seven by chance.
+    "hint_in_window": 2.0,
+    "weekday_in_window": 0.3,
+    "hint_other": -1.5,
+    "weekday_other": -0.5,
+    "reported_soon": 0.5,
+    "reported_other": -1.0,
     "same_place": 1.5,
     "same_site": 1.5,
     "other_place": -1.5,
@@ -112,6 +124,15 @@ SIGNS: dict[str, tuple[float | None, float | None]] = {
     "shared_words": (0.0, None),
     "shared_names": (0.0, None),
     "reported_after": (0.0, None),
+    "hint_fits": (0.0, None),
+    "weekday_fits": (0.0, None),
+    "reported_soon": (0.0, None),
+    "hint_near": (0.0, None),
+    "hint_in_window": (0.0, None),
+    "weekday_in_window": (0.0, None),
+    "hint_other": (None, 0.0),
+    "weekday_other": (None, 0.0),
+    "reported_other": (None, 0.0),
     "only_candidates": (0.0, None),
 }
 PRIOR_INTERCEPT = -4.0

@@ -46,13 +46,13 @@ def _raise(error: BaseException) -> Callable[..., Any]:
 
 @pytest.fixture
 def failing(monkeypatch: pytest.MonkeyPatch) -> Callable[[BaseException], Pipeline]:
-    """failing(error): the default pipeline with a stage 'boom.v1' after casualties.v1 that raises
+    """failing(error): the default pipeline with a stage 'boom.v1' after casualties.v2 that raises
     `error` on documents containing BOOM (registered for this test only)."""
 
     def build(error: BaseException) -> Pipeline:
         monkeypatch.setitem(REGISTRY, "boom.v1", Stage("boom.v1", _raise(error), ("casualties",), (), "raises on BOOM"))
         names = list(DEFAULT_STAGES)
-        names.insert(names.index("casualties.v1") + 1, "boom.v1")
+        names.insert(names.index("casualties.v2") + 1, "boom.v1")
         return build_pipeline(names)
 
     return build
@@ -242,12 +242,12 @@ def test_the_cli_with_a_failing_stage_goes_on_prints_the_failure_and_exits_1(tmp
 
     ingested = kwatch("ingest", str(folder))
     assert ingested.returncode == 1, ingested.stderr
-    assert "boom.txt: extraction failed in stage casualties.v1: Bug: quantity '3 - five' matched" in ingested.stderr
+    assert "boom.txt: extraction failed in stage casualties.v2: Bug: quantity '3 - five' matched" in ingested.stderr
     assert "(1 failed)" in ingested.stdout
     events = json.loads(kwatch("events", "--json").stdout)
     assert {s["doc"] for e in events for s in e["sources"]} == {"good0.txt", "good1.txt"}
     errors = json.loads(kwatch("errors", "--json").stdout)
-    assert [(e["kind"], e["stage"], e["path"]) for e in errors] == [("extract", "casualties.v1", "boom.txt")]
+    assert [(e["kind"], e["stage"], e["path"]) for e in errors] == [("extract", "casualties.v2", "boom.txt")]
     plain = kwatch("extract")
     assert plain.returncode == 0 and "from 0 documents" in plain.stdout
     retried = kwatch("extract", "--retry", failing=False)

@@ -219,7 +219,7 @@ def test_issue11_a_user_outlet_alias_makes_the_post_a_release_end_to_end(tmp_pat
 
 
 def test_a_user_actor_alias_names_the_group_of_an_attack_end_to_end(tmp_path: Path):
-    """actors.v1 reads the user's actors.yaml too: a group name the built-in table lacks (our own
+    """actors.v2 reads the user's actors.yaml too: a group name the built-in table lacks (our own
     invented alias) names the attacker once the folder is configured, and only then."""
     report = tmp_path / "reports" / "report.txt"
     report.parent.mkdir()

@@ -51,7 +51,7 @@ def _with_and_without(text: str, pipeline: Pipeline, path: lexicon.SearchPath, *
             _run(text, pipeline, language=language))
 
 
-# -- dates.v1 -------------------------------------------------------------------------------------
+# -- dates.v2 -------------------------------------------------------------------------------------
 
 
 def test_dates_read_a_relative_day_word_of_the_users(tmp_path: Path, pipeline: Pipeline):
@@ -61,7 +61,7 @@ def test_dates_read_a_relative_day_word_of_the_users(tmp_path: Path, pipeline: P
     assert before.dates == after.dates == ()
 
 
-# -- places.v1 ------------------------------------------------------------------------------------
+# -- places.v2 ------------------------------------------------------------------------------------
 
 
 def test_places_read_a_site_head_of_the_users(tmp_path: Path, pipeline: Pipeline):
@@ -81,7 +81,7 @@ def test_places_read_a_site_head_of_the_users_in_a_name_table_language(tmp_path:
     assert [p.precision for p in before.places or ()] == [p.precision for p in after.places or ()] == ["town"]
 
 
-# -- casualties.v1 --------------------------------------------------------------------------------
+# -- casualties.v2 --------------------------------------------------------------------------------
 
 
 def test_casualties_read_a_verb_of_the_users(tmp_path: Path, pipeline: Pipeline):
@@ -105,7 +105,7 @@ def test_a_running_total_word_of_the_users_makes_a_figure_a_toll(tmp_path: Path)
     assert total(mentions, "killed") == 13
 
 
-# -- numbers (read by casualties.v1) ----------------------------------------------------------------
+# -- numbers (read by casualties.v2) ----------------------------------------------------------------
 
 
 def test_numbers_read_a_number_phrase_of_the_users(tmp_path: Path, pipeline: Pipeline):
@@ -119,7 +119,7 @@ def test_numbers_read_a_number_phrase_of_the_users(tmp_path: Path, pipeline: Pip
     assert before.casualties == after.casualties and [(c.value, c.qualifier) for c in before.casualties or ()] != [(2, "exact")]
 
 
-# -- cues.v1 and events.v2 --------------------------------------------------------------------------
+# -- cues.v2 and events.v3 --------------------------------------------------------------------------
 
 
 def test_cues_and_events_read_a_trigger_of_the_users(tmp_path: Path, pipeline: Pipeline):
@@ -133,7 +133,7 @@ def test_cues_and_events_read_a_trigger_of_the_users(tmp_path: Path, pipeline: P
 
 
 def test_events_read_a_method_priority_of_the_users(tmp_path: Path, pipeline: Pipeline):
-    """events.v2 picks a method by the priority list of methods.yaml: a user file that puts
+    """events.v3 picks a method by the priority list of methods.yaml: a user file that puts
     shooting before bombing changes which of the two methods the event gets."""
     text = "Gunmen opened fire and set off a bomb at a checkpoint in Kabul on 3 March 2024, killing 3 police officers."
     built_in = lexicon.load("methods", "en")["priority"]

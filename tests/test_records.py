@@ -155,7 +155,7 @@ def test_every_resolved_field_has_its_csv_columns() -> None:
     ],
 )
 def test_issue_11_date_basis_says_where_the_date_came_from(text: str, basis: str, date: str) -> None:
-    """events.v2 sets the typed field where it writes the provenance note; the store keeps it."""
+    """events.v3 sets the typed field where it writes the provenance note; the store keeps it."""
     from kwatch.extract import build_context, extract, to_event
     from kwatch.pipeline.default import build_pipeline
     from kwatch.pipeline.model import PipelineDoc

@@ -1,4 +1,4 @@
-"""Issue 6: propaganda releases from channel exports (kwatch.releases, releases.v1).
+"""Issue 6: propaganda releases from channel exports (kwatch.releases, releases.v2).
 
 The export in tests/data/telegram_releases/ is ours (make_export.py): two channels, captions shaped
 like release metadata and neutral paraphrases; gold.jsonl has one line per message.
@@ -304,7 +304,7 @@ def test_releases_stage_runs_alone_on_a_language_without_event_lexicons():
     assert result.skipped is None
     (event,) = result.events
     assert (event.type, event.medium, event.languages, event.outlet, event.length) == ("propaganda", "video", ("ps",), "Al-Azaim", {"minutes": 12})
-    assert "releases.v1" in event.provenance["stages"]  # Pashto has event lexicons since issue 7: the whole pipeline runs
+    assert "releases.v2" in event.provenance["stages"]  # Pashto has event lexicons since issue 7: the whole pipeline runs
 
 
 def test_releases_stage_leaves_news_reports_alone():

@@ -288,3 +288,26 @@ def test_a_report_recalling_its_event_by_month_at_the_same_site_is_that_event(ma
     assert len(resolve([a, month], documents=DOCS)) == 1
     elsewhere = make("c1", "d1", date="2025-03", country="AF", admin1="Baghlan", place="Pul-e Khumri market", geo_precision="site")
     assert len(resolve([a, elsewhere], documents=DOCS)) == 2
+
+
+@pytest.mark.parametrize(("hint", "one_event"), [(None, False), ("--03-05", True), ("W3", True), ("--03-19", False), ("W5", False)])
+def test_an_undated_report_joins_the_day_its_text_names(make: Make, hint: str | None, one_event: bool) -> None:
+    # A report with no publication date that says only "on Wednesday" or "5 March" (dates.v2's
+    # hints): the day of another report of the attack fits it (2025-03-05 was a Wednesday).
+    documents = {**DOCS, "d4": DocumentInfo("d4", "fourth.txt", published=None, source="desk D")}
+    a = make("a1", "d1", date="2025-03-05", country="AF", admin1="Baghlan", method="suicide_bombing", actor="ISKP",
+             quote="A suicide bomber struck worshippers in Baghlan province")
+    b = make("b1", "d4", country="AF", admin1="Baghlan", method="suicide_bombing", actor="ISKP",
+             quote="Suicide bombing at the mosque in Baghlan", detail={"date_hint": hint} if hint else {})
+    assert len(resolve([a, b], documents=documents)) == (1 if one_event else 2)
+
+
+def test_sites_named_by_their_kind_are_not_kilometres_apart(make: Make) -> None:
+    # "the concert hall in Moscow" carries Moscow's coordinates, the gazetteer's hall its own: the
+    # distance between them says nothing about two places.
+    hall = make("a1", "d1", date="2025-03-07", country="RU", place="Crocus City Hall", geo_precision="site", lat=55.825, lon=37.39,
+                killed=140, quote="gunmen attacked the Crocus City Hall")
+    named = make("b1", "d2", date="2025-03-07", country="RU", place="the concert hall in Moscow", geo_precision="site", lat=55.752,
+                 lon=37.618, killed=140, quote="gunmen attacked the Crocus concert hall", detail={"site": {"kind": "concert_hall", "of": None}})
+    assert len(resolve([hall, named], documents=DOCS)) == 1
+    assert len(resolve([hall, {**named, "detail": {}}], documents=DOCS)) == 2

@@ -28,7 +28,7 @@ REQUIRED_LEXICONS = ("events", "casualties", "dates")
 #: below it the text is mixed or in another script, and the rules would read noise.
 MIN_SCRIPT_SHARE = 0.5
 #: The stage that reads releases; it alone runs on release documents in other languages.
-RELEASE_STAGE = "releases.v1"
+RELEASE_STAGE = "releases.v2"
 
 
 def build_context(**options: Any) -> Context:

@@ -6,12 +6,12 @@ One release is defined here once, and resolution, the statistics and the exports
 sighting (a post, a forward, a repost, a mirror's copy, the same file posted again) has release
 keys (`release_keys`: file hash; file name and size; outlet and normalised caption; the message
 a forward came from; the message itself), and sightings sharing any key are one release,
-transitively (`release_groups`). The `releases.v1` stage writes each post's keys into its record
+transitively (`release_groups`). The `releases.v2` stage writes each post's keys into its record
 (`detail.release_keys`), `kwatch.resolve` joins each group into one resolved event whose detail
 lists the sightings (`release_detail`), and the statistics count resolved events.
 
 What one post is (outlet, medium, languages, title, length, themes) is decided by the
-`releases.v1` stage, `kwatch.pipeline.releases` (`describe_release`, `find_outlet`, `Release` …);
+`releases.v2` stage, `kwatch.pipeline.releases` (`describe_release`, `find_outlet`, `Release` …);
 those names stay importable from here.
 """
 
@@ -45,7 +45,7 @@ HOME_LANGUAGES = frozenset({"ps", "fa"})
 #: A caption shorter than this (in words, once normalised) is too generic to identify a release.
 MIN_CAPTION_WORDS = 4
 
-#: Names that moved to the releases.v1 stage, importable from here as before.
+#: Names that moved to the releases.v2 stage, importable from here as before.
 _MOVED = frozenset({
     "MASTHEAD_CHARS", "SIGNATURE_WORDS", "Quote", "Release", "Theme", "describe_release", "find_outlet",
     "normalised_caption", "vocabulary",

@@ -1,4 +1,4 @@
-"""actors.v1: aliases normalise to canonical actors; 'is' the verb is never the Islamic State."""
+"""actors.v2: aliases normalise to canonical actors; 'is' the verb is never the Islamic State."""
 
 from __future__ import annotations
 

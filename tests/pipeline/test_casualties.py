@@ -1,4 +1,4 @@
-"""casualties.v1: killed/injured figures with category, qualifier and claimed flag."""
+"""casualties.v2: killed/injured figures with category, qualifier and claimed flag."""
 
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ def test_killed_n_people_round_trips(value: int, commas: bool) -> None:
 
 
 def test_stage_assigns_casualties() -> None:
-    pipeline = Pipeline(["sentences.v1", "casualties.v1"])
+    pipeline = Pipeline(["sentences.v1", "casualties.v2"])
     doc = pipeline.run(PipelineDoc(id="d", text="Background first. Seven people were killed."), Context(gazetteer=None))
     assert [(m.sentence, m.value) for m in doc.casualties or ()] == [(1, 7)]
 
@@ -138,7 +138,7 @@ def test_stage_assigns_casualties() -> None:
 def test_wiki_killed_and_injured_f1(shared_dir) -> None:  # type: ignore[no-untyped-def]
     """Per document: summed non-claimed, non-attacker figures against the table's counts."""
     wiki = shared_dir / "eval" / "wiki"
-    pipeline = Pipeline(["sentences.v1", "casualties.v1"])
+    pipeline = Pipeline(["sentences.v1", "casualties.v2"])
     ctx = Context(gazetteer=None)
     counts = {kind: {"tp": 0, "fp": 0, "fn": 0} for kind in ("killed", "injured")}
     for line in (wiki / "gold.jsonl").read_text().splitlines():

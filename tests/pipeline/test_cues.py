@@ -1,4 +1,4 @@
-"""cues.v1: lexicon matches for event type, method, target, claim, medium, outlet, language, length."""
+"""cues.v2: lexicon matches for event type, method, target, claim, medium, outlet, language, length."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""dates.v1: date expressions resolved at the precision the text gives."""
+"""dates.v2: date expressions resolved at the precision the text gives."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import kwatch.pipeline.sentences  # noqa: F401
 from kwatch.pipeline import Context, Pipeline
 from kwatch.pipeline.model import PipelineDoc
 
-PIPELINE = Pipeline(["sentences.v1", "dates.v1"])
+PIPELINE = Pipeline(["sentences.v1", "dates.v2"])
 CTX = Context(gazetteer=None)
 
 
@@ -193,3 +193,41 @@ def test_seed_gold_dates_are_found(shared_dir) -> None:  # type: ignore[no-untyp
         if not any(gold["date"] in found[doc] for doc in gold["docs"]):
             missing.append((gold["id"], gold["date"]))
     assert missing == []
+
+
+def _hints(text: str, published: str | None) -> list[tuple[str, str, str]]:
+    return [(d.text, d.value, d.basis) for d in _run(text, published).date_hints or ()]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The bombing on March 22 killed many.", None, [("March 22", "--03-22", "partial")]),
+        ("It was claimed on Thursday.", None, [("on Thursday", "W4", "partial")]),
+        ("Wednesday's bombing killed many.", None, [("Wednesday's", "W3", "partial")]),
+        # 29 February is a day of some years.
+        ("The raid on 29 February ended it.", None, [("29 February", "--02-29", "partial")]),
+        # A year in the text dates "March 22"; a weekday still has no day to count from.
+        ("The bombing on March 22 was the worst of 2024. It was claimed on Thursday.", None,
+         [("on Thursday", "W4", "partial")]),
+    ],
+)
+def test_a_date_nothing_resolves_is_kept_as_a_hint(text: str, published: str | None, expected: list[tuple[str, str, str]]) -> None:
+    assert _hints(text, published) == expected
+
+
+def test_a_publication_day_leaves_no_hint() -> None:
+    assert _hints("The bombing on March 22 was claimed on Thursday.", "2024-03-25") == []
+
+
+def test_hint_gap() -> None:
+    from datetime import date
+
+    from kwatch.pipeline.dates import hint_gap
+
+    assert hint_gap("W3", date(2024, 1, 3)) == 0  # a Wednesday
+    assert hint_gap("W4", date(2024, 1, 3)) is None
+    assert hint_gap("--03-22", date(2024, 3, 22)) == 0
+    assert hint_gap("--03-22", date(2024, 3, 24)) == 2
+    assert hint_gap("--12-31", date(2024, 1, 1)) == 1  # across the new year
+    assert hint_gap("--02-29", date(2023, 3, 1)) == 365  # no 29 February in 2023: the nearest is 2024's

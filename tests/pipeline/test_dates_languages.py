@@ -1,4 +1,4 @@
-"""dates.v1 in the languages read by templates: inflected weekdays, relative days and nights, "three
+"""dates.v2 in the languages read by templates: inflected weekdays, relative days and nights, "three
 days ago", ranges of days, eras after a year, yearless Solar Hijri dates and the report's own day
 (issue 13). Every sentence is written for these tests."""
 
@@ -11,7 +11,7 @@ import kwatch.pipeline.sentences  # noqa: F401
 from kwatch.pipeline import Context, Pipeline
 from kwatch.pipeline.model import PipelineDoc
 
-PIPELINE = Pipeline(["sentences.v1", "dates.v1"])
+PIPELINE = Pipeline(["sentences.v1", "dates.v2"])
 CTX = Context(gazetteer=None)
 
 
@@ -191,3 +191,41 @@ def test_last_month_needs_the_publication_month() -> None:
 )
 def test_ordinals_and_case_endings(language: str, text: str, expected: list[tuple[str, str]]) -> None:
     assert _dates(text, language, "2024-05-08") == expected
+
+
+# -- hints: what a date nothing resolves still says (issue 12) ---------------------------------
+
+
+def _hints(text: str, language: str, published: str | None) -> list[tuple[str, str]]:
+    doc = _run(text, language, published)
+    return [(d.text, d.value) for d in doc.date_hints or ()]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "published", "expected"),
+    [
+        # No publication date and no year anywhere: the day and month, or the weekday, stay as hints.
+        ("ru", "Нападение произошло 22 марта в пригороде.", None, [("22 марта", "--03-22")]),
+        ("ru", "Взрыв прогремел в субботу.", None, [("субботу", "W6")]),
+        ("uz", "Ҳужум 22 март куни содир бўлди.", None, [("22 март", "--03-22")]),
+        ("fa", "این حمله روز چهارشنبه رخ داد.", None, [("چهارشنبه", "W3")]),
+        # A month of publication gives "22 марта" its year, but no day for a weekday to count from.
+        ("ru", "Взрыв прогремел в субботу.", "2024-05", [("субботу", "W6")]),
+    ],
+)
+def test_a_date_nothing_resolves_is_kept_as_a_hint(language: str, text: str, published: str | None, expected: list[tuple[str, str]]) -> None:
+    assert _dates(text, language, published) == []
+    assert _hints(text, language, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "published"),
+    [
+        ("ru", "Взрыв прогремел в субботу.", "2024-05-08"),
+        ("ru", "Нападение произошло 22 марта в пригороде.", "2024-05"),
+        ("ru", "Нападение произошло 22 марта 2024 года.", None),
+    ],
+)
+def test_a_resolved_date_leaves_no_hint(language: str, text: str, published: str | None) -> None:
+    assert _dates(text, language, published)
+    assert _hints(text, language, published) == []

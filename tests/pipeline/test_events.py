@@ -1,4 +1,4 @@
-"""events.v2, the extract API and to_record: events from hand-built mentions and from short texts
+"""events.v3, the extract API and to_record: events from hand-built mentions and from short texts
 written for these tests (no corpus text)."""
 
 from __future__ import annotations
@@ -268,3 +268,45 @@ def test_in_a_verb_final_language_a_date_before_the_reporting_verb_is_the_report
             "این رسانه روز چهارشنبه (۸ می) به نقل از منابع خود گزارش داد که رهبر این گروه در کابل بازداشت شده است.")
     events = run(text, pipeline, ctx, published="2024-05-08", language="fa").events
     assert [(e.type, e.date) for e in events] == [("arrest", "2024-05-06")]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "hint"),
+    [
+        # The claim's day is not the attack's: the hint is the day of the bombing.
+        ("The Islamic State on Thursday claimed responsibility for Wednesday's suicide bombing in Kerman that killed 84 people.",
+         "en", "W3"),
+        ("A suicide bomber killed 12 worshippers at a mosque in Kunduz on March 22, police said.", "en", "--03-22"),
+        ("Теракт в Кабуле 22 марта унес жизни 12 человек.", "ru", "--03-22"),
+    ],
+)
+def test_an_undated_event_keeps_the_hint_of_its_day(text, language, hint, pipeline, ctx):
+    events = run(text, pipeline, ctx, published=None, language=language).events
+    assert [(e.type, e.date, e.detail.get("date_hint")) for e in events] == [("attack", None, hint)]
+    assert any(hint in line for line in events[0].provenance["inferences"])
+
+
+def test_a_dated_event_has_no_hint(pipeline, ctx):
+    events = run("A suicide bomber killed 12 worshippers at a mosque in Kunduz on March 22, police said.", pipeline, ctx,
+                 published="2024-03-23").events
+    assert [(e.date, "date_hint" in e.detail) for e in events] == [("2024-03-22", False)]
+
+
+def test_a_later_sentence_of_the_event_gives_the_day_its_opening_does_not(pipeline, ctx):
+    text = ("Security forces killed 9 Islamic State militants in Nangarhar province, officials said.\n\n"
+            "The operation took place on Saturday in the Achin district.")
+    events = run(text, pipeline, ctx, published="2024-05-08").events
+    assert [(e.type, e.date) for e in events] == [("raid", "2024-05-04")]
+
+
+def test_a_count_of_strikes_over_years_is_no_event(pipeline, ctx):
+    text = "A think tank said the group conducted 100 strikes on civilians in Afghanistan from 2015 to 2017."
+    assert run(text, pipeline, ctx).events == ()
+
+
+def test_a_date_after_the_groups_outlet_is_the_releases_not_the_attacks(pipeline, ctx):
+    # "claimed in its weekly Al-Naba on Friday … carried out the attack": Friday is the claim's day.
+    text = ("A suicide bomber killed 2 policemen in Peshawar on May 11.\n\n"
+            "The claim was made in the weekly Al-Naba on Friday, which said one of its members carried out the attack on the police.")
+    events = run(text, pipeline, ctx, published="2025-05-17").events
+    assert [(e.type, e.date) for e in events if e.type == "attack"] == [("attack", "2025-05-11")]

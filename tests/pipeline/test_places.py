@@ -1,4 +1,4 @@
-"""places.v1 on hand-written sentences, and on the seed and wiki development sets."""
+"""places.v2 on hand-written sentences, and on the seed and wiki development sets."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from kwatch.pipeline.model import PipelineDoc, PlaceMention
 from kwatch.pipeline.places import find_places
 
 CTX = Context(gazetteer=load_gazetteer())
-PIPELINE = Pipeline(["sentences.v1", "places.v1"])
+PIPELINE = Pipeline(["sentences.v1", "places.v2"])
 
 
 def run(text: str) -> tuple[PlaceMention, ...]:

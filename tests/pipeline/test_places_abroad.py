@@ -14,7 +14,7 @@ from kwatch.gazetteer import Forms, Gazetteer, load_gazetteer, normalise_token
 from kwatch.pipeline import Context, Pipeline
 from kwatch.pipeline.model import PipelineDoc, PlaceMention
 
-PIPELINE = Pipeline(["sentences.v1", "dates.v1", "places.v1"])
+PIPELINE = Pipeline(["sentences.v1", "dates.v2", "places.v2"])
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""places.v1 reads sites (mosques, embassies, airports …) in every language: the name-table reader
+"""places.v2 reads sites (mosques, embassies, airports …) in every language: the name-table reader
 by `sites` in lexicons/<lang>/places.yaml (pipeline/sites.py), the English reader by its site heads.
 Every sentence here is written for the test."""
 
@@ -12,7 +12,7 @@ from kwatch.extract import build_context
 from kwatch.pipeline import Context, Pipeline
 from kwatch.pipeline.model import PipelineDoc, PlaceMention
 
-PIPELINE = Pipeline(["sentences.v1", "dates.v1", "places.v1"])
+PIPELINE = Pipeline(["sentences.v1", "dates.v2", "places.v2"])
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""reading.v1 and what events.v2 does with it: the headline, author lines, dateline, recall of
+"""reading.v1 and what events.v3 does with it: the headline, author lines, dateline, recall of
 earlier events, stock notes and the group's seat, on short reports written for these tests (no
 corpus text)."""
 

@@ -1,4 +1,4 @@
-"""The rules of events.v2 fire in every language that supplies their words (issue 11): hedges,
+"""The rules of events.v3 fire in every language that supplies their words (issue 11): hedges,
 aggregates, captions, periods ("since"), origins ("citizens of") and clause breaks. The sentences
 are our own writing."""
 

@@ -145,7 +145,7 @@ def _event_record(event_id: str, document_id: str, **fields: Any) -> dict[str, A
             "others": [{"basis": "unknown", "confidence": None, "group": None, "by": None, "outlet": None, "reason": 'no group has claimed it ("no group")',
                         "quote": "at least 145 people were killed", "start": 10, "end": 41, "document_id": document_id, "others": []}],
         },
-        "detail": {"casualties": {"killed": {"children": 6}}, "provenance": ["casualties.v1"]},
+        "detail": {"casualties": {"killed": {"children": 6}}, "provenance": ["casualties.v2"]},
         "sources": [
             {"document_id": document_id, "quote": "at least 145 people were killed", "start": 10, "end": 41, "fields": ["killed"]}
         ],

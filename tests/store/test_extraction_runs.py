@@ -28,14 +28,14 @@ def _add(store: Store, n: int) -> str:
 def test_a_failure_keeps_the_events_stored_before_and_reads_back_its_stage(store: Store, make_event: MakeEvent) -> None:
     doc = _add(store, 0)
     store.set_extraction(doc, status="ok", note=None, events=[make_event("e1", doc)])
-    kept = store.mark_extraction_failed(doc, stage="casualties.v1", reason="Bug: quantity '3 - five'\n  does not parse")
+    kept = store.mark_extraction_failed(doc, stage="casualties.v2", reason="Bug: quantity '3 - five'\n  does not parse")
     assert kept == 1
     assert [e.id for e in store.events()] == ["e1"]
     stored = store.get_document(doc)
     assert stored is not None and stored.extract_status == "failed"
-    assert stored.extract_note == "stage casualties.v1: Bug: quantity '3 - five' does not parse (kept the 1 event of the previous extraction)"
+    assert stored.extract_note == "stage casualties.v2: Bug: quantity '3 - five' does not parse (kept the 1 event of the previous extraction)"
     [row] = store.extraction_failures()
-    assert (row["id"], row["path"], row["stage"]) == (doc, "r0.txt", "casualties.v1")
+    assert (row["id"], row["path"], row["stage"]) == (doc, "r0.txt", "casualties.v2")
     assert row["reason"].startswith("Bug: quantity '3 - five' does not parse")
     assert row["extracted_at"] is not None
 

@@ -1,7 +1,7 @@
 """Extraction as a chain of small stages.
 
 Each stage is a pure function `(doc: PipelineDoc, ctx: Context) -> PipelineDoc`, registered under a
-versioned name (`dates.v1`) with the `PipelineDoc` fields it requires and assigns. A `Pipeline`
+versioned name (`dates.v2`) with the `PipelineDoc` fields it requires and assigns. A `Pipeline`
 refuses an order in which a stage requires a field that no earlier stage assigns. Stages never
 read the clock or the network: the publication date is on the document, the gazetteer and the
 lexicons are in the context.
@@ -69,7 +69,7 @@ def run_stage(st: Stage, doc: PipelineDoc, ctx: Context) -> PipelineDoc:
 
 
 def stage(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str]) -> Callable[[StageFn], StageFn]:
-    """Register a stage function under a versioned name such as 'dates.v1'."""
+    """Register a stage function under a versioned name such as 'dates.v2'."""
     fields = {f.name for f in dataclasses.fields(PipelineDoc)}
 
     def register(fn: StageFn) -> StageFn:

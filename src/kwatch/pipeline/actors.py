@@ -1,4 +1,4 @@
-"""actors.v1: find named armed groups and forces and normalise them to a canonical short name.
+"""actors.v2: find named armed groups and forces and normalise them to a canonical short name.
 
 The aliases (in every language the project reads) are data in `lexicons/actors.yaml`. Short
 all-capitals aliases ("IS", "ISK") match case-sensitively, so the verb "is" never becomes the
@@ -181,7 +181,7 @@ def find_actors(text: str, sentences: tuple[Sentence, ...], *, lexicons: lexicon
     )
 
 
-@stage("actors.v1", requires=("sentences",), assigns=("actors",))
+@stage("actors.v2", requires=("sentences",), assigns=("actors",))
 def actors(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find group and force names and normalise them to canonical actors (lexicons/actors.yaml,
     with the user's lexicon folders merged over it)."""

@@ -1,13 +1,13 @@
 """attribution.v1: who an event is put down to, on what basis, by whom and how surely.
 
-events.v2 calls `attribute()` once for each event it finishes, with the sentences the event was
-read from; releases.v1 calls `of_release()` for a release post. The result is a
+events.v3 calls `attribute()` once for each event it finishes, with the sentences the event was
+read from; releases.v2 calls `of_release()` for a release post. The result is a
 `kwatch.records.Attribution`. docs/attribution.md tells the rules with examples:
 
-- **claimed**: a claim cue of the event (claims.yaml, or events.yaml `claims`; cues.v1) that no
+- **claimed**: a claim cue of the event (claims.yaml, or events.yaml `claims`; cues.v2) that no
   denial, "nobody has claimed" or blame phrase holds, and that no "nobody has claimed" stands
-  within `NEGATION_REACH` characters of (`standing_claims`: events.v2's `claimed` reads the same
-  rule), or the group's statement that events.v2 folded into its attack. The claimant is the actor named nearest to
+  within `NEGATION_REACH` characters of (`standing_claims`: events.v3's `claimed` reads the same
+  rule), or the group's statement that events.v3 folded into its attack. The claimant is the actor named nearest to
   it (the group a "the group" refers to is the event's actor), else its outlet's actor. The outlet
   is an outlet of lexicons/outlets.yaml named in the sentence, else a channel (Telegram) of
   attribution.yaml. Confidence `high`, or `medium` when a hearsay phrase ("reportedly", "according
@@ -95,14 +95,14 @@ def _outlet_actors(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> dict[str, 
 
 
 class Mentions(Protocol):
-    """What one sentence's share of an event holds (events.v2 `_Mentions`)."""
+    """What one sentence's share of an event holds (events.v3 `_Mentions`)."""
 
     @property
     def cues(self) -> Sequence[Cue]: ...
 
 
 class Part(Protocol):
-    """One sentence's share of an event (events.v2 `_Part`)."""
+    """One sentence's share of an event (events.v3 `_Part`)."""
 
     @property
     def sentence(self) -> Sentence: ...
@@ -112,7 +112,7 @@ class Part(Protocol):
 
     @property
     def statement(self) -> bool:
-        """The group's statement, folded into the attack it claims (events.v2 `_fold_statements`)."""
+        """The group's statement, folded into the attack it claims (events.v3 `_fold_statements`)."""
         ...
 
 
@@ -319,7 +319,7 @@ class _Sentence:
 
 def standing_claims(doc: PipelineDoc, part: Part, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[Cue]:
     """The claim cues of one sentence's share of an event that stand (`_Sentence.standing`): what
-    makes an event's `claimed` true (events.v2) and its basis `claimed`, one rule for both."""
+    makes an event's `claimed` true (events.v3) and its basis `claimed`, one rule for both."""
     t = tables(doc.language or "en", lexicons)
     return _Sentence(doc, part, actor=None, kind="", t=t, lexicons=lexicons).standing()
 
@@ -366,7 +366,7 @@ def _release(doc: PipelineDoc, parts: Sequence[Part], *, actor: str | None, t: T
 
 
 def of_release(*, actor: str | None, outlet: str | None, channel: str | None, evidence: Sequence[Evidence]) -> Attribution:
-    """The attribution of a release read from the post itself (releases.v1): the group's own
+    """The attribution of a release read from the post itself (releases.v2): the group's own
     word, `high`; through its outlet, else the channel that posted it. `UNSTATED` when no actor
     is known."""
     if actor is None:

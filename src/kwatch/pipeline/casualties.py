@@ -1,4 +1,4 @@
-"""casualties.v1: killed and injured figures, with category, qualifier and whether the group claimed them.
+"""casualties.v2: killed and injured figures, with category, qualifier and whether the group claimed them.
 
 Per sentence: find the casualty verbs of `lexicons/<lang>/casualties.yaml`; an active verb takes
 the victims after it ("killing seven worshippers"), a passive one the victims before it ("seven
@@ -514,7 +514,7 @@ def _kind_of(anchor: str, rules: _CasualtyRules) -> str:
 # that marks them so ("by security forces", "توسط نیروهای", "силовиками", "kuchlari tomonidan",
 # "فورسز نے"). Such a phrase and a killed word at most `agent_reach` words apart, with no comma or
 # bracket, are a killing by the forces: its dead are the group's men (category 'attackers', when
-# their description names no other), and cues.v1 gives it as an `agent` cue, which events.v2
+# their description names no other), and cues.v2 gives it as an `agent` cue, which events.v3
 # reads as an operation against the group (a raid) unless another attack word stands beside it.
 
 #: How many words may stand between a security agent and the killed word it goes with, unless the
@@ -668,8 +668,8 @@ def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int,
 # Victims named as the group's men ("3 Daesh commanders", "دو عضو داعش", "боевиков ИГ", "members of
 # the group"): the first actor their description names is of the Islamic State family (or it
 # refers back to the group, `anaphora` of actors.yaml). Such a figure is the group's dead
-# (category 'attackers'), and cues.v1 gives its killing as an `agent` cue (value 'group'), which
-# events.v2 reads as an operation against the group (a raid) unless an attack word stands beside it.
+# (category 'attackers'), and cues.v2 gives its killing as an `agent` cue (value 'group'), which
+# events.v3 reads as an operation against the group (a raid) unless an attack word stands beside it.
 
 
 @cache
@@ -726,7 +726,7 @@ def group_kills(sentence: Sentence, language: str, *, lexicons: lexicon.SearchPa
     return sorted(found)
 
 
-@stage("casualties.v1", requires=("sentences",), assigns=("casualties",))
+@stage("casualties.v2", requires=("sentences",), assigns=("casualties",))
 def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Killed and injured figures with category, qualifier and claimed flag (the user's lexicon
     folders merged over the lexicons)."""

@@ -1,4 +1,4 @@
-"""cues.v1: lexicon matches that say something about an event.
+"""cues.v2: lexicon matches that say something about an event.
 
 Each cue has a `kind` and a `value`:
 
@@ -183,7 +183,7 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
 
 def _release_words(language: str, lexicons: lexicon.SearchPath) -> tuple[dict[str, Any], bool]:
     """The language's release vocabulary in the shape of propaganda.yaml, and whether its medium
-    words are regular expressions: its own propaganda.yaml, else the words releases.v1 reads
+    words are regular expressions: its own propaganda.yaml, else the words releases.v2 reads
     (`releases/<lang>.yaml`: media, length, language names and contexts), so one table serves
     both stages."""
     if language in lexicon.available("propaganda"):
@@ -246,7 +246,7 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en", 
     return tuple(cues)
 
 
-@stage("cues.v1", requires=("sentences",), assigns=("cues",))
+@stage("cues.v2", requires=("sentences",), assigns=("cues",))
 def cues(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find event-type triggers, method, target, claim, medium, outlet, language and length cues
     (the user's lexicon folders merged over each lexicon)."""

@@ -1,4 +1,4 @@
-"""dates.v1: date expressions resolved to 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' at the precision the text gives.
+"""dates.v2: date expressions resolved to 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' at the precision the text gives.
 
 Candidates come from regexes built from `lexicons/<lang>/dates.yaml` (month and weekday names,
 relative phrases); only English phrases like "three days ago" go to dateparser, with
@@ -17,7 +17,7 @@ its year it is the publication day (relative dates resolve against it, basis 're
 one a day to count from. Else, when the publication month is known, day-level phrases ("last
 Wednesday", "yesterday") count from the latest day the text names in that month (the report is no
 earlier; basis 'inferred'). The dates stage runs before reading.v1, so it finds these lines
-itself; reading.v1 still marks them as bylines and datelines for events.v2.
+itself; reading.v1 still marks them as bylines and datelines for events.v3.
 
 Two readers, chosen by the language's `dates.yaml`, never its name: with `templates` ("{day}
 {month} {year}" in the language's order, fa, ps, ar, ru, tg, uz, ur, ky) the template reader at
@@ -30,11 +30,13 @@ them the phrase rules (en: `month_numbers`, `prepositions`, `weekday_openers`, `
 English's capitalised months and weekdays — a weekday without an opener is a date when it stands apart from a name: "claimed the
 attack Wednesday", "Sunday's attack" — and "three days ago" read by dateparser). Both resolve
 against the publication day the same way (`_publication_day`, the latest explicit year without
-one). They stay two because the phrase rules lean on English's capitals and on dateparser's
+one). What neither can resolve (a day and month, or a weekday, in a report with no year or no
+day to count from) is kept as a hint (`date_hints`, `hint_value`: "--03-22", "W3") that
+resolution compares with the days of other reports. They stay two because the phrase rules lean on English's capitals and on dateparser's
 English, which the other languages do not give; a date's role ("since 2021", "2021 سے": the start
-of a period) is decided by events.v2 for every language from `period_starts` /
+of a period) is decided by events.v3 for every language from `period_starts` /
 `period_postpositions`, and which date is the event's (not its report's or its claim's) by
-events.v2's `_best_date`.
+events.v3's `_best_date`.
 """
 
 from __future__ import annotations
@@ -232,7 +234,7 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
     if rule == "year_alone":
         return _fmt(int(m.group("year"))), "absolute"
     if ref is None:
-        return None
+        return _partial(rule, m, patterns)
     if rule == "month_suffix":
         offset = 0 if " ".join(m.group("suffix").lower().split()) in patterns.this_year else -1
         return _fmt(ref.year + offset, _month_of(m, patterns)), ref.basis
@@ -256,7 +258,7 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
     if base is None and ref.near is not None:
         base, basis = ref.near, "inferred"
     if base is None:
-        return None  # day-level phrases need a day-level reference
+        return _partial(rule, m, patterns)  # day-level phrases need a day-level reference
     if rule == "relative_day":
         days = patterns.relative_days.get(rel)
         if days is None:
@@ -278,6 +280,50 @@ def _resolve(rule: str, m: re.Match[str], ref: _Reference | None, patterns: _Pat
         when = base - timedelta(days=back)
         return _fmt(when.year, when.month, when.day), basis
     return None
+
+
+def _partial(rule: str, m: re.Match[str], patterns: _Patterns) -> tuple[str, str] | None:
+    """What a date without a reference still says (basis 'partial', `hint_value`): its day and
+    month, or its weekday."""
+    if rule in ("month_day", "day_month"):
+        return hint_value(month=_month_of(m, patterns), day=int(m.group("day")))
+    if rule in ("weekday", "weekday_bare"):
+        return hint_value(weekday=patterns.weekdays[m.group("weekday").lower()])
+    return None
+
+
+def hint_value(*, month: int | None = None, day: int | None = None, weekday: int | None = None) -> tuple[str, str] | None:
+    """(value, 'partial') of a date the text gives without its year and no reference resolves:
+    '--MM-DD' (ISO 8601's day of an unnamed year) or 'W1' … 'W7' (an ISO weekday, 1 = Monday;
+    `weekday`: Python's, 0 = Monday). None for a day no month has."""
+    if weekday is not None:
+        return f"W{weekday + 1}", PARTIAL
+    if month is not None and day is not None and _valid(2000, month, day):  # 2000: leap, 29 February is a day
+        return f"--{month:02d}-{day:02d}", PARTIAL
+    return None
+
+
+#: The basis of a date hint: what the text says of a day no reference dates (`hint_value`).
+PARTIAL = "partial"
+
+
+def hint_gap(hint: str, day: date) -> int | None:
+    """How many days `day` is from one the hint names: 0 when it is one (the same weekday, or the
+    same day and month), else, for a day and month, the days to the nearest such day (across a
+    new year too); None for another weekday."""
+    if hint.startswith("W"):
+        return 0 if day.isoweekday() == int(hint[1:]) else None
+    month, dom = int(hint[2:4]), int(hint[5:7])
+    gaps = []
+    for year in (day.year - 1, day.year, day.year + 1):
+        if _valid(year, month, dom):
+            gaps.append(abs((date(year, month, dom) - day).days))
+    return min(gaps) if gaps else None
+
+
+def _split(mentions: Sequence[DateMention]) -> tuple[tuple[DateMention, ...], tuple[DateMention, ...]]:
+    """(dates, hints): the resolved mentions and the partial ones."""
+    return (tuple(d for d in mentions if d.basis != PARTIAL), tuple(d for d in mentions if d.basis == PARTIAL))
 
 
 def _find(sentence: Sentence, ref: _Reference | None, patterns: _Patterns) -> list[DateMention]:
@@ -358,35 +404,37 @@ def _published_reference(published: str) -> _Reference:
 def find_dates(
     sentences: tuple[Sentence, ...], *, published: str | None, title: str | None = None, language: str = "en",
     lexicons: lexicon.SearchPath = lexicon.BUILTIN,
-) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
-    """Date mentions of every sentence, and the notes about what was inferred (`lexicons`: the
-    user lexicon folders merged over dates.yaml)."""
+) -> tuple[tuple[DateMention, ...], tuple[str, ...], tuple[DateMention, ...]]:
+    """Date mentions of every sentence, the notes about what was inferred and the hints (dates
+    nothing resolves: `hint_value`) (`lexicons`: the user lexicon folders merged over dates.yaml)."""
     patterns = _patterns(language, lexicons)
     if published and len(published) >= 10:
         day_ref = _published_reference(published)
-        return tuple(d for s in sentences for d in _find(s, day_ref, patterns)), ()
+        dated, hints = _split([d for s in sentences for d in _find(s, day_ref, patterns)])
+        return dated, (), hints
     notes: tuple[str, ...] = ()
     ref: _Reference | None = None
     if published:
         ref = _published_reference(published)
     else:
-        explicit = [d for s in sentences for d in _find(s, None, patterns)]
+        explicit, _ = _split([d for s in sentences for d in _find(s, None, patterns)])
         years = [int(d.value[:4]) for d in explicit]
         years += [int(y) for y in patterns.year_anywhere.findall(title or "")]
         if years:
             ref = _Reference(max(years), None, None, "inferred")
             notes = (f"no publication date: year {max(years)} inferred from the latest explicit date",)
-    mentions = [d for s in sentences for d in _find(s, ref, patterns)]
+    mentions, hints = _split([d for s in sentences for d in _find(s, ref, patterns)])
     if ref is None:
-        return tuple(mentions), notes
+        return mentions, notes, hints
     day, note = _report_day(sentences, mentions, published, patterns.line_words)
     if day is None:
-        return tuple(mentions), notes
+        return mentions, notes, hints
     if day.basis == "absolute":
         ref, notes = _published_reference(day.value), (note,)
     else:
         ref, notes = dataclasses.replace(ref, near=date.fromisoformat(day.value)), (*notes, note)
-    return tuple(d for s in sentences for d in _find(s, ref, patterns)), notes
+    mentions, hints = _split([d for s in sentences for d in _find(s, ref, patterns)])
+    return mentions, notes, hints
 
 
 # -- the report's own day, when the publication date gives none -------------------------------
@@ -633,6 +681,31 @@ def _template_mentions(
     return found
 
 
+def _template_hints(sentences: tuple[Sentence, ...], rules: _DateRules, found: Sequence[DateMention]) -> list[DateMention]:
+    """What the dates left unresolved still say (`hint_value`): a Gregorian day and month without
+    a year, a weekday, where no mention of `found` stands. A Solar day without its year gives no
+    Gregorian day and month (the calendars' new years drift by a day)."""
+    hints: list[DateMention] = []
+    for sentence in sentences:
+        taken = [(d.start - sentence.start, d.end - sentence.start) for d in found if d.sentence == sentence.index]
+        candidates: list[tuple[re.Match[str], tuple[str, str] | None]] = []
+        for pattern in rules.patterns:
+            for m in pattern.finditer(sentence.text):
+                groups = m.groupdict()
+                month = rules.gregorian.get(fold(groups["month"]))
+                if month is not None and groups.get("day") and not groups.get("year"):
+                    candidates.append((m, hint_value(month=month, day=int(groups["day"]))))
+        if rules.weekday_re is not None:
+            for m in rules.weekday_re.finditer(sentence.text):
+                if not (rules.weekdays_lowercase and m.group(0) != m.group(0).lower()):
+                    candidates.append((m, hint_value(weekday=rules.weekdays[fold(m.group(0))])))
+        for m, hint in candidates:  # the first to claim a span keeps it
+            if hint is not None and not any(m.start() < e and s < m.end() for s, e in taken):
+                taken.append(m.span())
+                hints.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index, *hint))
+    return sorted(hints, key=lambda d: d.start)
+
+
 def _period_phrases(text: str, rules: _DateRules, base: date, *, month_level: bool) -> list[tuple[re.Match[str], str]]:
     """Month and year phrases counted from `base`: "в прошлом месяце" (only when `base` gives the
     report's month), "в прошлом году", "два года назад"."""
@@ -668,8 +741,9 @@ def _day_phrases(text: str, rules: _DateRules, base: date) -> list[tuple[re.Matc
 def find_template_dates(
     sentences: tuple[Sentence, ...], published: str | None, language: str, *, title: str | None = None,
     lexicons: lexicon.SearchPath = lexicon.BUILTIN,
-) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
-    """Date mentions by the language's templates, and the notes about what was inferred. Without a
+) -> tuple[tuple[DateMention, ...], tuple[str, ...], tuple[DateMention, ...]]:
+    """Date mentions by the language's templates, the notes about what was inferred and the hints
+    (`_template_hints`). Without a
     publication day, dates without a year take the latest explicit year of the text or title
     (basis 'inferred'), as the phrase rules do, and day-level phrases count from the report's
     day the text gives (`_report_day`)."""
@@ -677,14 +751,14 @@ def find_template_dates(
     base = _publication_day(published)
     if base is not None:
         found = _template_mentions(sentences, rules, base, day_level=True)
-        return tuple(sorted(found, key=lambda d: d.start)), ()
+        return tuple(sorted(found, key=lambda d: d.start)), (), ()
     explicit = _template_mentions(sentences, rules, None, day_level=False)
     years = [int(d.value[:4]) for d in explicit]
     years += [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", title or "")]
     if published and len(published) >= 4 and published[:4].isdigit():
         years.append(int(published[:4]))
     if not years:
-        return tuple(sorted(explicit, key=lambda d: d.start)), ()
+        return tuple(sorted(explicit, key=lambda d: d.start)), (), tuple(_template_hints(sentences, rules, explicit))
     year = max(years)
     notes: tuple[str, ...] = (f"no publication date: year {year} inferred from the latest explicit date",)
     reference = date(year, 12, 31)
@@ -701,17 +775,18 @@ def find_template_dates(
         found = _template_mentions(sentences, rules, reference, day_level=False, basis="inferred", near=date.fromisoformat(day.value),
                                    month_level=month_known)
         notes = (*notes, note)
-    return tuple(sorted(found, key=lambda d: d.start)), notes
+    return tuple(sorted(found, key=lambda d: d.start)), notes, tuple(_template_hints(sentences, rules, found))
 
 
-@stage("dates.v1", requires=("sentences",), assigns=("dates",))
+@stage("dates.v2", requires=("sentences",), assigns=("dates", "date_hints"))
 def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Date expressions resolved against the publication date (or a year inferred from the text),
-    read with the user's lexicon folders merged over dates.yaml."""
+    read with the user's lexicon folders merged over dates.yaml, and the hints of those nothing
+    resolves."""
     path = lexicon.in_options(ctx.options)
     if "templates" in lexicon.load("dates", doc.language or "en", path=path):
-        found, notes = find_template_dates(doc.sentences or (), doc.published, doc.language or "en", title=doc.title, lexicons=path)
-        return dataclasses.replace(doc, dates=found, notes=doc.notes + notes)
-    mentions, notes = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en",
-                                 lexicons=path)
-    return dataclasses.replace(doc, dates=mentions, notes=doc.notes + notes)
+        found, notes, hints = find_template_dates(doc.sentences or (), doc.published, doc.language or "en", title=doc.title, lexicons=path)
+    else:
+        found, notes, hints = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en",
+                                         lexicons=path)
+    return dataclasses.replace(doc, dates=found, date_hints=hints, notes=doc.notes + notes)

@@ -9,14 +9,14 @@ from kwatch.pipeline import Pipeline, actors, casualties, cues, dates, events, p
 
 DEFAULT_STAGES: tuple[str, ...] = (
     "sentences.v1",
-    "dates.v1",
-    "places.v1",
-    "actors.v1",
-    "casualties.v1",
-    "cues.v1",
+    "dates.v2",
+    "places.v2",
+    "actors.v2",
+    "casualties.v2",
+    "cues.v2",
     "reading.v1",
-    "events.v2",
-    "releases.v1",
+    "events.v3",
+    "releases.v2",
 )
 
 

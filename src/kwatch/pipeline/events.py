@@ -1,4 +1,4 @@
-"""events.v2: assemble events from the mentions and cues of earlier stages.
+"""events.v3: assemble events from the mentions and cues of earlier stages.
 
 How a document becomes events (docs/pipeline.md tells the same story with examples):
 
@@ -391,7 +391,7 @@ class _Reader:
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
         anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
         anchored |= kind == "propaganda"
-        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues, verb_final=self.rules.verb_final) or self.doc.published, self.lexicons)
+        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues, verb_final=self.rules.verb_final, kind=kind) or self.doc.published, self.lexicons)
         target = self.merge_target(kind, cm, sentence, reference)
         if target is not None:
             target.parts.append(dataclasses.replace(part, opening=False))
@@ -456,7 +456,8 @@ class _Reader:
         return sorted(names)
 
     def merge_target(self, kind: str, m: _Mentions, sentence: Sentence, reference: bool) -> _Draft | None:
-        date = _best_date(m.dates, m.cues, own=True, sentence=sentence, words=self.mentions(sentence).cues, verb_final=self.rules.verb_final)
+        date = _best_date(m.dates, m.cues, own=True, sentence=sentence, words=self.mentions(sentence).cues, verb_final=self.rules.verb_final,
+                          kind=kind)
         place = _best_place(m.places)
         for draft in reversed(self.drafts):
             if draft.type != kind or draft.background:
@@ -628,13 +629,15 @@ def _is_reference(cluster: _Cluster, kind: str) -> bool:
 #: Punctuation between a reporting verb and a date: the date opens the reported clause.
 _SET_APART = re.compile(r"[^\w\s'’-]")
 _BRACKETS = re.compile(r"\([^()]*\)|[()]")
+#: Words that may stand before a date that opens its sentence ("But on Monday, …").
+FRONTED_WORDS = 1
 #: How far (characters) before a reporting verb that ends its clause a date may stand and be the report's day.
 VERB_FINAL_REACH = 60
 
 
 def _best_date(
     dates: Sequence[DateMention], cues: Sequence[Cue], near: int | None = None, *, own: bool = False,
-    sentence: Sentence | None = None, words: Sequence[Cue] = (), verb_final: bool = False,
+    sentence: Sentence | None = None, words: Sequence[Cue] = (), verb_final: bool = False, kind: str | None = None,
 ) -> str | None:
     """The date of what happened: not a date right after a reporting verb ("said on Tuesday") or
     a claim ("claimed responsibility on Monday": the claim's day is not the attack's), or right
@@ -647,10 +650,14 @@ def _best_date(
     day of a report or a claim. `words`: the cues of the whole sentence (a cluster's own cues
     leave its event words out). `verb_final`: the language puts the verb last, so the day of a
     report stands anywhere before its verb in the clause ("این رسانه روز شنبه … گزارش داد که":
-    "the outlet on Saturday … reported that")."""
+    "the outlet on Saturday … reported that"). `kind`: the event's type (a date after the group's
+    outlet is a release's own)."""
     if not dates:
         return None
-    reporting = [c for c in cues if c.kind in ("reporting", "claim")]
+    # The group's outlet names where a claim or release came out: a date right after it is the
+    # publication's ("in Al-Naba on Friday"), the event's own only when the event is the release.
+    told = ("reporting", "claim") if kind == "propaganda" else ("reporting", "claim", "outlet")
+    reporting = [c for c in (*cues, *words) if c.kind in told]
     events = [c for c in (*cues, *words) if c.kind == "event_type"]
 
     def apart(start: int, end: int, *, brackets: bool = False) -> bool:
@@ -661,10 +668,18 @@ def _best_date(
             between = _BRACKETS.sub("", between)  # "روز شنبه (۱۳ جولای) … گزارش داد": the day restated
         return _SET_APART.search(between) is not None
 
+    def fronted(d: DateMention) -> bool:
+        # A date that opens its sentence ("But on Monday, the group … claimed") is the day of the
+        # clause's verb: the first reporting, claim or event word after it.
+        if sentence is None or len(sentence.text[: d.start - sentence.start].split()) > FRONTED_WORDS:
+            return False
+        after = [c for c in (*reporting, *events) if c.start >= d.end]
+        return bool(after) and min(after, key=lambda c: c.start).kind in ("reporting", "claim")
+
     def reported(d: DateMention) -> bool:
         if any(0 <= c.start - d.end <= 2 for c in events):
             return False
-        return any(
+        return fronted(d) or any(
             (0 <= d.start - r.end <= 25 and not apart(r.end, d.start))
             or (0 <= r.start - d.end <= (VERB_FINAL_REACH if verb_final else 2) and not apart(d.end, r.start, brackets=verb_final))
             for r in reporting
@@ -697,7 +712,41 @@ def _event_date(draft: _Draft, *, own: bool = False) -> str | None:
     candidate the attack's own day dates)."""
     m = draft.opening.mentions
     whole = draft.opening.whole or m
-    return _best_date(m.dates, m.cues, draft.trigger.start, own=own, sentence=draft.opening.sentence, words=whole.cues, verb_final=draft.verb_final)
+    return _best_date(m.dates, m.cues, draft.trigger.start, own=own, sentence=draft.opening.sentence, words=whole.cues, verb_final=draft.verb_final,
+                      kind=draft.type)
+
+
+def _later_date(draft: _Draft) -> tuple[str, int] | None:
+    """The own date of the first sentence after the opening that joined the event and has one,
+    with that sentence's index."""
+    for part in sorted(draft.parts[1:], key=lambda p: p.sentence.index):
+        m = part.mentions
+        value = _best_date(m.dates, m.cues, own=True, sentence=part.sentence, words=m.cues, verb_final=draft.verb_final, kind=draft.type)
+        if value is not None:
+            return value, part.sentence.index
+    return None
+
+
+def _date_hint(draft: _Draft, doc: PipelineDoc) -> DateMention | None:
+    """The hint (dates.v2's `date_hints`) of the event's own day: in its opening sentence, chosen
+    as its date would be, else in its first later sentence that has one."""
+    hints = doc.date_hints or ()
+    if not hints:
+        return None
+    opening = draft.opening
+    whole = opening.whole or opening.mentions
+    here = [h for h in hints if h.sentence == opening.sentence.index]
+    value = _best_date(here, opening.mentions.cues, draft.trigger.start, own=True, sentence=opening.sentence, words=whole.cues,
+                       verb_final=draft.verb_final, kind=draft.type)
+    if value is not None:
+        return next(h for h in here if h.value == value)
+    for part in sorted(draft.parts, key=lambda p: p.sentence.index):
+        later = [h for h in hints if h.sentence == part.sentence.index and part.sentence.index != opening.sentence.index]
+        value = _best_date(later, part.mentions.cues, own=True, sentence=part.sentence, words=part.mentions.cues, verb_final=draft.verb_final,
+                           kind=draft.type)
+        if value is not None:
+            return next(h for h in later if h.value == value)
+    return None
 
 
 def _event_place(draft: _Draft) -> PlaceMention | None:
@@ -917,6 +966,12 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     date = _event_date(draft)
     if date is not None:
         sources[opening.sentence.index].add("date")
+    elif (later := _later_date(draft)) is not None:
+        # "… in an operation that took place on Saturday": a sentence that joined the event (a
+        # reference back, a follow-up) gives the day its opening did not.
+        date, index = later
+        sources[index].add("date")
+        inferences.append(f"date {date}: from a later sentence of the event (its opening gives none)")
     else:
         date = _paragraph_date(reader, opening.sentence)
         if date is not None:
@@ -933,6 +988,12 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
         values["date_basis"] = "publication_day"
         inferences.append(f"date {date} inferred: the text gives none, publication date of the report")
     values["date"] = date
+    hint = _date_hint(draft, doc) if date is None else None
+    if hint is not None:
+        # What the text still says of an undated event's day ("on Wednesday", "22 March" with no
+        # year): resolution compares it with other reports' days.
+        values["detail"] = {"date_hint": hint.value}
+        inferences.append(f"date unknown: the text names '{hint.text}' ({hint.value}) with nothing to count it from")
 
     if draft.type != "propaganda":
         place = _event_place(draft)
@@ -957,7 +1018,7 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
             if place.site_kind is not None:
                 # The site as one thing in every language ("embassy" of RU, "airport" of Kabul):
                 # resolution compares it across reports (kwatch.resolve.features).
-                values["detail"] = {"site": {"kind": place.site_kind, "of": place.site_of}}
+                values.setdefault("detail", {})["site"] = {"kind": place.site_kind, "of": place.site_of}
 
     actor, source, notes = _pick_actor(draft, reader.topic_actor, lexicons=reader.lexicons, country=values.get("country"), date=date or doc.published)
     inferences.extend(notes)
@@ -1184,8 +1245,8 @@ def _user_lexicon_lines(event: ExtractedEvent, doc: PipelineDoc) -> ExtractedEve
 
 
 @stage(
-    "events.v2",
-    requires=("sentences", "dates", "places", "actors", "casualties", "cues", "layout"),
+    "events.v3",
+    requires=("sentences", "dates", "date_hints", "places", "actors", "casualties", "cues", "layout"),
     assigns=("events",),
 )
 def events(doc: PipelineDoc, ctx: Context) -> PipelineDoc:

@@ -29,8 +29,8 @@ class DateMention:
     end: int
     text: str
     sentence: int
-    value: str  # 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD'
-    basis: str  # 'absolute' | 'relative' (resolved against the publication date) | 'inferred' (year guessed from the document)
+    value: str  # 'YYYY' | 'YYYY-MM' | 'YYYY-MM-DD'; a hint: '--MM-DD' | 'W1'…'W7' (`dates.hint_value`)
+    basis: str  # 'absolute' | 'relative' (resolved against the publication date) | 'inferred' (year guessed from the document) | 'partial' (a hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +184,9 @@ class PipelineDoc:
     meta: Mapping[str, Any] = field(default_factory=dict)  # the reader's metadata (Telegram: channel, media …)
     sentences: tuple[Sentence, ...] | None = None
     dates: tuple[DateMention, ...] | None = None
+    # Dates nothing resolves, as what they still say ('--MM-DD', 'W1'…'W7'; basis 'partial'):
+    # dates.v2's `hint_value`.
+    date_hints: tuple[DateMention, ...] | None = None
     places: tuple[PlaceMention, ...] | None = None
     actors: tuple[ActorMention, ...] | None = None
     casualties: tuple[CasualtyMention, ...] | None = None

@@ -1,7 +1,7 @@
 """Quantity phrases in running text: "seven", "at least 11", "more than 500", "two hundred",
 "a dozen", "dozens of", "10-12".
 
-Not a stage: casualties.v1 embeds `quantity_regex()` in its own patterns and calls
+Not a stage: casualties.v2 embeds `quantity_regex()` in its own patterns and calls
 `read_quantity()` on what matched, so every figure keeps exact character offsets (text2num's
 `alpha2digit` rewrites the text and loses them). Number words and qualifiers are in
 `lexicons/<lang>/numbers.yaml`.

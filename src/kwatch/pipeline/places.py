@@ -1,4 +1,4 @@
-"""places.v1: the places each sentence names, resolved against the injected gazetteer.
+"""places.v2: the places each sentence names, resolved against the injected gazetteer.
 
 Per sentence: gazetteer names (a province, district, town or country), then named sites the
 gazetteer does not know ("Imam Zaman Mosque", "the Andisheh town of …", "Crocus City Hall"),
@@ -22,7 +22,7 @@ or `organisation_heads`. The name-table reader reads sites by the language's `si
 (pipeline/sites.py: "مسجد امام زمان", "посольства России", "Кобул аэропорти"), whose heads map to
 the same canonical kinds as English's `site_kinds`: every site carries `site_kind` and `site_of`
 (its owner's country, or the known place it is named by) in either reader. Where people come from ("men from …", "… سے تعلق رکھنے والے") is decided
-by events.v2 for every language.
+by events.v3 for every language.
 """
 
 from __future__ import annotations
@@ -319,7 +319,7 @@ def find_places(doc: PipelineDoc, gazetteer: Gazetteer, language: str = "en", *,
     """Every place mention of every sentence, in text order. The English spellings of the name
     table (`names: en` in place_names.yaml, the user's files merged) are names of the gazetteer too."""
     if doc.sentences is None:
-        raise PipelineError("places.v1 needs sentences.", hint="run sentences.v1 first")
+        raise PipelineError("places.v2 needs sentences.", hint="run sentences.v1 first")
     cue = cues(language, lexicons)
     gazetteer, origins = english_names(gazetteer, lexicons)
     per_sentence: list[tuple[Sentence, list[Match], Scan]] = []
@@ -695,12 +695,12 @@ def _with_sites(found: list[PlaceMention], unlocated: list[PlaceMention], senten
     return sorted(out, key=lambda p: (p.start, p.end))
 
 
-@stage("places.v1", requires=("sentences",), assigns=("places",))
+@stage("places.v2", requires=("sentences",), assigns=("places",))
 def places(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find the places each sentence names and resolve them with the context's gazetteer
     (places.yaml and the place names with the user's lexicon folders merged over them)."""
     if ctx.gazetteer is None:
-        raise PipelineError("places.v1 needs a gazetteer in the context.", hint="Context(gazetteer=load_gazetteer())")
+        raise PipelineError("places.v2 needs a gazetteer in the context.", hint="Context(gazetteer=load_gazetteer())")
     path = lexicon.in_options(ctx.options)
     if "case_suffixes" in lexicon.load("places", doc.language or "en", path=path):
         found = find_named_places(doc.sentences or (), doc.language or "en", ctx.gazetteer, doc.dates or (), lexicons=path)

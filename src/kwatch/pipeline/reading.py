@@ -16,7 +16,7 @@ make events of their own or put their place and date on the event:
 - **the group's seat**: a country named as where the group is based ("a group based in
   Afghanistan", "the Afghanistan branch of IS") is not where its attack happened.
 
-This stage finds them; events.v2 decides what they may do (docs/pipeline.md): mentions inside a
+This stage finds them; events.v3 decides what they may do (docs/pipeline.md): mentions inside a
 dateline or a stock note belong to no event, author lines open none, and a recall opens an event
 only when it gives that event's own date. Markers are data (`lexicons/<lang>/reading.yaml`); the
 shapes of datelines and author lines are the same in every script and live here.

@@ -1,6 +1,6 @@
-"""releases.v1: a channel post, feed item or PDF magazine that is a propaganda release becomes
+"""releases.v2: a channel post, feed item or PDF magazine that is a propaganda release becomes
 one `propaganda` event (outlet, medium, languages, title, length, themes, release key),
-replacing the release events.v2 read from the same words.
+replacing the release events.v3 read from the same words.
 
     release = describe_release(text, kind="telegram", meta=doc.meta, published="2024-03-05")
     release.outlet, release.medium, release.languages, release.themes, release.key
@@ -526,7 +526,7 @@ def release_event(release: Release, *, stages: tuple[str, ...] = (), claims: tup
     )
 
 
-@stage("releases.v1", requires=(), assigns=("events",))
+@stage("releases.v2", requires=(), assigns=("events",))
 def releases(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Describe a release post (Telegram, RSS, PDF) as one propaganda event with its themes."""
     found = list(doc.events or ())

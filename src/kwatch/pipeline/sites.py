@@ -1,4 +1,4 @@
-"""Sites in the languages of the name table (fa, ps, ar, ur, ru, tg, uz, ky), for places.v1.
+"""Sites in the languages of the name table (fa, ps, ar, ur, ru, tg, uz, ky), for places.v2.
 
 A site is a head noun of the language ("مسجد", "посольство", "аэропорти") with its name or
 qualifier beside it: after the head (`sites.heads_first` in places.yaml: "مسجد امام زمان",

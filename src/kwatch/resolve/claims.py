@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @cache
 def _claim_patterns(language: str) -> tuple[re.Pattern[str], ...]:
-    """The claim phrases of `language` as cues.v1 reads them (claims.yaml, else the `claims` of
+    """The claim phrases of `language` as cues.v2 reads them (claims.yaml, else the `claims` of
     its events.yaml, with its stems and clitics): one rule for both stages."""
     from kwatch.pipeline.cues import tables
 

@@ -32,7 +32,7 @@ class Accepted:
 
 def conflicts(a: Member, b: Member) -> bool:
     """Two events that cannot be the same real event, whatever else they share: other types,
-    countries, provinces or perpetrators, day dates outside the window, two sites kilometres apart, two
+    countries, provinces or perpetrators, day dates outside the window, two gazetteer sites kilometres apart, two
     releases by their keys, medium, outlet or languages. Everything softer (another province, a
     far-apart toll) is evidence the pair model weighs."""
     if a.type != b.type:
@@ -57,7 +57,10 @@ def conflicts(a: Member, b: Member) -> bool:
     if a.actor and b.actor and a.actor != b.actor and not (is_islamic_state(a.actor) and is_islamic_state(b.actor)):
         return True
     distance = km(a, b)
-    if distance is not None and a.precision == b.precision == "site" and distance > FAR_KM and a.place_key != b.place_key:
+    # Only a gazetteer site has coordinates of its own: one the text names by its kind ("the
+    # concert hall in Moscow") has those of the place it is in.
+    own = a.site is None and b.site is None
+    if distance is not None and own and a.precision == b.precision == "site" and distance > FAR_KM and a.place_key != b.place_key:
         return True
     if a.type == "propaganda":
         if any(getattr(a, n) and getattr(b, n) and getattr(a, n) != getattr(b, n) for n in ("medium", "outlet")):

@@ -13,15 +13,19 @@ share no word but their names, which `shared_names` compares by sound (`resolve/
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections import defaultdict
+from datetime import date as Date
+from datetime import timedelta
 from functools import cache, lru_cache
 
 from kwatch import lexicon
 from kwatch.pipeline.actors import is_islamic_state
+from kwatch.pipeline.dates import hint_gap
 from kwatch.resolve.members import Member, km
 from kwatch.resolve.names import is_cased, name_overlap, name_skeletons, skeletons_of, without
-from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK, SITE_FAMILY, SITE_SURROUNDS
+from kwatch.resolve.rules import METHOD_FAMILY, NEAR_KM, PRECISION_RANK, SITE_FAMILY, SITE_SURROUNDS, WINDOW_DAYS
 
 #: feature name -> what it means, in words (an explanation prints these)
 FEATURES: dict[str, str] = {
@@ -33,6 +37,15 @@ FEATURES: dict[str, str] = {
     "publication_day": "both are dated only by reports published within a day of each other",
     "undated": "one or both have no date (two reports)",
     "undated_in_report": "one has no date and both come from one report",
+    "hint_fits": "one has no date but its text names a day and month that fit the other's day",
+    "weekday_fits": "one has no date but its text names a weekday that fits the other's day",
+    "hint_near": "one has no date and its text names a day and month one to three days from the other's day",
+    "hint_other": "one has no date and its text names a day and month further from the other's day",
+    "hint_in_window": "one has no date and its text names a day and month in the three days before the other's report was published (the other is dated only by that)",
+    "weekday_in_window": "one has no date and its text names a weekday in the three days before the other's report was published (the other is dated only by that)",
+    "weekday_other": "one has no date and its text names a weekday that is not the other's day's",
+    "reported_soon": "one has no date and its report was published within a month after the other's day",
+    "reported_other": "one has no date and its report was published before the other's day or over a month after it",
     "same_place": "the same named place, or coordinates within one town",
     "same_site": "the same named site (a mosque, a school, a checkpoint), or one kind of site with one owner or place in any language (the Russian embassy)",
     "other_place": "two different named places of the same kind, or two different kinds of building",
@@ -94,7 +107,7 @@ def _dates(a: Member, b: Member) -> list[str]:
     if a.date is None or b.date is None:
         # Undated, a member of another report could be any event of its kind; in its own report
         # it is most often the headline or a later paragraph of the one event the report dates.
-        return ["undated_in_report" if a.document_id == b.document_id else "undated"]
+        return ["undated_in_report" if a.document_id == b.document_id else "undated", *_undated(a, b), *_undated(b, a)]
     if a.day is not None and b.day is not None:
         if a.date_from_publication or b.date_from_publication:
             # A publication day is the day of the report, on or a few days after the event.
@@ -104,6 +117,56 @@ def _dates(a: Member, b: Member) -> list[str]:
     if a.date.startswith(b.date) or b.date.startswith(a.date):
         return ["period_holds_day"]
     return ["far_apart"]
+
+
+def _undated(undated: Member, other: Member) -> list[str]:
+    """What an undated member's text and report say of the other's day: the weekday or day and
+    month it names (or both name the same), the publication date of its report (a month, or a
+    day when it is a release). A day the other's text gives is the event's; a publication day
+    only bounds it (the event is on it or up to `WINDOW_DAYS` before)."""
+    if undated.date is not None:
+        return []
+    found = []
+    day = Date.fromordinal(other.day) if other.day is not None and not other.date_from_publication else None
+    if undated.date_hint:
+        if day is not None:
+            found.append(_hint(undated.date_hint, hint_gap(undated.date_hint, day)))
+        elif other.day is not None:
+            # Dated only by its report's publication day: the event is that day or up to three
+            # days before (`reported_after`); a hint in those days fits, one outside them does not.
+            published = Date.fromordinal(other.day)
+            inside = any(hint_gap(undated.date_hint, published - timedelta(days=back)) == 0 for back in range(WINDOW_DAYS + 1))
+            weekday = undated.date_hint.startswith("W")
+            found.append(("weekday_in_window" if weekday else "hint_in_window") if inside else ("weekday_other" if weekday else "hint_other"))
+        elif other.date is None and other.date_hint and other.date_hint[0] == undated.date_hint[0] and undated.id < other.id:
+            found.append(_hint(undated.date_hint, 0 if other.date_hint == undated.date_hint else None))  # once per pair
+    if day is not None and undated.published and (period := _period(undated.published)) is not None:
+        first, last = period
+        found.append("reported_soon" if last >= day and (first - day).days <= 31 else "reported_other")
+    return found
+
+
+def _hint(hint: str, gap: int | None) -> str:
+    """The feature of a hint `gap` days from a day (None: further than any window). A weekday
+    fits one day in seven by chance, a day and month one in 365."""
+    if hint.startswith("W"):
+        return "weekday_fits" if gap == 0 else "weekday_other"
+    return "hint_fits" if gap == 0 else "hint_near" if gap is not None and gap <= 3 else "hint_other"
+
+
+def _period(value: str) -> tuple[Date, Date] | None:
+    """The first and last day of a 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' date; None for a year (too
+    coarse to say when the report was written) or a malformed one."""
+    try:
+        if len(value) >= 10:
+            day = Date.fromisoformat(value[:10])
+            return day, day
+        if len(value) == 7:
+            year, month = int(value[:4]), int(value[5:7])
+            return Date(year, month, 1), Date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        return None
+    return None
 
 
 def _published(event: Member, report: Member) -> str:

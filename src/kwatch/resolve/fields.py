@@ -111,7 +111,7 @@ class _Date:
 def _date_basis(m: Member) -> str:
     """A member's date basis: `date_basis` of the event ("text" when unknown: events extracted
     before the field existed), or "claim" when the sentence that dates the event is the one that
-    says the group claimed it (events.v2 marks the fields each quote supports: `date` and
+    says the group claimed it (events.v3 marks the fields each quote supports: `date` and
     `claimed` on one quote; the mark is the same in every language)."""
     basis = m.raw.get("date_basis") or "text"
     if basis == "text" and m.type != "propaganda" and m.raw.get("claimed") is True:

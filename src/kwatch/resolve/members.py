@@ -52,6 +52,10 @@ class Member:
     # The site it happened at as one thing in every language: (kind, owner country or place), from
     # the extractor's `detail.site` ("embassy", "RU"); None when not at a known kind of site.
     site: tuple[str, str | None] | None = None
+    # What an undated report still says of its day ('--MM-DD', 'W1'…'W7': dates.v2's hints),
+    # from the extractor's `detail.date_hint`.
+    date_hint: str | None = None
+    published: str | None = None  # its document's publication date, at the precision it has
 
     @staticmethod
     def of(e: Mapping[str, Any], document: DocumentInfo | None = None) -> Member:
@@ -90,6 +94,8 @@ class Member:
             words=words,
             script=main_script(words),
             site=_site(detail),
+            date_hint=detail.get("date_hint") if isinstance(detail.get("date_hint"), str) else None,
+            published=document.published if document else None,
         )
 
 

@@ -329,7 +329,7 @@ class Store:
     def mark_extraction_failed(self, doc_id: str, *, stage: str, reason: str) -> int:
         """Mark a document's extraction failed in `stage` (a stage name, or 'extract', 'to_record',
         'store') for `reason`, keeping the events an earlier extraction stored for it: nothing
-        stored is lost. The note, one line, says so: `stage casualties.v1: Bug: … (kept the 2 events
+        stored is lost. The note, one line, says so: `stage casualties.v2: Bug: … (kept the 2 events
         of the previous extraction)`. Returns how many events were kept."""
         reason = " ".join(reason.replace("\x00", " ").split())[:MAX_FAILURE_REASON] or "no message"
         with self._write() as conn:
