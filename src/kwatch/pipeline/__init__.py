@@ -113,6 +113,9 @@ class Pipeline:
         `after(stage, doc)`, when given, is called after each stage: a reason it returns marks
         the document skipped with it, which stops the run there (extraction stops right after the
         sentences when none is readable)."""
+        from kwatch.pipeline import memo
+
+        memo.new_document()
         for st in self.stages:
             if doc.skipped:
                 break

@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, stage
+from kwatch.pipeline import Context, memo, stage
 from kwatch.pipeline.model import ActorMention, PipelineDoc, Sentence
 from kwatch.pipeline.scan import Scanner
 
@@ -36,6 +36,10 @@ def is_case_sensitive(alias: str) -> bool:
     return 0 < len(letters) <= _SHORT_CAPITALS and all(c.isupper() for c in letters)
 
 
+#: Texts whose actor matches an `ActorMatcher` remembers.
+FIND_MEMO = 4096
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class ActorMatcher:
     exact: re.Pattern[str] | None
@@ -45,6 +49,12 @@ class ActorMatcher:
     scanner: Scanner  # exact, then folded (those that exist)
     # alias key -> provenance line, for the aliases a user lexicon file gave
     origins: dict[str, str] = dataclasses.field(default_factory=dict)
+    # text -> its matches: several stages ask about one sentence (actors, casualties' group kills,
+    # cues, attribution). Emptied when a document starts (`memo`), or when it holds FIND_MEMO texts.
+    _memo: dict[str, tuple[tuple[int, int, str], ...]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        memo.per_document(self._memo.clear)
 
     def origin(self, alias: str) -> str | None:
         """The provenance line of an alias a user file gave (as matched in the text), else None."""
@@ -52,6 +62,14 @@ class ActorMatcher:
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping (start, end, actor) matches, longest first at each position."""
+        known = self._memo.get(text)
+        if known is None:
+            if len(self._memo) >= FIND_MEMO:
+                self._memo.clear()
+            known = self._memo[text] = tuple(self._find(text))
+        return list(known)
+
+    def _find(self, text: str) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
         for matches in self.scanner.finditer_all(text):
             for match in matches:
@@ -173,11 +191,13 @@ class SentenceLocator:
 def find_actors(text: str, sentences: tuple[Sentence, ...], *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> tuple[ActorMention, ...]:
     if not sentences:
         return ()
-    locate = SentenceLocator(sentences)
     found = matcher(lexicons)
+    # Sentence by sentence: casualties.v2 and cues.v2 ask the matcher about each sentence again,
+    # and it remembers (`memo`). No alias spans two sentences.
     return tuple(
-        ActorMention(start, end, text[start:end], locate(start), actor, origin=found.origin(text[start:end]))
-        for start, end, actor in found.find(text)
+        ActorMention(s.start + start, s.start + end, s.text[start:end], s.index, actor, origin=found.origin(s.text[start:end]))
+        for s in sentences
+        for start, end, actor in found.find(s.text)
     )
 
 

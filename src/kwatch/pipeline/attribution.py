@@ -41,6 +41,7 @@ from functools import cache
 from typing import Protocol
 
 from kwatch import lexicon
+from kwatch.pipeline import memo
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.pipeline.cues import compile_phrases, phrase_options
 from kwatch.pipeline.model import ActorMention, Cue, Evidence, PipelineDoc, Sentence
@@ -146,6 +147,28 @@ def _overlaps(a: _Hit | Cue, b: _Hit | Cue) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+_Found = tuple[tuple[str, int, int, str], ...]  # (kind, start, end, text) in sentence offsets
+#: (tables, sentence text) -> its phrases and channels: each sentence is read for every event and
+#: every claim check it is part of (emptied when a document starts: `memo`).
+_PHRASES: dict[tuple[int, str], tuple[_Found, _Found]] = {}
+_PHRASES_MEMO = 4096
+memo.per_document(_PHRASES.clear)
+
+
+def _phrases_of(t: Tables, text: str) -> tuple[_Found, _Found]:
+    key = (id(t), text)
+    found = _PHRASES.get(key)
+    if found is None:
+        if len(_PHRASES) >= _PHRASES_MEMO:  # stages called outside a pipeline run
+            _PHRASES.clear()
+        scan = t.scanner.scan(text)
+        found = _PHRASES[key] = (
+            tuple((name, m.start(), m.end(), m.group(0)) for name, pattern in t.phrases.items() for m in scan.finditer(pattern)),
+            tuple((name, m.start(), m.end(), m.group(0)) for name, pattern in t.channels for m in scan.finditer(pattern)),
+        )
+    return found
+
+
 class _Sentence:
     """What one sentence of the event says about who did it."""
 
@@ -155,16 +178,9 @@ class _Sentence:
         self.statement = part.statement
         self.subject_after = t.subject_after
         ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
-        scan = t.scanner.scan(s.text)  # offsets in the sentence; s.text == doc.text[s.start:s.end]
-        self.hits = [
-            _Hit(name, s.start + m.start(), s.start + m.end(), m.group(0))
-            for name, pattern in t.phrases.items()
-            for m in scan.finditer(pattern)
-            if ignored(s.start + m.start()) is None
-        ]
-        self.channels = [
-            _Hit(name, s.start + m.start(), s.start + m.end(), m.group(0)) for name, pattern in t.channels for m in scan.finditer(pattern)
-        ]
+        phrases, channels = _phrases_of(t, s.text)  # offsets in the sentence; s.text == doc.text[s.start:s.end]
+        self.hits = [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in phrases if ignored(s.start + start) is None]
+        self.channels = [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in channels]
         self.cues = [c for c in doc.cues or () if c.sentence == s.index and ignored(c.start) is None]
         self.own = [c for c in part.mentions.cues if ignored(c.start) is None]  # the event's share of the sentence
         actors: list[ActorMention] = [a for a in doc.actors or () if a.sentence == s.index and ignored(a.start) is None]

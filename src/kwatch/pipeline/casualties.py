@@ -30,11 +30,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from kwatch import lexicon
-from kwatch.pipeline import Context, stage
+from kwatch.pipeline import Context, memo, stage
 from kwatch.pipeline.actors import matcher
 from kwatch.pipeline.model import CasualtyMention, DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.numbers import combine, quantity_regex, read_quantity
@@ -243,9 +243,17 @@ def sentence_casualties(sentence: Sentence, language: str = "en", *, lexicons: l
     return [mention for mention, _ in _phrase_figures(sentence, language, lexicons)]
 
 
-def _phrase_figures(sentence: Sentence, language: str, lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
+@lru_cache(maxsize=2048)  # casualties.v2 and cues.v2 (`group_kills`) read each sentence
+def _phrase_figures(sentence: Sentence, language: str, lexicons: lexicon.SearchPath) -> tuple[tuple[CasualtyMention, tuple[int, int] | None], ...]:
     """The verb-phrase reader's figures of one sentence, each with the span (sentence offsets) of
     its killed word when its victims are named as the group's men ("three Daesh commanders")."""
+    return tuple(_read_phrase_figures(sentence, language, lexicons))
+
+
+memo.per_document(_phrase_figures.cache_clear)
+
+
+def _read_phrase_figures(sentence: Sentence, language: str, lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
     patterns = _patterns(language, lexicons)
     text = sentence.text
     scan = patterns.scanner.scan(text)
@@ -715,7 +723,7 @@ def group_kills(sentence: Sentence, language: str, *, lexicons: lexicon.SearchPa
         if anaphora is None or anaphora.search(sentence.text) is None:
             return []  # the sentence names no group: no figure of it can
     proximity = "figure_position" in lexicon.load("casualties", language, path=lexicons)
-    figures = _near_figures(sentence, language, [], lexicons) if proximity else _phrase_figures(sentence, language, lexicons)
+    figures = _near_figures(sentence, language, [], lexicons) if proximity else list(_phrase_figures(sentence, language, lexicons))
     executions = _executions(language, lexicons)
     found = []
     for mention, verb in figures:

@@ -1,0 +1,26 @@
+"""Work several stages repeat on one sentence, done once per document.
+
+Stages are pure functions of the document, but some ask the same question of one sentence: the
+actors it names (actors.v2, then casualties.v2 and cues.v2 for the group's dead, attribution),
+the figures of its verb phrases (casualties.v2, then cues.v2). A memo registered here answers the
+repeats; `Pipeline.run` empties every memo when a document starts, so a memo holds one document's
+sentences at most and what one document costs does not depend on the documents before it (a
+benchmark that repeats its documents measures them, not the memo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_CLEARS: list[Callable[[], None]] = []
+
+
+def per_document(clear: Callable[[], None]) -> None:
+    """Register `clear`, which empties one memo, to run when a document starts."""
+    _CLEARS.append(clear)
+
+
+def new_document() -> None:
+    """Empty every registered memo."""
+    for clear in _CLEARS:
+        clear()
