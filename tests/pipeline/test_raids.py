@@ -240,3 +240,9 @@ def test_the_attack_that_refers_back_to_a_raid_is_the_raid(language, text, pipel
     # "the attack" with no date of its own, when no attack of the group is told, is the operation
     events = _events(text, language, pipeline, ctx)
     assert [(e.type, e.date) for e in events] == [("raid", "2024-05-03")]
+
+
+def test_the_force_that_killed_after_an_apposition_is_a_raid(pipeline, ctx):
+    # the force, an apposition and adverbials before the verb
+    text = "The security forces, including army and police units, had earlier on May 3 killed Khalil, the Daesh commander of the district, in Bajaur."
+    assert [(e.type, e.date) for e in _events(text, "en", pipeline, ctx)] == [("raid", "2024-05-03")]
