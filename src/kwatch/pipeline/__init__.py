@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kwatch.errors import Bug, PipelineError
+from kwatch.pipeline import memo
 from kwatch.pipeline.model import PipelineDoc
 
 StageFn = Callable[[PipelineDoc, "Context"], PipelineDoc]
@@ -113,8 +114,6 @@ class Pipeline:
         `after(stage, doc)`, when given, is called after each stage: a reason it returns marks
         the document skipped with it, which stops the run there (extraction stops right after the
         sentences when none is readable)."""
-        from kwatch.pipeline import memo
-
         memo.new_document()
         for st in self.stages:
             if doc.skipped:

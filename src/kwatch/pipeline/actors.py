@@ -36,10 +36,6 @@ def is_case_sensitive(alias: str) -> bool:
     return 0 < len(letters) <= _SHORT_CAPITALS and all(c.isupper() for c in letters)
 
 
-#: Texts whose actor matches an `ActorMatcher` remembers.
-FIND_MEMO = 4096
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class ActorMatcher:
     exact: re.Pattern[str] | None
@@ -50,11 +46,8 @@ class ActorMatcher:
     # alias key -> provenance line, for the aliases a user lexicon file gave
     origins: dict[str, str] = dataclasses.field(default_factory=dict)
     # text -> its matches: several stages ask about one sentence (actors, casualties' group kills,
-    # cues, attribution). Emptied when a document starts (`memo`), or when it holds FIND_MEMO texts.
-    _memo: dict[str, tuple[tuple[int, int, str], ...]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        memo.per_document(self._memo.clear)
+    # cues, attribution).
+    _memo: memo.Memo[str, tuple[tuple[int, int, str], ...]] = dataclasses.field(default_factory=memo.Memo, compare=False, repr=False)
 
     def origin(self, alias: str) -> str | None:
         """The provenance line of an alias a user file gave (as matched in the text), else None."""
@@ -62,12 +55,7 @@ class ActorMatcher:
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping (start, end, actor) matches, longest first at each position."""
-        known = self._memo.get(text)
-        if known is None:
-            if len(self._memo) >= FIND_MEMO:
-                self._memo.clear()
-            known = self._memo[text] = tuple(self._find(text))
-        return list(known)
+        return list(self._memo.remember(text, lambda: tuple(self._find(text))))
 
     def _find(self, text: str) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []

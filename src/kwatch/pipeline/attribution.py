@@ -150,23 +150,18 @@ def _overlaps(a: _Hit | Cue, b: _Hit | Cue) -> bool:
 _Found = tuple[tuple[str, int, int, str], ...]  # (kind, start, end, text) in sentence offsets
 #: (tables, sentence text) -> its phrases and channels: each sentence is read for every event and
 #: every claim check it is part of (emptied when a document starts: `memo`).
-_PHRASES: dict[tuple[int, str], tuple[_Found, _Found]] = {}
-_PHRASES_MEMO = 4096
-memo.per_document(_PHRASES.clear)
+_PHRASES: memo.Memo[tuple[int, str], tuple[_Found, _Found]] = memo.Memo()
 
 
 def _phrases_of(t: Tables, text: str) -> tuple[_Found, _Found]:
-    key = (id(t), text)
-    found = _PHRASES.get(key)
-    if found is None:
-        if len(_PHRASES) >= _PHRASES_MEMO:  # stages called outside a pipeline run
-            _PHRASES.clear()
+    def read() -> tuple[_Found, _Found]:
         scan = t.scanner.scan(text)
-        found = _PHRASES[key] = (
+        return (
             tuple((name, m.start(), m.end(), m.group(0)) for name, pattern in t.phrases.items() for m in scan.finditer(pattern)),
             tuple((name, m.start(), m.end(), m.group(0)) for name, pattern in t.channels for m in scan.finditer(pattern)),
         )
-    return found
+
+    return _PHRASES.remember((id(t), text), read)
 
 
 class _Sentence:

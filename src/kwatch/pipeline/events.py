@@ -716,14 +716,21 @@ def _event_date(draft: _Draft, *, own: bool = False) -> str | None:
                       kind=draft.type)
 
 
+def _own_date(draft: _Draft, part: _Part, dates: Sequence[DateMention], near: int | None = None, *,
+              words: Sequence[Cue] | None = None) -> DateMention | None:
+    """The mention of `dates` (in `part`'s sentence) that is the event's own day, chosen as its
+    date is (`_best_date`; `words`: the sentence's cues, by default the part's), if any."""
+    value = _best_date(dates, part.mentions.cues, near, own=True, sentence=part.sentence,
+                       words=part.mentions.cues if words is None else words, verb_final=draft.verb_final, kind=draft.type)
+    return next((d for d in dates if d.value == value), None) if value is not None else None
+
+
 def _later_date(draft: _Draft) -> tuple[str, int] | None:
     """The own date of the first sentence after the opening that joined the event and has one,
     with that sentence's index."""
     for part in sorted(draft.parts[1:], key=lambda p: p.sentence.index):
-        m = part.mentions
-        value = _best_date(m.dates, m.cues, own=True, sentence=part.sentence, words=m.cues, verb_final=draft.verb_final, kind=draft.type)
-        if value is not None:
-            return value, part.sentence.index
+        if (found := _own_date(draft, part, part.mentions.dates)) is not None:
+            return found.value, part.sentence.index
     return None
 
 
@@ -734,18 +741,13 @@ def _date_hint(draft: _Draft, doc: PipelineDoc) -> DateMention | None:
     if not hints:
         return None
     opening = draft.opening
-    whole = opening.whole or opening.mentions
     here = [h for h in hints if h.sentence == opening.sentence.index]
-    value = _best_date(here, opening.mentions.cues, draft.trigger.start, own=True, sentence=opening.sentence, words=whole.cues,
-                       verb_final=draft.verb_final, kind=draft.type)
-    if value is not None:
-        return next(h for h in here if h.value == value)
+    if (found := _own_date(draft, opening, here, draft.trigger.start, words=(opening.whole or opening.mentions).cues)) is not None:
+        return found
     for part in sorted(draft.parts, key=lambda p: p.sentence.index):
-        later = [h for h in hints if h.sentence == part.sentence.index and part.sentence.index != opening.sentence.index]
-        value = _best_date(later, part.mentions.cues, own=True, sentence=part.sentence, words=part.mentions.cues, verb_final=draft.verb_final,
-                           kind=draft.type)
-        if value is not None:
-            return next(h for h in later if h.value == value)
+        later = [h for h in hints if h.sentence == part.sentence.index] if part.sentence.index != opening.sentence.index else []
+        if (found := _own_date(draft, part, later)) is not None:
+            return found
     return None
 
 
