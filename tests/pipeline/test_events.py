@@ -310,3 +310,29 @@ def test_a_date_after_the_groups_outlet_is_the_releases_not_the_attacks(pipeline
             "The claim was made in the weekly Al-Naba on Friday, which said one of its members carried out the attack on the police.")
     events = run(text, pipeline, ctx, published="2025-05-17").events
     assert [(e.type, e.date) for e in events if e.type == "attack"] == [("attack", "2025-05-11")]
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    # the speaker's title is not whom the attack hit
+    ("A bomb killed 3 people at a market in Kabul on Monday, officials said.", "civilian"),
+    ("A bomb killed 3 people in Kabul on Monday, a police spokesman said.", None),
+    # nor are the forces that killed the attackers
+    ("Three attackers were killed by security forces in Herat on Monday after they attacked a market.", "civilian"),
+    # a security target is still one
+    ("A suicide bomber killed 5 soldiers at a checkpoint in Kunduz on Monday.", "security"),
+])
+def test_a_target_word_that_names_the_speaker_or_the_killers_is_no_target(text, target, pipeline, ctx):
+    events = run(text, pipeline, ctx, published="2024-05-08").events
+    assert [(e.type, e.target) for e in events] == [("attack", target)]
+
+
+@pytest.mark.parametrize(("text", "language", "target"), [
+    ("در انفجار بمب در شهر کابل پنج سرباز کشته شدند.", "fa", "security"),
+    ("په کابل کې په یوه برید کې دوه خبریالان ووژل شول.", "ps", "media"),
+    ("کوئٹہ میں دھماکے میں چار فوجی اہلکار ہلاک ہو گئے۔", "ur", "security"),
+    ("В результате взрыва в Кабуле погибли трое журналистов.", "ru", "media"),
+    ("Kobulda portlash oqibatida uch politsiya xodimi halok boʻldi.", "uz", "security"),
+])
+def test_security_and_media_targets_in_every_language(text, language, target, pipeline, ctx):
+    events = run(text, pipeline, ctx, published="2024-05-08", language=language).events
+    assert [e.target for e in events if e.type == "attack"] == [target]

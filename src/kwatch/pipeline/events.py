@@ -788,9 +788,15 @@ def _by_priority(values: Iterable[str], order: list[str]) -> str | None:
 
 
 def _first_cue(draft: _Draft, kind: str, order: list[str]) -> tuple[str | None, int | None]:
-    """The cue value of the opening sentence by priority, else of the follow-ups."""
+    """The cue value of the opening sentence by priority, else of the follow-ups. A target word
+    that names who speaks ("officials said", "به گفته پولیس") or the forces that did the killing
+    ("killed by security forces") is not whom the attack hit."""
     for part in draft.parts:
-        value = _by_priority(part.mentions.cue_values(kind), order)
+        cues = [c for c in part.mentions.cues if c.kind == kind]
+        if kind == "target":
+            context = part.whole or part.mentions
+            cues = [c for c in cues if not _attributed(c, context, part.sentence) and not _agent(c, context)]
+        value = _by_priority((c.value for c in cues), order)
         if value is not None:
             return value, part.sentence.index
     return None, None
@@ -841,21 +847,26 @@ _ATTRIBUTION_REACH = 25
 _ATTRIBUTION_BREAK = re.compile(r"[,،;؛:.!?()]")
 
 
-def _attributed(actor: ActorMention, m: _Mentions, sentence: Sentence) -> bool:
-    """The force is named as the source of the report, not (by itself) as the doer: a reporting
-    or spokesperson word beside it, with no punctuation between."""
+def _attributed(named: ActorMention | Cue, m: _Mentions, sentence: Sentence) -> bool:
+    """A force (or a target word) is named as the source of the report, not (by itself) as the
+    doer or the victim: a reporting or spokesperson word beside it, with no punctuation between."""
     for c in m.cues:
-        if c.kind not in ("reporting", "spokesperson"):
+        if c.kind not in ("reporting", "spokesperson") or c is named:
             continue
-        if 0 <= actor.start - c.end <= _ATTRIBUTION_REACH:
-            gap = (c.end, actor.start)
-        elif 0 <= c.start - actor.end <= _ATTRIBUTION_REACH:
-            gap = (actor.end, c.start)
+        if 0 <= named.start - c.end <= _ATTRIBUTION_REACH:
+            gap = (c.end, named.start)
+        elif 0 <= c.start - named.end <= _ATTRIBUTION_REACH:
+            gap = (named.end, c.start)
         else:
             continue
         if not _ATTRIBUTION_BREAK.search(sentence.text[gap[0] - sentence.start : gap[1] - sentence.start]):
             return True
     return False
+
+
+def _agent(cue: Cue, m: _Mentions) -> bool:
+    """The word stands inside a killing by the security forces (`agent`: "killed by police")."""
+    return any(c.kind == "agent" and c.value == "security" and c.start <= cue.start and cue.end <= c.end for c in m.cues)
 
 
 def _acting_force(draft: _Draft, *, country: str | None, date: str | None,
