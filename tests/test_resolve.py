@@ -52,6 +52,13 @@ def test_reports_of_one_attack_merge(make: Make) -> None:
     assert reason["probability"] >= 0.5 and all(part["means"] and part["weight"] for part in reason["evidence"])
 
 
+def test_one_report_of_a_suicide_bomber_refines_two_of_an_explosion(make: Make) -> None:
+    reports = [make(f"{d}x", d, date="2025-03-07", country="AF", admin1="Baghlan", place="Imam Hussain mosque", method=method, killed=12)
+               for d, method in (("d1", "bombing"), ("d2", "bombing"), ("d3", "suicide_bombing"))]
+    [event] = resolve(reports, documents=DOCS)
+    assert event.record["method"] == "suicide_bombing"
+
+
 @pytest.mark.parametrize(
     ("change", "why"),
     [

@@ -34,6 +34,18 @@ from typing import Any, Literal, get_args
 DateBasis = Literal["text", "publication_day", "publication_month", "document_year"]
 DATE_BASES: tuple[str, ...] = get_args(DateBasis)
 
+#: Methods that are a kind of another (a suicide bombing is a bombing). A source that names the
+#: exact one refines another's general one: in one report, the sentence that says the bomber blew
+#: himself up refines the opening's "explosion" (events.v3); across reports, resolution does the same.
+METHOD_KIND_OF = {"suicide_bombing": "bombing"}
+
+
+def refined_method(chosen: str | None, named: Iterable[str | None]) -> str | None:
+    """`chosen`, or the more exact method of its kind that one of `named` is."""
+    exact = sorted({m for m in named if m is not None and METHOD_KIND_OF.get(m) == chosen})
+    return exact[0] if exact else chosen
+
+
 #: On what ground an event is put down to a group (docs/attribution.md), strongest first:
 #: `claimed` the group claimed it (itself, or through its outlet or channel); `denied` the group
 #: denied it; `blamed` officials or governments blamed or accused the group; `assessed` analysts,

@@ -336,3 +336,10 @@ def test_a_target_word_that_names_the_speaker_or_the_killers_is_no_target(text, 
 def test_security_and_media_targets_in_every_language(text, language, target, pipeline, ctx):
     events = run(text, pipeline, ctx, published="2024-05-08", language=language).events
     assert [e.target for e in events if e.type == "attack"] == [target]
+
+
+def test_a_later_sentence_that_says_the_bomber_blew_himself_up_makes_a_bombing_a_suicide_bombing(pipeline, ctx):
+    text = "An explosion at a mosque in Kunduz killed 12 worshippers on Friday, police said. The bomber blew himself up at the gate."
+    events = run(text, pipeline, ctx, published="2024-05-11").events
+    assert [(e.type, e.method) for e in events] == [("attack", "suicide_bombing")]
+    assert any("method" in ev.fields and "blew himself up" in ev.quote for ev in events[0].evidence)

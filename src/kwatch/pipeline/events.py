@@ -49,6 +49,7 @@ from kwatch.pipeline.model import (
     Sentence,
 )
 from kwatch.pipeline.words import WORD_END, WORD_START, literal_alternation
+from kwatch.records import refined_method
 
 #: Sentences longer than this (characters) are not read: no sentence of news is this long.
 MAX_SENTENCE = 2000
@@ -802,6 +803,16 @@ def _first_cue(draft: _Draft, kind: str, order: list[str]) -> tuple[str | None, 
     return None, None
 
 
+def _refined_method(draft: _Draft, method: str | None, source: int | None) -> tuple[str | None, int | None]:
+    """The event's method, or the more exact one of its kind a sentence of the event names
+    ("an explosion in Kabul … the bomber blew himself up": a suicide bombing)."""
+    for part in draft.parts:
+        exact = refined_method(method, (part.whole or part.mentions).cue_values("method"))
+        if exact != method:
+            return exact, part.sentence.index
+    return method, source
+
+
 def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN,
                 country: str | None = None, date: str | None = None) -> tuple[str | None, int | None, list[str]]:
     """The actor of an event; for a raid or an arrest, the acting force (`_acting_force`: `country`
@@ -1052,6 +1063,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
     if draft.type != "propaganda":
         for name in ("method", "target"):
             value, source = _first_cue(draft, name, priorities[name])
+            if name == "method":
+                value, source = _refined_method(draft, value, source)
             values[name] = value
             if source is not None:
                 sources[source].add(name)

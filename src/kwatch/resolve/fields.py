@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kwatch import lexicon
-from kwatch.records import Attribution, strongest
+from kwatch.records import Attribution, refined_method, strongest
 from kwatch.releases import release_detail
 from kwatch.resolve.clusters import Clusters
 from kwatch.resolve.members import DocumentInfo, Member, Resolved
@@ -43,7 +43,7 @@ def merge(ids: list[str], items: Mapping[str, Member], clusters: Clusters, docum
     record["actor"] = _pick_actor([m.actor for m in members])
     claims = [m.raw.get("claimed") for m in members]
     record["claimed"] = True if True in claims else (False if False in claims else None)
-    record["method"] = _most_common([m.method for m in members], prefer=_priority("methods"))
+    record["method"] = refined_method(_most_common([m.method for m in members], prefer=_priority("methods")), (m.method for m in members))
     record["target"] = _most_common([m.target for m in members], prefer=_priority("targets"))
     record["medium"] = _most_common([m.medium for m in members])
     record["outlet"] = _most_common([m.outlet for m in members])

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from importlib import resources
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
-
+from kwatch.records import METHOD_KIND_OF
 
 #: Day dates further apart than this are never the same event (reports give "Friday", "last
 #: night", the publication day).
@@ -32,8 +29,8 @@ PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country":
 NEAR_KM = {"site": 1.0, "town": 25.0, "district": 25.0}
 #: Sites this far apart (km) with different names are different places.
 FAR_KM = 5.0
-#: Methods a report may name for the same attack.
-METHOD_FAMILY = {"suicide_bombing": "bombing", "bombing": "bombing"}
+#: Methods a report may name for the same attack: each method's general kind (records.METHOD_KIND_OF).
+METHOD_FAMILY = {**{general: general for general in METHOD_KIND_OF.values()}, **METHOD_KIND_OF}
 #: Kinds of site (pipeline sites: canonical English kinds) that one place may be called by
 #: different reports: a Shia shrine is a mosque to some, a concert hall a centre to others.
 SITE_FAMILY = {"husseiniya": "mosque", "shrine": "mosque", "consulate": "embassy", "centre": "hall"}
