@@ -37,7 +37,7 @@ def places(text: str, language: str, ctx: Context) -> list[tuple[str, str | None
 @pytest.mark.parametrize(
     ("name", "region", "country"),
     [("خوزستان", "Khuzestan", "IR"), ("سیستان و بلوچستان", "Sistan and Baluchestan", "IR"), ("استان فارس", "Fars", "IR"),
-     ("محافظة قم", "Qom", "IR"), ("خیبر پختونخوا", "Khyber Pakhtunkhwa", "PK"), ("آزاد کشمیر", "Azad Kashmir", "PK"),
+     ("محافظة قم", "Qom", "IR"), ("ولایت فارس", "Fars", "IR"), ("ولایت البرز", "Alborz", "IR"), ("خیبر پختونخوا", "Khyber Pakhtunkhwa", "PK"), ("آزاد کشمیر", "Azad Kashmir", "PK"),
      ("Татарстан", "Tatarstan", "RU"), ("Башкирия", "Bashkortostan", "RU"), ("Калужская область", "Kaluga Oblast", "RU"),
      ("Хатлон", "Khatlon Region", "TJ"), ("ГБАО", "Gorno-Badakhshan", "TJ"), ("Қорақалпоғистон", "Karakalpakstan", "UZ"),
      ("Qoraqalpogʻiston", "Karakalpakstan", "UZ"), ("Чүй облусу", "Chüy Region", "KG"), ("Лебапский велаят", "Lebap Region", "TM")],
