@@ -343,3 +343,22 @@ def test_a_later_sentence_that_says_the_bomber_blew_himself_up_makes_a_bombing_a
     events = run(text, pipeline, ctx, published="2024-05-11").events
     assert [(e.type, e.method) for e in events] == [("attack", "suicide_bombing")]
     assert any("method" in ev.fields and "blew himself up" in ev.quote for ev in events[0].evidence)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("A bomb killed one child in Nangarhar on Sunday. In Kabul, on Saturday a blast wounded two people. "
+     "Daesh claimed responsibility for these attacks, the agency reported.", "en"),
+    ("В воскресенье взрыв в Нангархаре убил ребенка. В субботу в Кабуле при взрыве ранены двое. "
+     "Ответственность за эти теракты взяло на себя ИГИЛ.", "ru"),
+])
+def test_a_claim_of_these_attacks_claims_each_of_them(text, language, pipeline, ctx):
+    events = run(text, pipeline, ctx, published="2024-05-13", language=language).events
+    assert [(e.type, e.claimed) for e in events] == [("attack", True), ("attack", True)]
+    assert all(e.actor == "ISKP" for e in events)
+
+
+def test_a_claim_of_the_attack_claims_only_the_last(pipeline, ctx):
+    text = ("A bomb killed one child in Nangarhar on Sunday. In Kabul, on Saturday a blast wounded two people. "
+            "Daesh claimed responsibility for the attack in Kabul.")
+    events = run(text, pipeline, ctx, published="2024-05-13").events
+    assert [e.claimed for e in events] == [None, True]

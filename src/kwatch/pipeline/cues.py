@@ -4,7 +4,8 @@ Each cue has a `kind` and a `value`:
 
     event_type   attack | plot | arrest | raid | propaganda       (lexicons/<lang>/events.yaml)
     intent, hedge, aggregate, aggregate_weak, plural, caption,
-    reference (value: the event type referred to), recency, reporting,
+    reference (value: the event type referred to), plural_reference (several of them: "these
+    attacks"), recency, reporting,
     spokesperson ("spokesman", "ویاند", "пресс-служба": a force beside one is the source of a report),
     release      a word that names a media release by itself ("a propaganda release", "إصدار جديد")   (events.yaml)
     method       suicide_bombing | bombing | shooting | ...     (methods.yaml)
@@ -142,6 +143,7 @@ def tables(language: str = "en", lexicons: lexicon.SearchPath = lexicon.BUILTIN)
     one("aggregate_weak", "weak", aggregates.get("weak"))
     one("plural", "plural", aggregates.get("plural"))
     by_value("reference", events.get("references") or {})
+    by_value("plural_reference", events.get("plural_references") or {})
     by_value("method", methods)
     by_value("target", targets)
     one("claim", "claim", claims.get("claim"))

@@ -55,6 +55,8 @@ from kwatch.records import refined_method
 MAX_SENTENCE = 2000
 #: How many paragraphs back a reference ("the attack") may reach.
 REFERENCE_REACH = 12
+#: How many sentences back a claim of several events ("… claimed these attacks") may reach.
+PLURAL_REACH = 3
 
 VIOLENT = ("attack", "plot", "arrest", "raid")
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
@@ -337,7 +339,7 @@ class _Reader:
             if not self.readable(sentence):
                 continue
             m = self.mentions(sentence)
-            if self.aggregate(m):
+            if self.aggregate(m) or self.claim_of_several(sentence, m):
                 continue
             clusters = self.clusters(sentence, m)
             recall = self.background(sentence)
@@ -407,6 +409,24 @@ class _Reader:
                 self.drafts.append(_Draft(kind, sentence.paragraph, [dataclasses.replace(part, mentions=share)], cluster.triggers[0], verb_final=self.rules.verb_final))
             return True
         self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0], verb_final=self.rules.verb_final))
+        return True
+
+    def claim_of_several(self, sentence: Sentence, m: _Mentions) -> bool:
+        """"Daesh claimed responsibility for these attacks": an undated claim that refers back to
+        several events (`plural_reference`) joins each event of its kind told in the PLURAL_REACH
+        sentences before it, not only the last; it opens none."""
+        kinds = {c.value for c in m.cues if c.kind == "plural_reference"}
+        if m.dates or not kinds:
+            return False
+        part = _Part(sentence, m, opening=False)
+        if not _claims(self.doc, part, self.lexicons):
+            return False
+        told = [d for d in self.drafts if d.type in kinds and not d.background
+                and sentence.index - max(p.sentence.index for p in d.parts) <= PLURAL_REACH]
+        if len(told) < 2:
+            return False
+        for draft in told:
+            draft.parts.append(part)
         return True
 
     def releases_from_group(self, cluster: _Cluster, m: _Mentions) -> bool:
