@@ -86,19 +86,35 @@ class Forms:
     suffixes: tuple[str, ...] = ()
     stem_endings: tuple[str, ...] = ()
     clitics: tuple[str, ...] = ()
+    # key -> its `first` and `last` readings: every word of every sentence is asked about, a few
+    # dozen endings each (bounded: emptied when it holds _FORMS_MEMO words).
+    _memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False, hash=False)
 
     def first(self, key: str) -> list[str]:
         """The key of a first word, and what is left of it without a clitic (three letters or more)."""
-        return [key, *(key[len(c):] for c in self.clitics if key.startswith(c) and len(key) - len(c) >= 3)]
+        return list(self._readings(key)[0])
 
     def last(self, key: str) -> list[str]:
         """The keys a last word may stand for, without its case ending."""
-        out = []
-        for suffix in self.suffixes:
-            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
-                stem = key[:-len(suffix)]
-                out += [stem, *(stem + e for e in self.stem_endings)]
-        return out
+        return list(self._readings(key)[1])
+
+    def _readings(self, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= _FORMS_MEMO:
+                self._memo.clear()
+            firsts = (key, *(key[len(c):] for c in self.clitics if key.startswith(c) and len(key) - len(c) >= 3))
+            lasts: list[str] = []
+            for suffix in self.suffixes:
+                if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                    stem = key[:-len(suffix)]
+                    lasts += [stem, *(stem + e for e in self.stem_endings)]
+            found = self._memo[key] = (firsts, tuple(lasts))
+        return found
+
+
+_FORMS_MEMO = 65536
 
 
 @lru_cache(maxsize=65536)

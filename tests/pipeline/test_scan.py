@@ -78,6 +78,15 @@ def test_scanner_finds_exactly_what_re_finds(pieces):
         assert (found.span() if found else None) == (expected.span() if expected else None), pattern.pattern
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_found_and_finditer_all_are_finditer_of_every_pattern(pieces):
+    text = "".join(pieces)
+    expected = [[m.span() for m in pattern.finditer(text)] for pattern in PATTERNS]
+    assert [[m.span() for m in found] for found in SCANNER.finditer_all(text)] == expected
+    assert [(i, [m.span() for m in found]) for i, found in SCANNER.found(text)] == [(i, spans) for i, spans in enumerate(expected) if spans]
+
+
 def test_pattern_not_given_to_the_scanner_is_run_plainly():
     other = re.compile(r"\bKabul\b")
     assert [m.span() for m in SCANNER.scan("in Kabul, Kabul").finditer(other)] == [(3, 8), (10, 15)]

@@ -169,6 +169,7 @@ class Scanner:
                 automaton.add_word(word, (len(word), tuple(indices)))
             automaton.make_automaton()
             self._automaton = automaton
+        self._plain = {index for index, indexed in enumerate(self._indexed) if not indexed}
 
     def scan(self, text: str) -> Scan:
         """Find where each pattern may match in `text` (one pass); then ask the `Scan`."""
@@ -179,10 +180,17 @@ class Scanner:
                     starts.setdefault(index, []).append(end - length + 1)
         return Scan(self, text, starts)
 
+    def found(self, text: str) -> list[tuple[int, list[re.Match[str]]]]:
+        """(pattern number, `list(pattern.finditer(text))`) for the patterns that match, in
+        their order: for a scanner of many patterns few of which occur in a text."""
+        scan = self.scan(text)
+        asked = sorted(set(scan._starts) | self._plain)
+        return [(index, found) for index in asked if (found := scan.matches(index))]
+
     def finditer_all(self, text: str) -> list[list[re.Match[str]]]:
         """For each pattern, `list(pattern.finditer(text))`."""
         found = self.scan(text)
-        return [found.finditer(pattern) for pattern in self.patterns]
+        return [found.matches(index) for index in range(len(self.patterns))]
 
 
 class Scan:
@@ -200,7 +208,11 @@ class Scan:
         """Sorted offsets where `pattern` may match, or None when a plain pass is needed (not
         indexed, not one of the scanner's patterns, or too many candidates to be worth it)."""
         index = self._scanner._index.get(id(pattern))
-        if index is None or not self._scanner._indexed[index]:
+        return None if index is None else self._candidates_of(index)
+
+    def _candidates_of(self, index: int) -> list[int] | None:
+        """`_candidates` of the scanner's pattern number `index`."""
+        if not self._scanner._indexed[index]:
             return None
         starts = self._starts.get(index)
         if not starts:
@@ -214,7 +226,15 @@ class Scan:
         starts = self._candidates(pattern)
         if starts is None:
             return list(pattern.finditer(self.text))
-        return list(_matches_at(pattern, self.text, starts)) if starts else []
+        return _all_matches_at(pattern, self.text, starts) if starts else []
+
+    def matches(self, index: int) -> list[re.Match[str]]:
+        """`finditer` of the scanner's pattern number `index` (no lookup of the pattern)."""
+        starts = self._candidates_of(index)
+        pattern = self._scanner.patterns[index]
+        if starts is None:
+            return list(pattern.finditer(self.text))
+        return _all_matches_at(pattern, self.text, starts) if starts else []
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """`pattern.search(text)`: the leftmost match."""
@@ -222,6 +242,21 @@ class Scan:
         if starts is None:
             return pattern.search(self.text)
         return next(_matches_at(pattern, self.text, starts), None) if starts else None
+
+
+def _all_matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    """`list(_matches_at(...))`, without a generator (the scanner's hottest loop)."""
+    found: list[re.Match[str]] = []
+    resume = 0
+    match = pattern.match
+    for start in starts:
+        if start < resume:
+            continue
+        hit = match(text, start)
+        if hit is not None:
+            found.append(hit)
+            resume = hit.end()
+    return found
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
