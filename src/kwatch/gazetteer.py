@@ -172,6 +172,8 @@ class Gazetteer:
         self._provinces = {name_key(s): e for e in self.entries if e.kind == "admin1" and e.country == "AF"
                            for s in (e.name, *e.variants)}
         self._countries = {e.country: e for e in self.entries if e.kind == "country"}
+        # forms -> word key -> `_starts_a_name`: most words of a text start no name, asked once each.
+        self._may_start: dict[Forms | None, dict[str, bool]] = {}
 
     def with_variants(self, extra: Mapping[Entry, Sequence[str]]) -> Gazetteer:
         """A gazetteer whose entries also go by the `extra` spellings given for them, in the same
@@ -221,13 +223,17 @@ class Gazetteer:
         words = [t.group() for t in tokens]
         keys = [normalise_token(w) for w in words]
         out: list[Match] = []
-        prefixes, exact_first = self._prefixes, self._exact_first
+        exact_first = self._exact_first
+        may_start = self._may_start.get(forms)
+        if may_start is None or len(may_start) >= _FORMS_MEMO:
+            may_start = self._may_start[forms] = {}
         i = 0
         while i < len(tokens):
-            starts = forms.first(keys[i]) if forms else [keys[i]]
-            if forms:
-                starts += [k for s in starts for k in forms.last(s)]
-            if not any(k in prefixes for k in starts) and words[i] not in exact_first:
+            key = keys[i]
+            starts = may_start.get(key)
+            if starts is None:
+                starts = may_start[key] = self._starts_a_name(key, forms)
+            if not starts and words[i] not in exact_first:
                 i += 1  # no name starts with this word: what `_longest` would find, without the call
                 continue
             found = self._longest(words, keys, i, forms)
@@ -239,6 +245,13 @@ class Gazetteer:
             out.append(Match(start, end, text[start:end], entries, i, i + length))
             i += length
         return out
+
+    def _starts_a_name(self, key: str, forms: Forms | None) -> bool:
+        """Whether a folded name of the index starts with the word `key` (in one of its `forms`)."""
+        starts = forms.first(key) if forms else [key]
+        if forms:
+            starts += [k for s in starts for k in forms.last(s)]
+        return any(k in self._prefixes for k in starts)
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         """All non-overlapping longest matches as (start, end, best reading)."""

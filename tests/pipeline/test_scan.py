@@ -87,6 +87,18 @@ def test_found_and_finditer_all_are_finditer_of_every_pattern(pieces):
     assert [(i, [m.span() for m in found]) for i, found in SCANNER.found(text)] == [(i, spans) for i, spans in enumerate(expected) if spans]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(0, 400), st.integers(0, 400))
+def test_search_in_and_finditer_in_are_search_and_finditer_between_pos_and_endpos(pieces, pos, endpos):
+    text = "".join(pieces)
+    scan = SCANNER.scan(text)
+    for pattern in PATTERNS:
+        expected = pattern.search(text, pos, endpos)
+        found = scan.search_in(pattern, pos, endpos)
+        assert (found.span() if found else None) == (expected.span() if expected else None), pattern.pattern
+        assert [m.span() for m in scan.finditer_in(pattern, pos, endpos)] == [m.span() for m in pattern.finditer(text, pos, endpos)]
+
+
 def test_pattern_not_given_to_the_scanner_is_run_plainly():
     other = re.compile(r"\bKabul\b")
     assert [m.span() for m in SCANNER.scan("in Kabul, Kabul").finditer(other)] == [(3, 8), (10, 15)]

@@ -37,7 +37,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Protocol
 
 from kwatch import lexicon
@@ -155,10 +155,12 @@ _PHRASES: memo.Memo[tuple[int, str], tuple[_Found, _Found]] = memo.Memo()
 
 def _phrases_of(t: Tables, text: str) -> tuple[_Found, _Found]:
     def read() -> tuple[_Found, _Found]:
-        scan = t.scanner.scan(text)
+        # The scanner's patterns are the phrases, then the channels, in their order.
+        names = [*t.phrases, *(name for name, _ in t.channels)]
+        found = [(index, names[index], matches) for index, matches in t.scanner.found(text)]
         return (
-            tuple((name, m.start(), m.end(), m.group(0)) for name, pattern in t.phrases.items() for m in scan.finditer(pattern)),
-            tuple((name, m.start(), m.end(), m.group(0)) for name, pattern in t.channels for m in scan.finditer(pattern)),
+            tuple((name, m.start(), m.end(), m.group(0)) for index, name, matches in found if index < len(t.phrases) for m in matches),
+            tuple((name, m.start(), m.end(), m.group(0)) for index, name, matches in found if index >= len(t.phrases) for m in matches),
         )
 
     return _PHRASES.remember((id(t), text), read)
@@ -169,19 +171,42 @@ class _Sentence:
 
     def __init__(self, doc: PipelineDoc, part: Part, *, actor: str | None, kind: str, t: Tables, lexicons: lexicon.SearchPath) -> None:
         s = part.sentence
-        self.doc, self.sentence, self.actor, self.kind, self.lexicons = doc, s, actor, kind, lexicons
+        self.doc, self.sentence, self.actor, self.kind, self.lexicons, self.t = doc, s, actor, kind, lexicons, t
         self.statement = part.statement
         self.subject_after = t.subject_after
-        ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
-        phrases, channels = _phrases_of(t, s.text)  # offsets in the sentence; s.text == doc.text[s.start:s.end]
-        self.hits = [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in phrases if ignored(s.start + start) is None]
-        self.channels = [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in channels]
-        self.cues = [c for c in doc.cues or () if c.sentence == s.index and ignored(c.start) is None]
-        self.own = [c for c in part.mentions.cues if ignored(c.start) is None]  # the event's share of the sentence
-        actors: list[ActorMention] = [a for a in doc.actors or () if a.sentence == s.index and ignored(a.start) is None]
-        self.names = sorted(
+        self.ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
+        self.own = [c for c in part.mentions.cues if self.ignored(c.start) is None]  # the event's share of the sentence
+
+    # The sentence's phrases, cues and names, read when a question needs them: most sentences of
+    # an event hold no claim cue, and `standing` asks nothing more of them.
+
+    @cached_property
+    def _phrases(self) -> tuple[_Found, _Found]:
+        return _phrases_of(self.t, self.sentence.text)  # offsets in the sentence; s.text == doc.text[s.start:s.end]
+
+    @cached_property
+    def hits(self) -> list[_Hit]:
+        s, ignored = self.sentence, self.ignored
+        return [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in self._phrases[0]
+                if ignored(s.start + start) is None]
+
+    @cached_property
+    def channels(self) -> list[_Hit]:
+        s = self.sentence
+        return [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in self._phrases[1]]
+
+    @cached_property
+    def cues(self) -> list[Cue]:
+        index, ignored = self.sentence.index, self.ignored
+        return [c for c in self.doc.cues or () if c.sentence == index and ignored(c.start) is None]
+
+    @cached_property
+    def names(self) -> list[_Name]:
+        index, ignored = self.sentence.index, self.ignored
+        actors: list[ActorMention] = [a for a in self.doc.actors or () if a.sentence == index and ignored(a.start) is None]
+        return sorted(
             [_Name(a.start, a.end, a.actor, False) for a in actors]
-            + [_Name(c.start, c.end, actor, True) for c in self.cues if c.kind == "group_ref"],
+            + [_Name(c.start, c.end, self.actor, True) for c in self.cues if c.kind == "group_ref"],
             key=lambda n: n.start,
         )
 
@@ -213,6 +238,8 @@ class _Sentence:
         """The event's claim cues in this sentence that stand: none inside a denial, "nobody has
         claimed", blame, involvement, assessment or suspicion phrase or a no-claim cue, and no
         no-claim cue or `unclaimed` phrase within NEGATION_REACH characters."""
+        if not any(c.kind == "claim" for c in self.own):
+            return []
         inside: list[_Hit | Cue] = [*self.of(*_NOT_A_CLAIM)]
         near: list[_Hit | Cue] = [*(c for c in self.cues if c.kind == "no_claim"), *self.of("unclaimed")]
         return [

@@ -38,7 +38,7 @@ from kwatch.pipeline import Context, memo, stage
 from kwatch.pipeline.actors import matcher
 from kwatch.pipeline.model import CasualtyMention, DateMention, PipelineDoc, Sentence
 from kwatch.pipeline.numbers import combine, quantity_regex, read_quantity
-from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.scan import Scanner, first_words
 from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 #: How far before a passive verb the victims may start (characters): keeps the backward search short.
@@ -381,6 +381,9 @@ class _CasualtyRules:
     asides: tuple[re.Pattern[str], ...]  # subset asides, blanked before figures are read
     # expected tolls (casualties.yaml `projections`), blanked to a barrier: no figure on either side reaches across
     projections: tuple[re.Pattern[str], ...] = ()
+    # The anchors' first words, found in one pass (`Scanner`): a sentence without one has no figure
+    # to read. None where a first word could be made by blanking (it holds a space or ';').
+    anchor_scanner: Scanner | None = None
 
 
 @cache
@@ -439,6 +442,7 @@ def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTI
         barrier=re.compile(r"[,،;؛:()«»\"]|\s[-–—]\s"),
         asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
         projections=tuple(re.compile(p.replace("{number}", f"(?:{qualifier}{number})"), re.I) for p in data.get("projections") or ()),
+        anchor_scanner=Scanner([anchors]) if not any(" " in w or ";" in w for w in first_words(anchors) or {" "}) else None,
     )
 
 
@@ -613,6 +617,8 @@ def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int,
     rules = _casualty_rules(language, lexicons)
     found: list[tuple[CasualtyMention, tuple[int, int] | None]] = []
     original = sentence.text
+    if rules.anchor_scanner is not None and not rules.anchor_scanner.scan(original).may_match(rules.anchors):
+        return found  # blanking only writes spaces and ';': an anchor's first word stands in the original
     text = _blank(original, rules.asides)
     for projection in rules.projections:
         text = projection.sub(lambda m: ";" + " " * (len(m.group(0)) - 1), text)

@@ -55,7 +55,7 @@ import dateparser
 from kwatch import lexicon
 from kwatch.pipeline import Context, calendars, stage
 from kwatch.pipeline.model import DateMention, PipelineDoc, Sentence
-from kwatch.pipeline.scan import Scanner
+from kwatch.pipeline.scan import Scan, Scanner
 from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d|,\d|\s*[-–]\s*\d)"
@@ -443,6 +443,7 @@ def find_dates(
 _TOP_SENTENCES = 4
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?!\d)")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+_DIGIT = re.compile(r"\d")
 # A dateline: up to a few words naming where (no digit, no full stop), a comma, the date, and a
 # separator or the agency ("МОСКВА, 5 мая. /ТАСС/.", "Herat [Afghanistan], June 2 :").
 _DATELINE_HEAD = re.compile(r"\W*[^\W\d_][^\d.!?\n]{0,48},\s*")
@@ -517,6 +518,11 @@ class _DateRules:
     weekdays_lowercase: bool = False
     # Words a line holding only the report's date may also hold (`date_line_words`).
     line_words: re.Pattern[str] | None = None
+    # Whether each of `patterns` needs a digit (a day or a year): a sentence without one is not
+    # read by them (most of a report's sentences; patterns opening with a digit cannot be scanned).
+    numeric: tuple[bool, ...] = ()
+    # All of the patterns above that read a sentence, for one pass over it (`Scanner`).
+    scanner: Scanner = dataclasses.field(default_factory=lambda: Scanner(()))
 
 
 def _line_words(data: dict[str, Any], weekdays: list[str]) -> re.Pattern[str] | None:
@@ -569,8 +575,9 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
         re.compile(WORD_START + t.format(n=count, unit=unit).replace(" ", r"\s+") + WORD_END, re.IGNORECASE)
         for t in (data.get("ago_templates") or [])
     ) if units else ()
-    return _DateRules(
+    rules = _DateRules(
         patterns=patterns,
+        numeric=tuple("{day}" in template or "{year}" in template for template in data["templates"]),
         gregorian=gregorian,
         solar=solar,
         relative_days=relative,
@@ -587,6 +594,8 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
         weekdays_lowercase=bool(data.get("weekdays_lowercase")),
         line_words=_line_words(data, list(data.get("weekdays") or {})),
     )
+    read = [*rules.patterns, *rules.ago_re, rules.relative_re, rules.weekday_re, rules.relative_years_re, rules.relative_months_re]
+    return dataclasses.replace(rules, scanner=Scanner(p for p in read if p is not None))
 
 
 def _publication_day(published: str | None) -> date | None:
@@ -652,8 +661,12 @@ def _template_mentions(
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
         text = sentence.text
-        for pattern in rules.patterns:
-            for m in pattern.finditer(text):
+        scan = rules.scanner.scan(text)
+        digits = _DIGIT.search(text) is not None
+        for pattern, numeric in zip(rules.patterns, rules.numeric, strict=True):
+            if numeric and not digits:
+                continue
+            for m in scan.finditer(pattern):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 resolved = _resolve_date(m, rules, base)
@@ -664,7 +677,7 @@ def _template_mentions(
                 found.append(DateMention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence.index,
                                          value, basis if basis and how == "relative" else how))
         if base is not None:
-            for m, value in _period_phrases(text, rules, base, month_level=month_level):
+            for m, value in _period_phrases(scan, rules, base, month_level=month_level):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append(m.span())
@@ -672,7 +685,7 @@ def _template_mentions(
                                          value, "relative" if day_level else basis or "inferred"))
         if day_base is None:
             continue  # "yesterday" and weekdays need the publication day
-        for m, day in _day_phrases(text, rules, day_base):
+        for m, day in _day_phrases(scan, rules, day_base):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append(m.span())
@@ -706,32 +719,32 @@ def _template_hints(sentences: tuple[Sentence, ...], rules: _DateRules, found: S
     return sorted(hints, key=lambda d: d.start)
 
 
-def _period_phrases(text: str, rules: _DateRules, base: date, *, month_level: bool) -> list[tuple[re.Match[str], str]]:
+def _period_phrases(scan: Scan, rules: _DateRules, base: date, *, month_level: bool) -> list[tuple[re.Match[str], str]]:
     """Month and year phrases counted from `base`: "в прошлом месяце" (only when `base` gives the
     report's month), "в прошлом году", "два года назад"."""
     found: list[tuple[re.Match[str], str]] = []
     if month_level and rules.relative_months_re is not None:
-        for m in rules.relative_months_re.finditer(text):
+        for m in scan.finditer(rules.relative_months_re):
             year, month = divmod(base.year * 12 + base.month - 1 + rules.relative_months[fold(m.group(0))], 12)
             found.append((m, f"{year:04d}-{month + 1:02d}"))
     if rules.relative_years_re is not None:
-        found.extend((m, f"{base.year + rules.relative_years[fold(m.group(0))]:04d}") for m in rules.relative_years_re.finditer(text))
+        found.extend((m, f"{base.year + rules.relative_years[fold(m.group(0))]:04d}") for m in scan.finditer(rules.relative_years_re))
     return found
 
 
-def _day_phrases(text: str, rules: _DateRules, base: date) -> list[tuple[re.Match[str], date]]:
+def _day_phrases(scan: Scan, rules: _DateRules, base: date) -> list[tuple[re.Match[str], date]]:
     """Day-level phrases counted from `base`: "three days ago", then relative days ("yesterday"),
     then weekdays (the latest such day not after `base`); the first to claim a span keeps it."""
     found: list[tuple[re.Match[str], date]] = []
     for regex in rules.ago_re:
-        for m in regex.finditer(text):
+        for m in scan.finditer(regex):
             n = m.groupdict().get("n")
             count = 1 if n is None else int(n) if n.isdigit() else rules.numbers.get(fold(n), 0)
             found.append((m, base - timedelta(days=count * rules.ago_units[fold(m.group("unit"))])))
     if rules.relative_re is not None:
-        found.extend((m, base + timedelta(days=rules.relative_days[fold(m.group(0))])) for m in rules.relative_re.finditer(text))
+        found.extend((m, base + timedelta(days=rules.relative_days[fold(m.group(0))])) for m in scan.finditer(rules.relative_re))
     if rules.weekday_re is not None:
-        for m in rules.weekday_re.finditer(text):
+        for m in scan.finditer(rules.weekday_re):
             if rules.weekdays_lowercase and m.group(0) != m.group(0).lower():
                 continue
             found.append((m, base - timedelta(days=(base.weekday() - rules.weekdays[fold(m.group(0))]) % 7)))

@@ -296,12 +296,14 @@ class _Reader:
     # -- step 2: clusters ------------------------------------------------------------------
 
     def clusters(self, sentence: Sentence, m: _Mentions) -> list[_Cluster]:
+        triggers = sorted((c for c in m.cues if c.kind in _TRIGGER_KINDS), key=lambda c: c.start)
+        if not triggers:
+            return []
         breaks = [b.start() + sentence.start for b in self.rules.clause_break.finditer(sentence.text)]
 
         def clause(offset: int) -> int:
             return sum(1 for b in breaks if b < offset)
 
-        triggers = sorted((c for c in m.cues if c.kind in _TRIGGER_KINDS), key=lambda c: c.start)
         clusters: list[_Cluster] = []
         for cue in triggers:
             last = clusters[-1] if clusters else None

@@ -168,6 +168,8 @@ class Layout:
 
     def ignores(self, start: int) -> Span | None:
         """The span holding the offset `start`, if any."""
+        if not self.spans:
+            return None  # most documents: asked of every mention
         return next((s for s in self.spans if s.start <= start < s.end), None)
 
 

@@ -551,6 +551,8 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
     pattern, surfaces, origins, _ = _place_rules(language, gazetteer, lexicons)
     rules = name_rules(language, lexicons)
     organisation, head = rules.organisation, rules.head
+    scanner = _name_scanner(language, gazetteer, lexicons)
+    scans = {sentence.index: scanner.scan(sentence.text) for sentence in sentences}
     found: list[PlaceMention] = []
     readings: list[tuple[Sentence, Match, str | None]] = []
     # Names read as no location (an institution's country, a name inside an organisation's): a
@@ -560,8 +562,9 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
         text = sentence.text
         # Month names ("میزان", "تیر") are place names too: a date's words are never a place.
         taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
+        scan = scans[sentence.index]
         if pattern is not None:
-            for m in pattern.finditer(text):
+            for m in scan.finditer(pattern):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 key = fold(m.group("name"))
@@ -577,7 +580,7 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
                 taken.append(m.span())
                 found.append(mention)
         if rules.adjectives is not None:
-            for m in rules.adjectives.finditer(text):
+            for m in scan.finditer(rules.adjectives):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 adjective = _adjective_mention(m, sentence, rules, gazetteer)
@@ -604,8 +607,18 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
     found.sort(key=lambda p: p.start)
     site = sites.site_rules(language, lexicons)
     if site is not None:
-        found = _with_sites(found, unlocated, sentences, site, language, gazetteer, dates, lexicons)
+        found = _with_sites(found, unlocated, sentences, site, language, gazetteer, dates, lexicons, scans)
     return tuple(found)
+
+
+@cache
+def _name_scanner(language: str, gazetteer: Gazetteer, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Scanner:
+    """One scanner for the name-table patterns `find_named_places` runs over every sentence: the
+    names (bare and outside an organisation's), the place adjectives, the site heads."""
+    pattern, _, _, bare = _place_rules(language, gazetteer, lexicons)
+    site = sites.site_rules(language, lexicons)
+    heads = (site.first, site.last) if site is not None else ()
+    return Scanner(p for p in (pattern, bare, name_rules(language, lexicons).adjectives, *heads) if p is not None)
 
 
 def _inside_name(text: str, reading: Match) -> bool:
@@ -674,7 +687,8 @@ def _resolve_readings(readings: Sequence[tuple[Sentence, Match, str | None]], fo
 
 
 def _with_sites(found: list[PlaceMention], unlocated: list[PlaceMention], sentences: tuple[Sentence, ...], rules: sites.SiteRules,
-                language: str, gazetteer: Gazetteer, dates: tuple[DateMention, ...], lexicons: lexicon.SearchPath) -> list[PlaceMention]:
+                language: str, gazetteer: Gazetteer, dates: tuple[DateMention, ...], lexicons: lexicon.SearchPath,
+                scans: Mapping[int, Scan]) -> list[PlaceMention]:
     """The places with the sites of each sentence (pipeline/sites.py); a known place inside a site
     is the site's ("аэропорта Кабула" is the airport, in Kabul)."""
     _, surfaces, origins, bare = _place_rules(language, gazetteer, lexicons)
@@ -688,15 +702,15 @@ def _with_sites(found: list[PlaceMention], unlocated: list[PlaceMention], senten
         waiting.setdefault(mention.sentence, []).append(mention)
     for sentence in sentences:
         located = by_sentence.get(sentence.index, [])
-        text = sentence.text
-        if not any(p is not None and p.search(text) for p in (rules.first, rules.last)):
+        scan = scans[sentence.index]
+        if not any(p is not None and scan.search(p) for p in (rules.first, rules.last)):
             out.extend(located)
             continue
         taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
         names = [sites.Name(m.start - sentence.start, m.end - sentence.start, m, True) for m in located]
         others = list(waiting.get(sentence.index, ()))
         if bare is not None:
-            for m in bare.finditer(text):
+            for m in scan.finditer(bare):
                 key = fold(m.group("name"))
                 others.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence,
                                              surfaces[key], origins.get(key)))
@@ -704,7 +718,7 @@ def _with_sites(found: list[PlaceMention], unlocated: list[PlaceMention], senten
             s, e = mention.start - sentence.start, mention.end - sentence.start
             if not any(s < ne and ns < e for ns, ne in [*taken, *((n.start, n.end) for n in names)]):
                 names.append(sites.Name(s, e, mention, False))
-        read = sites.read_sites(sentence, rules, names, located, gazetteer, taken, placed)
+        read = sites.read_sites(sentence, rules, names, located, gazetteer, taken, placed, scan)
         covered = [(m.start, m.end) for m in read]
         out.extend(m for m in located if not any(s <= m.start and m.end <= e for s, e in covered))
         out.extend(read)

@@ -34,6 +34,7 @@ from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state
 from kwatch.pipeline.cues import compile_phrases, phrase_options
 from kwatch.pipeline.model import DateMention, Layout, PipelineDoc, PlaceMention, Sentence, Span
+from kwatch.pipeline.scan import Scan, Scanner
 from kwatch.pipeline.words import WORD_END, literal_alternation
 
 #: A sentence that ends in a question mark (Latin or Arabic script), closing quotes aside.
@@ -67,6 +68,9 @@ class Markers:
     boilerplate: re.Pattern[str] | None
     seats: re.Pattern[str] | None  # matched right before a country
     seat_heads: re.Pattern[str] | None  # matched from a country's end: "… branch", "…даги “…” бўлими"
+    # The recall and boilerplate patterns, each tried only where its words occur (run over a
+    # whole document, asked one sentence at a time).
+    scanner: Scanner = dataclasses.field(default_factory=lambda: Scanner(()))
 
 
 @cache
@@ -95,7 +99,9 @@ def markers(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Ma
         re.compile(rf"[^\W\d_]*(?:[\s\-“”\"«»'‘’]+[^\W\d_][\w’'-]*){{0,3}}?[\s\-“”\"«»'‘’]+(?:{literal_alternation(heads)}){WORD_END}", re.IGNORECASE)
         if heads else None
     )
-    return Markers(byline, recall_pattern, phrases("boilerplate"), seat, seat_head)
+    boilerplate = phrases("boilerplate")
+    scanner = Scanner(p for p in (recall_pattern, boilerplate) if p is not None)
+    return Markers(byline, recall_pattern, boilerplate, seat, seat_head, scanner)
 
 
 def headline(sentences: Sequence[Sentence], title: str | None) -> int | None:
@@ -140,10 +146,11 @@ def dateline(sentence: Sentence, places: Sequence[PlaceMention]) -> Span | None:
     return None
 
 
-def _boilerplate(text: str, sentence: Sentence, pattern: re.Pattern[str]) -> list[Span]:
+def _boilerplate(scan: Scan, sentence: Sentence, pattern: re.Pattern[str]) -> list[Span]:
     """Each stock note in the sentence: its brackets when it stands in brackets, else the phrase."""
     spans = []
-    for match in pattern.finditer(text, sentence.start, sentence.end):
+    text = scan.text
+    for match in scan.finditer_in(pattern, sentence.start, sentence.end):
         opened = text.rfind("(", sentence.start, match.start())
         closed = text.find(")", match.end(), sentence.end)
         if opened != -1 and text.rfind(")", opened, match.start()) == -1 and closed != -1:
@@ -192,6 +199,7 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
     first_paragraph = sentences[0].paragraph if sentences else 0
     lead: int | None = None
     references = [c for c in doc.cues or () if c.kind == "reference"]
+    scan = found.scanner.scan(doc.text)
     for sentence in sentences:
         if roles[sentence.index] == "headline":
             continue
@@ -211,14 +219,14 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
                 span = dateline(sentence, doc.places or ())
                 if span is not None:
                     spans.append(span)
-        recall = found.recall.search(doc.text, sentence.start, sentence.end) if found.recall else None
+        recall = scan.search_in(found.recall, sentence.start, sentence.end) if found.recall else None
         if recall is not None and not any(sentence.start <= c.start < sentence.end for c in references):
             # (A sentence that names its event as the one told, "in the attack", is about it.)
             roles[sentence.index] = "background"
             marks[sentence.index] = recall.group(0)
     if found.boilerplate is not None:
         for sentence in sentences:
-            spans.extend(_boilerplate(doc.text, sentence, found.boilerplate))
+            spans.extend(_boilerplate(scan, sentence, found.boilerplate))
     spans.extend(seats(doc, found, is_group))
     return Layout(tuple(roles), tuple(sorted(spans, key=lambda s: s.start)), marks)
 

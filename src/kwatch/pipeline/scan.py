@@ -16,6 +16,7 @@ look-around only, an empty match) are run with `finditer` as before.
 from __future__ import annotations
 
 import _sre  # unicode_tolower: the simple lower case that `re` compares
+import bisect
 import re
 import re._casefix as sre_casefix  # the extra case-blind equivalences of `re` ('σ' ~ 'ς' …)
 import re._constants as C  # noqa: N812 - the opcodes of the parse tree
@@ -235,6 +236,43 @@ class Scan:
         if starts is None:
             return list(pattern.finditer(self.text))
         return _all_matches_at(pattern, self.text, starts) if starts else []
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False when `pattern` cannot match: one of the scanner's patterns none of whose first
+        words occurs in the text."""
+        return self._candidates(pattern) != []
+
+    def search_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> re.Match[str] | None:
+        """`pattern.search(text, pos, endpos)`: the leftmost match in one stretch (a sentence of
+        a scanned document)."""
+        starts = self._candidates(pattern)
+        if starts is None:
+            return pattern.search(self.text, pos, endpos)
+        for start in starts[bisect.bisect_left(starts, pos):]:
+            if start >= endpos:
+                break
+            hit = pattern.match(self.text, start, endpos)
+            if hit is not None:
+                return hit
+        return None
+
+    def finditer_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> list[re.Match[str]]:
+        """`list(pattern.finditer(text, pos, endpos))`."""
+        starts = self._candidates(pattern)
+        if starts is None:
+            return list(pattern.finditer(self.text, pos, endpos))
+        found: list[re.Match[str]] = []
+        resume = pos
+        for start in starts[bisect.bisect_left(starts, pos):]:
+            if start >= endpos:
+                break
+            if start < resume:
+                continue
+            hit = pattern.match(self.text, start, endpos)
+            if hit is not None:
+                found.append(hit)
+                resume = hit.end()
+        return found
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """`pattern.search(text)`: the leftmost match."""

@@ -44,6 +44,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.gazetteer import Gazetteer
 from kwatch.pipeline.model import PlaceMention, Sentence
+from kwatch.pipeline.scan import Scan
 from kwatch.pipeline.words import WORD_END, WORD_START, fold, literal_alternation
 
 #: Kinds whose owner country is never where the site is (canonical values, not words).
@@ -428,19 +429,20 @@ def _location(site: _Site, sentence: Sentence, located: Sequence[PlaceMention], 
 
 def read_sites(sentence: Sentence, rules: SiteRules, names: Sequence[Name], located: Sequence[PlaceMention],
                gazetteer: Gazetteer, taken: Sequence[tuple[int, int]] = (),
-               placed: dict[tuple[str, str | None], PlaceMention] | None = None) -> list[PlaceMention]:
+               placed: dict[tuple[str, str | None], PlaceMention] | None = None, scan: Scan | None = None) -> list[PlaceMention]:
     """The sites of one sentence, each a PlaceMention with precision 'site' placed where the
     sentence says it is. `names` are the sentence's known names (sentence offsets), `located`
     its place mentions (document offsets), `taken` spans (sentence offsets) no head may touch.
     `placed` (kept by the caller across a document's sentences) holds where a site named for a
-    known place was said to stand elsewhere ("Kabul Bank in Jalalabad"), by (kind, that place)."""
+    known place was said to stand elsewhere ("Kabul Bank in Jalalabad"), by (kind, that place).
+    `scan`: the sentence as a scanner of the head patterns read it (their matches, found faster)."""
     placed = {} if placed is None else placed
     text = sentence.text
     reader = _Reader(text, rules, names)
     busy = [*taken, *((n.start, n.end) for n in names)]
     heads: dict[tuple[int, int], list[_Site | None]] = {}
     for pattern, read in ((rules.first, reader.name_after), (rules.last, reader.name_before)):
-        for head in pattern.finditer(text) if pattern is not None else ():
+        for head in (scan.finditer(pattern) if scan is not None else pattern.finditer(text)) if pattern is not None else ():
             if not any(head.start() < e and s < head.end() for s, e in busy):  # "مزار شریف" is a town
                 heads.setdefault(head.span("head"), []).append(read(head))
     found: list[_Site] = []
