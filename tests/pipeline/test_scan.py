@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kwatch.pipeline import casualties, cues, dates, places
 from kwatch.pipeline.actors import matcher
-from kwatch.pipeline.scan import Scanner, first_words, fold
+from kwatch.pipeline.scan import DIGIT, Scanner, first_words, fold, opens_after_no_digit
 
 
 @pytest.mark.parametrize(
@@ -22,12 +22,37 @@ from kwatch.pipeline.scan import Scanner, first_words, fold
         (r"[sS]tab", {"s"}),
         (r"[A-Z]\w+\s+Mosque", None),  # a capital letter of any kind: no word to look for
         (r"(?:attack)?", None),  # may match empty
-        (r"\d+ killed", None),
+        (r"\d+ killed", {DIGIT}),  # every digit of the text is a candidate start
+        (r"(?<![\d.])(?:\d{1,2}|three)\s+days", {DIGIT, "three"}),
+        (r"[^\W\d]+ killed", None),
     ],
 )
 def test_first_words(pattern, words):
     found = first_words(re.compile(pattern, re.I))
     assert (set(found) if found is not None else None) == words
+
+
+@pytest.mark.parametrize(
+    ("pattern", "after_no_digit"),
+    [
+        (r"(?<![^\W_])\d+", True),  # WORD_START: no letter or digit before
+        (r"(?<![\d./:-])\d", True),
+        (r"(?<![\w])\d", True),
+        (r"(?<![^\W\d_])\d", False),  # no letter before: a digit may be
+        (r"(?<![^0-8])\d", False),  # the complement of 0-8 holds only 9 of the digits
+        (r"(?<!:)\d", False),
+        (r"(?<=x)\d", False),
+        (r"\d", False),
+    ],
+)
+def test_opens_after_no_digit(pattern, after_no_digit):
+    assert opens_after_no_digit(re.compile(pattern, re.I)) is after_no_digit
+
+
+def test_a_pattern_that_cannot_follow_a_digit_is_tried_at_the_first_digit_of_each_run():
+    pattern = re.compile(r"(?<![^\W_])\d{4}\b")
+    text = "12345 in 2024, ٢٠٢٤ and x2024"
+    assert [m.span() for m in Scanner([pattern]).scan(text).finditer(pattern)] == [m.span() for m in pattern.finditer(text)]
 
 
 def test_fold_agrees_with_case_blind_re_on_every_cased_letter_below_u2d00():
@@ -50,6 +75,9 @@ def _lexicon_patterns() -> list[re.Pattern[str]]:
         *casualties._patterns("en").scanner.patterns,
         *dates._patterns("en").scanner.patterns,
         *places.cues("en").scanner.patterns,
+        # Templates that open with a day or a year (a digit, in any script), and "three days ago".
+        *dates._date_rules("ru").scanner.patterns,
+        *dates._date_rules("fa").scanner.patterns,
     ]
 
 
@@ -63,6 +91,7 @@ _PIECES = [
     "on Tuesday", "March 4", "in May this year", "2024", "Kabul", "Jalalabad", "mosque", "the city of",
     "Afghan", "video", "25-minute", "ſ", "ı", "İ", "σ", "ς", "Σ", "K", "-", " ", " ", "\n", ".", ",", "'s",
     "x", "1", "(", ")", "ИГИЛ", "داعش", "Taliban", "no group has claimed", "police said",
+    "5 мая 2024", "в 12:30", "три дня назад", "вчера", "۱۲ حمل ۱۴۰۳", "٣", "۵", "روز", "پیش",
 ]
 
 

@@ -541,6 +541,7 @@ class _AgentRules:
     agents: re.Pattern[str]
     killed: re.Pattern[str]
     reach: int  # words between an agent and its killed word
+    scanner: Scanner  # the two patterns, each tried only where its words occur
 
 
 @cache
@@ -555,11 +556,10 @@ def _agent_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) 
         killed_re = rf"{WORD_START}{clitic}(?:{literal_alternation(killed['stems'])})[^\W\d_]*"
     else:
         killed_re = rf"{WORD_START}(?:{literal_alternation([*killed.get('active', ()), *killed.get('passive', ())])}){WORD_END}"
-    return _AgentRules(
-        agents=re.compile(rf"{WORD_START}(?:{literal_alternation(agents)})[^\W\d_]*", re.IGNORECASE),
-        killed=re.compile(killed_re, re.IGNORECASE),
-        reach=int(data.get("agent_reach", AGENT_REACH)),
-    )
+    agents_re = re.compile(rf"{WORD_START}(?:{literal_alternation(agents)})[^\W\d_]*", re.IGNORECASE)
+    killed_pattern = re.compile(killed_re, re.IGNORECASE)
+    return _AgentRules(agents=agents_re, killed=killed_pattern, reach=int(data.get("agent_reach", AGENT_REACH)),
+                       scanner=Scanner([agents_re, killed_pattern]))
 
 
 def security_kills(text: str, language: str, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[tuple[int, int, int, int]]:
@@ -568,11 +568,12 @@ def security_kills(text: str, language: str, *, lexicons: lexicon.SearchPath = l
     rules = _agent_rules(language, lexicons)
     if rules is None:
         return []
-    agents = list(rules.agents.finditer(text))
+    scan = rules.scanner.scan(text)
+    agents = scan.finditer(rules.agents)
     if not agents:
         return []
     found = []
-    for killed in rules.killed.finditer(text):
+    for killed in scan.finditer(rules.killed):
         for agent in agents:
             if agent.start() < killed.end() and killed.start() < agent.end():
                 continue

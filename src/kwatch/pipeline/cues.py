@@ -223,18 +223,24 @@ def find_cues(text: str, sentences: tuple[Sentence, ...], language: str = "en", 
         return ()
     t = tables(language, lexicons)
     found: list[tuple[int, int, str, str]] = []
-    matches = iter(t.scanner.finditer_all(text))
-    for (kind, value, _), pattern_matches in zip(t.patterns, matches):
-        found.extend((m.start(), m.end(), kind, value) for m in pattern_matches)
-    for _, context_matches in zip(t.language_contexts, matches):
-        for match in context_matches:
-            for name in t.language_names.finditer(text, match.start(), match.end()) if t.language_names else ():
-                for code in t.language_codes.get(name.group(0).casefold(), ()):
-                    found.append((name.start(), name.end(), f"language:{code}", code))
-    for (unit, _), length_matches in zip(t.lengths, matches):
-        for match in length_matches:
-            number = next(g for g in match.groups() if g is not None)
-            found.append((match.start(), match.end(), "length", f"{unit}:{int(number)}"))
+    # The scanner's patterns: the cue patterns, then the language contexts, then the lengths; only
+    # those with a match are looked at (most of a language's hundreds find nothing in one text).
+    contexts_from = len(t.patterns)
+    lengths_from = contexts_from + len(t.language_contexts)
+    for index, matches in t.scanner.found(text):
+        if index < contexts_from:
+            kind, value, _ = t.patterns[index]
+            found.extend((m.start(), m.end(), kind, value) for m in matches)
+        elif index < lengths_from:
+            for match in matches:
+                for name in t.language_names.finditer(text, match.start(), match.end()) if t.language_names else ():
+                    for code in t.language_codes.get(name.group(0).casefold(), ()):
+                        found.append((name.start(), name.end(), f"language:{code}", code))
+        else:
+            unit, _ = t.lengths[index - lengths_from]
+            for match in matches:
+                number = next(g for g in match.groups() if g is not None)
+                found.append((match.start(), match.end(), "length", f"{unit}:{int(number)}"))
     for sentence in sentences:
         for start, end, _, _ in security_kills(sentence.text, language, lexicons=lexicons):
             found.append((sentence.start + start, sentence.start + end, "agent", "security"))

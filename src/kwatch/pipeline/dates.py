@@ -521,6 +521,10 @@ class _DateRules:
     # Whether each of `patterns` needs a digit (a day or a year): a sentence without one is not
     # read by them (most of a report's sentences; patterns opening with a digit cannot be scanned).
     numeric: tuple[bool, ...] = ()
+    # Whether each of `patterns` names a month, and the month names alone: a sentence that names
+    # no month is not read by them either.
+    monthly: tuple[bool, ...] = ()
+    month_re: re.Pattern[str] | None = None
     # All of the patterns above that read a sentence, for one pass over it (`Scanner`).
     scanner: Scanner = dataclasses.field(default_factory=lambda: Scanner(()))
 
@@ -578,6 +582,8 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
     rules = _DateRules(
         patterns=patterns,
         numeric=tuple("{day}" in template or "{year}" in template for template in data["templates"]),
+        monthly=tuple("{month}" in template for template in data["templates"]),
+        month_re=re.compile(month, re.IGNORECASE),
         gregorian=gregorian,
         solar=solar,
         relative_days=relative,
@@ -594,7 +600,7 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
         weekdays_lowercase=bool(data.get("weekdays_lowercase")),
         line_words=_line_words(data, list(data.get("weekdays") or {})),
     )
-    read = [*rules.patterns, *rules.ago_re, rules.relative_re, rules.weekday_re, rules.relative_years_re, rules.relative_months_re]
+    read = [*rules.patterns, rules.month_re, *rules.ago_re, rules.relative_re, rules.weekday_re, rules.relative_years_re, rules.relative_months_re]
     return dataclasses.replace(rules, scanner=Scanner(p for p in read if p is not None))
 
 
@@ -663,8 +669,9 @@ def _template_mentions(
         text = sentence.text
         scan = rules.scanner.scan(text)
         digits = _DIGIT.search(text) is not None
-        for pattern, numeric in zip(rules.patterns, rules.numeric, strict=True):
-            if numeric and not digits:
+        months = rules.month_re is None or scan.may_match(rules.month_re)
+        for pattern, numeric, monthly in zip(rules.patterns, rules.numeric, rules.monthly, strict=True):
+            if (numeric and not digits) or (monthly and not months):
                 continue
             for m in scan.finditer(pattern):
                 if any(m.start() < e and s < m.end() for s, e in taken):

@@ -64,10 +64,14 @@ class Markers:
     """reading.yaml of one language, compiled once."""
 
     bylines: re.Pattern[str] | None
-    recall: re.Pattern[str] | None
+    recall: re.Pattern[str] | None  # the recall phrases ("last year", "в прошлом году")
     boilerplate: re.Pattern[str] | None
     seats: re.Pattern[str] | None  # matched right before a country
     seat_heads: re.Pattern[str] | None  # matched from a country's end: "… branch", "…даги “…” бўлими"
+    # Any word with a recall ending ("boʻlgan edi"); a recall phrase starting where one starts wins.
+    # Apart from the phrases so that the scanner can find those by their words.
+    recall_endings: re.Pattern[str] | None = None
+    ending_words: re.Pattern[str] | None = None  # the endings alone: a sentence without one has no such word
     # The recall and boilerplate patterns, each tried only where its words occur (run over a
     # whole document, asked one sentence at a time).
     scanner: Scanner = dataclasses.field(default_factory=lambda: Scanner(()))
@@ -86,10 +90,14 @@ def markers(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Ma
 
     bylines = data.get("bylines") or ()
     byline = re.compile(rf"(?:{literal_alternation(bylines)})(?![\w])", re.IGNORECASE) if bylines else None
-    recall = [p.pattern for p in (phrases("recall"),) if p is not None]
-    # A past perfect written as an ending and an auxiliary ("boʻlgan edi"): any word with the ending.
-    recall += [rf"[^\W\d_]+{re.escape(ending)}" for ending in data.get("recall_endings") or ()]
-    recall_pattern = re.compile("|".join(recall), re.IGNORECASE) if recall else None
+    recall = phrases("recall")
+    recall_pattern = re.compile(recall.pattern, re.IGNORECASE) if recall is not None else None
+    # A past perfect written as an ending and an auxiliary ("boʻlgan edi"): any word with the ending
+    # (from the word's first letter: tried inside a word, it would try every shorter stem again).
+    endings = [rf"(?<![^\W\d_])[^\W\d_]+{re.escape(ending)}" for ending in data.get("recall_endings") or ()]
+    endings_pattern = re.compile("|".join(endings), re.IGNORECASE) if endings else None
+    ending_words = literal_alternation(data.get("recall_endings") or ())
+    ending_words_pattern = re.compile(ending_words, re.IGNORECASE) if endings else None
     seats = data.get("seats") or ()
     seat = re.compile(rf"(?<![\w])(?:{'|'.join(seats)})\s*$", re.IGNORECASE) if seats else None
     heads = data.get("seat_heads") or ()
@@ -100,8 +108,8 @@ def markers(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> Ma
         if heads else None
     )
     boilerplate = phrases("boilerplate")
-    scanner = Scanner(p for p in (recall_pattern, boilerplate) if p is not None)
-    return Markers(byline, recall_pattern, boilerplate, seat, seat_head, scanner)
+    scanner = Scanner(p for p in (recall_pattern, boilerplate, ending_words_pattern) if p is not None)
+    return Markers(byline, recall_pattern, boilerplate, seat, seat_head, endings_pattern, ending_words_pattern, scanner)
 
 
 def headline(sentences: Sequence[Sentence], title: str | None) -> int | None:
@@ -144,6 +152,19 @@ def dateline(sentence: Sentence, places: Sequence[PlaceMention]) -> Span | None:
             continue
         return Span(sentence.start + offset, sentence.start + match.end(), "dateline", sentence.text[offset : match.end()])
     return None
+
+
+def _recall(scan: Scan, found: Markers, sentence: Sentence) -> re.Match[str] | None:
+    """The first recall marker of the sentence: the leftmost phrase or word with a recall ending,
+    the phrase where both start at one place."""
+    phrase = scan.search_in(found.recall, sentence.start, sentence.end) if found.recall else None
+    ending = None
+    if found.recall_endings is not None and (
+            found.ending_words is None or scan.search_in(found.ending_words, sentence.start, sentence.end) is not None):
+        ending = found.recall_endings.search(scan.text, sentence.start, sentence.end)
+    if phrase is None or (ending is not None and ending.start() < phrase.start()):
+        return ending
+    return phrase
 
 
 def _boilerplate(scan: Scan, sentence: Sentence, pattern: re.Pattern[str]) -> list[Span]:
@@ -219,7 +240,7 @@ def read_layout(doc: PipelineDoc, found: Markers, is_group: Callable[[str], bool
                 span = dateline(sentence, doc.places or ())
                 if span is not None:
                     spans.append(span)
-        recall = scan.search_in(found.recall, sentence.start, sentence.end) if found.recall else None
+        recall = _recall(scan, found, sentence)
         if recall is not None and not any(sentence.start <= c.start < sentence.end for c in references):
             # (A sentence that names its event as the one told, "in the attack", is about it.)
             roles[sentence.index] = "background"

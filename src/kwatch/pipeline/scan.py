@@ -31,6 +31,12 @@ MIN_WORD = 1
 #: Fewest characters of text per candidate start below which a plain pass is cheaper too.
 MIN_CHARS_PER_CANDIDATE = 8
 
+#: The first word of a pattern that may open with a digit (`\\d`): every digit of the text is a
+#: candidate start (`_DIGITS` is the same class, so no start `finditer` would try is missed).
+DIGIT = "\\d"
+_DIGITS = re.compile(r"\d")
+#: The first digit of each run of digits: where a pattern that cannot follow a digit may start.
+_DIGIT_RUNS = re.compile(r"(?<!\d)\d")
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
 _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT}
 _SMALL_SET = 12  # largest character class expanded into one-character words
@@ -47,6 +53,45 @@ def first_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
     if words is None or nullable or not words:
         return None
     return frozenset(words)
+
+
+def opens_after_no_digit(pattern: re.Pattern[str]) -> bool:
+    """Whether no match of `pattern` can start right after a digit: it opens with a look-behind
+    of one character class that holds every decimal digit (`WORD_START`: "(?<![^\\W_])")."""
+    try:
+        tree = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    except (re.error, RecursionError):
+        return False
+    if not tree or tree[0][0] is not C.ASSERT_NOT:
+        return False
+    direction, body = tree[0][1]
+    body = list(body)
+    if direction != -1 or len(body) != 1 or body[0][0] is not C.IN:
+        return False
+    return _holds_every_digit(body[0][1])
+
+
+#: The class items that hold no decimal digit, and those that hold them all.
+_NO_DIGIT = {C.CATEGORY_NOT_WORD, C.CATEGORY_NOT_DIGIT, C.CATEGORY_SPACE, C.CATEGORY_LINEBREAK}
+_EVERY_DIGIT = {C.CATEGORY_DIGIT, C.CATEGORY_WORD}
+_LARGE_RANGE = 5000  # a range of more characters is not checked for digits (taken to hold some)
+
+
+def _holds_every_digit(items: Sequence[tuple[object, object]]) -> bool:
+    """Whether a character class (its parse-tree items) matches every decimal digit."""
+    if items and items[0][0] is C.NEGATE:
+        # The complement holds every digit when no item matches one.
+        for op, av in items[1:]:
+            if op is C.CATEGORY and av in _NO_DIGIT:
+                continue
+            if op is C.LITERAL and not chr(av).isdecimal():  # type: ignore[arg-type]
+                continue
+            if op is C.RANGE and av[1] - av[0] < _LARGE_RANGE and not any(  # type: ignore[index]
+                    chr(c).isdecimal() for c in range(av[0], av[1] + 1)):  # type: ignore[index]
+                continue
+            return False
+        return True
+    return any(op is C.CATEGORY and av in _EVERY_DIGIT for op, av in items)
 
 
 def _first(items: Sequence[tuple[object, object]], depth: int) -> tuple[set[str] | None, bool]:
@@ -97,7 +142,9 @@ def _first(items: Sequence[tuple[object, object]], depth: int) -> tuple[set[str]
 def _class_words(items: Sequence[tuple[object, object]]) -> set[str] | None:
     chars: set[str] = set()
     for op, av in items:
-        if op is C.LITERAL:
+        if op is C.CATEGORY and av is C.CATEGORY_DIGIT:
+            chars.add(DIGIT)  # `\\d`: found by `_DIGITS`, not by the automaton
+        elif op is C.LITERAL:
             chars.add(fold(chr(av)))  # type: ignore[arg-type]
         elif op is C.RANGE and av[1] - av[0] < _SMALL_SET:  # type: ignore[index]
             chars.update(fold(chr(c)) for c in range(av[0], av[1] + 1))  # type: ignore[index]
@@ -156,13 +203,18 @@ class Scanner:
         # for a long alternation (the actors' aliases) cost more than the scan itself.
         self._index = {id(pattern): i for i, pattern in enumerate(self.patterns)}
         self._indexed: list[bool] = []
+        self._digit_owners: list[int] = []  # may start at any digit
+        self._run_owners: list[int] = []  # only at the first digit of a run
         owners: dict[str, list[int]] = {}
         for index, pattern in enumerate(self.patterns):
             words = first_words(pattern)
             self._indexed.append(words is not None and min(map(len, words)) >= MIN_WORD)
             if self._indexed[-1]:
                 for word in words or ():
-                    owners.setdefault(word, []).append(index)
+                    if word == DIGIT:
+                        (self._run_owners if opens_after_no_digit(pattern) else self._digit_owners).append(index)
+                    else:
+                        owners.setdefault(word, []).append(index)
         self._automaton: ahocorasick.Automaton | None = None
         if owners:
             automaton = ahocorasick.Automaton()
@@ -179,6 +231,12 @@ class Scanner:
             for end, (length, indices) in self._automaton.iter(fold(text)):
                 for index in indices:
                     starts.setdefault(index, []).append(end - length + 1)
+        for owners, digit in ((self._digit_owners, _DIGITS), (self._run_owners, _DIGIT_RUNS)):
+            if owners:
+                digits = [m.start() for m in digit.finditer(text)]
+                if digits:
+                    for index in owners:
+                        starts.setdefault(index, []).extend(digits)
         return Scan(self, text, starts)
 
     def found(self, text: str) -> list[tuple[int, list[re.Match[str]]]]:
