@@ -145,7 +145,7 @@ def strongest(found: Iterable[Attribution]) -> Attribution | None:
     """The strongest of `found` (by `Attribution.rank`, then document, offset and reason, so the
     choice does not depend on their order), with `others`: the strongest stated one of each other
     basis among `found` and their own `others`. None when `found` is empty."""
-    flat = [replace(a, others=()) for given in found for a in (given, *given.others)]
+    flat = [replace(a, others=()) if a.others else a for given in found for a in (given, *given.others)]
     if not flat:
         return None
     flat.sort(key=lambda a: (a.rank, a.document_id or "", a.start if a.start is not None else -1, a.reason))
@@ -153,7 +153,7 @@ def strongest(found: Iterable[Attribution]) -> Attribution | None:
     for candidate in flat[1:]:
         if candidate.stated and candidate.basis != best.basis and all(o.basis != candidate.basis for o in others):
             others.append(candidate)
-    return replace(best, others=tuple(others))
+    return replace(best, others=tuple(others)) if others else best
 
 
 @dataclass(frozen=True, slots=True)
