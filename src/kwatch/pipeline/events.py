@@ -262,7 +262,10 @@ class _Reader:
                     continue
                 if attr == "places" and _origin(doc.text, mention, self.rules):
                     continue
-                getattr(self.by_sentence.setdefault(mention.sentence, _Mentions()), attr).append(mention)
+                bucket = self.by_sentence.get(mention.sentence)
+                if bucket is None:  # (not setdefault: a _Mentions is five new lists)
+                    bucket = self.by_sentence[mention.sentence] = _Mentions()
+                getattr(bucket, attr).append(mention)
         self.caption_paragraphs = {
             self.sentences[c.sentence].paragraph for c in doc.cues or () if c.kind == "caption" and c.sentence < len(self.sentences)
         }
@@ -272,7 +275,8 @@ class _Reader:
         self.drafts: list[_Draft] = []
 
     def mentions(self, sentence: Sentence) -> _Mentions:
-        return self.by_sentence.get(sentence.index, _Mentions())
+        found = self.by_sentence.get(sentence.index)
+        return found if found is not None else _Mentions()  # a new one only when there is none
 
     # -- step 1: which sentences may open events -------------------------------------------
 
@@ -326,11 +330,13 @@ class _Reader:
                 if attr == "cues" and mention.kind in _TRIGGER_KINDS:
                     continue
                 fits = [c for c in clusters if _accepts(c, attr, mention)]
-                own = [c for c in fits if c.clause == clause(mention.start)]
-                pool = own or fits
-                if not pool:
+                if len(fits) > 1:
+                    own = [c for c in fits if c.clause == clause(mention.start)]
+                    best = min(own or fits, key=lambda c: (_distance(mention.start, mention.end, c), c.start > mention.start))
+                elif fits:
+                    best = fits[0]  # the one cluster it fits (most sentences tell one event)
+                else:
                     continue
-                best = min(pool, key=lambda c: (_distance(mention.start, mention.end, c), c.start > mention.start))
                 getattr(best.mentions, attr).append(mention)
         return clusters
 
@@ -396,10 +402,12 @@ class _Reader:
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
         anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
         anchored |= kind == "propaganda"
-        anchored |= _force_named(kind, cm, _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues, verb_final=self.rules.verb_final, kind=kind) or self.doc.published, self.lexicons)
+        if not anchored and kind in ("raid", "arrest") and cm.actors:
+            day = _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues, verb_final=self.rules.verb_final, kind=kind)
+            anchored = _force_named(kind, cm, day or self.doc.published, self.lexicons)
         target = self.merge_target(kind, cm, sentence, reference)
         if target is not None:
-            target.parts.append(dataclasses.replace(part, opening=False))
+            target.parts.append(_Part(sentence, cm, opening=False, whole=whole))
             return True
         if not anchored:
             return False
@@ -677,6 +685,8 @@ def _best_date(
     outlet is a release's own)."""
     if not dates:
         return None
+    if not own and len(dates) == 1:
+        return dates[0].value  # the one date, however it ranks
     # The group's outlet names where a claim or release came out: a date right after it is the
     # publication's ("in Al-Naba on Friday"), the event's own only when the event is the release.
     told = ("reporting", "claim") if kind == "propaganda" else ("reporting", "claim", "outlet")
@@ -715,6 +725,8 @@ def _best_date(
     pool = [d for d in dates if not reported(d)] if own else list(dates)
     if not pool:
         return None
+    if len(pool) == 1:
+        return pool[0].value
     best = min(pool, key=rank)
     # A coarser date refined by another of the cluster ("this year … in July"): the finer one.
     finer = [d for d in pool if len(d.value) > len(best.value) and d.value.startswith(best.value) and reported(d) == reported(best)]
@@ -1155,6 +1167,8 @@ def _fill_admin(place: PlaceMention, others: Sequence[PlaceMention]) -> PlaceMen
             admin1 = other.admin1
         if admin2 is None and other.admin2 and other.admin1 == admin1:
             admin2 = other.admin2
+    if (admin1, admin2) == (place.admin1, place.admin2):
+        return place  # nothing to complete (most events)
     return dataclasses.replace(place, admin1=admin1, admin2=admin2)
 
 
