@@ -197,6 +197,24 @@ def test_a_report_that_names_no_date_is_dated_by_its_publication_day_with_the_re
     assert undated.date is None
 
 
+REPORTED = "A suicide bomber attacked a mosque in Kunduz, killing 12 worshippers.\n\n"
+
+
+@pytest.mark.parametrize(("later", "date", "basis"), [
+    # The one day the report names in the three days up to its publication (8 May, a Wednesday).
+    ("Police said it happened on Monday evening near the main gate.", "2024-05-06", "text"),
+    # Two such days: neither is taken; a day a week before is outside the window.
+    ("Police said it happened on Monday evening near the main gate. The city was quiet on Tuesday.", "2024-05-08", "publication_day"),
+    ("Police said it happened on 1 May near the main gate.", "2024-05-08", "publication_day"),
+])
+def test_an_undated_event_takes_the_one_day_its_report_names_just_before_publication(later, date, basis, pipeline, ctx):
+    (event,) = run(REPORTED + later, pipeline, ctx, published="2024-05-08").events
+    assert (event.date, event.date_basis) == (date, basis)
+    if basis == "text":
+        assert any("the one day the report names" in note for note in event.provenance["inferences"])
+        assert any(e.fields == ("date",) and "Monday" in e.quote for e in event.evidence)
+
+
 def test_hard_wrapped_aggregate_statistics_yield_no_event(pipeline, ctx):
     text = (
         "The UN mission recorded 3,774 civilian casualties between\n"

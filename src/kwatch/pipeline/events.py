@@ -28,6 +28,8 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import date as Date
+from datetime import timedelta
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -66,6 +68,8 @@ _ANCHOR_KINDS = ("date", "place", "casualty")
 _TRIGGER_KINDS = ("event_type", "intent", "agent")
 # Countries where the Islamic State operates as its Khorasan province (ISKP's area of operations).
 _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
+#: Days before its publication within which a report's one named day is its event's (`_report_day`).
+REPORT_WINDOW_DAYS = 3
 #: What may stand between the group's name and its own official ("ISKP's spokesman", "د داعش ویاند").
 _OWN_OFFICIAL = re.compile(r"[\s'’-]{0,3}s?[\s\u200c]{0,2}")
 #: What tells a release besides its trigger: its medium ("a video"), outlet, length ("17 minutes"),
@@ -1034,6 +1038,13 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
         date = _paragraph_date(reader, opening.sentence)
         if date is not None:
             inferences.append(f"date {date} inferred: the latest date earlier in the same paragraph")
+        elif draft.type != "propaganda" and (found := _report_day(reader, draft)) is not None:
+            date, index = found
+            # The sentence is the date's quote; only its date joins the event.
+            sources[index] = {"date"}
+            told = [d for d in reader.mentions(reader.sentences[index]).dates if d.value == date]
+            draft.parts.append(_Part(reader.sentences[index], _Mentions(dates=told), opening=False))
+            inferences.append(f"date {date} inferred: the one day the report names in the days up to its publication")
     values["date_basis"] = None if date is None else "text"
     if date is None and draft.type == "propaganda" and opening.mentions.has("recency") and doc.published:
         date = doc.published[:4]
@@ -1184,6 +1195,40 @@ def _paragraph_date(reader: _Reader, sentence: Sentence) -> str | None:
         if m.dates and not reader.aggregate(m):
             return _best_date(m.dates, m.cues, sentence=earlier, verb_final=reader.rules.verb_final)
     return None
+
+
+def _report_day(reader: _Reader, draft: _Draft) -> tuple[str, int] | None:
+    """The day of an event whose own sentences name none, from the rest of its report: the one
+    day the report names in the `REPORT_WINDOW_DAYS` up to its publication ("the incident took
+    place on Monday morning", a paragraph away from the sentences that tell it), in a sentence no
+    event holds and that recalls nothing. A report is about what happened just before it was
+    published; a day in those days told by a sentence of no other event is that event's. Two such
+    days, or none: nothing (the publication day stays the estimate)."""
+    published = reader.doc.published
+    if not published or len(published) != 10:
+        return None
+    try:
+        last = Date.fromisoformat(published)
+    except ValueError:
+        return None
+    first = last - timedelta(days=REPORT_WINDOW_DAYS)
+    used = {p.sentence.index for d in reader.drafts if d is not draft for p in d.parts}
+    days: dict[str, int] = {}
+    for sentence in reader.sentences:
+        if sentence.index in used or reader.background(sentence) is not None or not reader.readable(sentence):
+            continue
+        m = reader.mentions(sentence)
+        if reader.aggregate(m):
+            continue
+        for mention in m.dates:
+            if len(mention.value) == 10 and mention.value[4] == "-":
+                try:
+                    day = Date.fromisoformat(mention.value)
+                except ValueError:
+                    continue
+                if first <= day <= last:
+                    days.setdefault(mention.value, sentence.index)
+    return next(iter(days.items())) if len(days) == 1 else None
 
 
 def _claims(doc: PipelineDoc, part: _Part, lexicons: lexicon.SearchPath) -> bool:
