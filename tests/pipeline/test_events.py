@@ -202,10 +202,12 @@ REPORTED = "A suicide bomber attacked a mosque in Kunduz, killing 12 worshippers
 
 @pytest.mark.parametrize(("later", "date", "basis"), [
     # The one day the report names in the three days up to its publication (8 May, a Wednesday).
-    ("Police said it happened on Monday evening near the main gate.", "2024-05-06", "text"),
+    ("It happened on Monday evening near the main gate, police said.", "2024-05-06", "text"),
     # Two such days: neither is taken; a day a week before is outside the window.
-    ("Police said it happened on Monday evening near the main gate. The city was quiet on Tuesday.", "2024-05-08", "publication_day"),
-    ("Police said it happened on 1 May near the main gate.", "2024-05-08", "publication_day"),
+    ("It happened on Monday evening near the main gate, police said. The city was quiet on Tuesday.", "2024-05-08", "publication_day"),
+    ("It happened on 1 May near the main gate, police said.", "2024-05-08", "publication_day"),
+    # The day a statement was made is not the event's.
+    ("The ministry said on Monday that the inquiry goes on.", "2024-05-08", "publication_day"),
 ])
 def test_an_undated_event_takes_the_one_day_its_report_names_just_before_publication(later, date, basis, pipeline, ctx):
     (event,) = run(REPORTED + later, pipeline, ctx, published="2024-05-08").events

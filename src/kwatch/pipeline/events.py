@@ -1218,16 +1218,18 @@ def _report_day(reader: _Reader, draft: _Draft) -> tuple[str, int] | None:
         if sentence.index in used or reader.background(sentence) is not None or not reader.readable(sentence):
             continue
         m = reader.mentions(sentence)
-        if reader.aggregate(m):
+        if not m.dates or reader.aggregate(m):
             continue
-        for mention in m.dates:
-            if len(mention.value) == 10 and mention.value[4] == "-":
-                try:
-                    day = Date.fromisoformat(mention.value)
-                except ValueError:
-                    continue
-                if first <= day <= last:
-                    days.setdefault(mention.value, sentence.index)
+        # What happened on the day, as an event's own sentence is read: not a report's day ("said
+        # on May 16"), not a claim's.
+        value = _best_date(m.dates, m.cues, own=True, sentence=sentence, words=m.cues, verb_final=reader.rules.verb_final)
+        if value is not None and len(value) == 10 and value[4] == "-":
+            try:
+                day = Date.fromisoformat(value)
+            except ValueError:
+                continue
+            if first <= day <= last:
+                days.setdefault(value, sentence.index)
     return next(iter(days.items())) if len(days) == 1 else None
 
 
