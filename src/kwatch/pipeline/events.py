@@ -28,9 +28,9 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import timedelta
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
