@@ -246,3 +246,15 @@ def test_the_force_that_killed_after_an_apposition_is_a_raid(pipeline, ctx):
     # the force, an apposition and adverbials before the verb
     text = "The security forces, including army and police units, had earlier on May 3 killed Khalil, the Daesh commander of the district, in Bajaur."
     assert [(e.type, e.date) for e in _events(text, "en", pipeline, ctx)] == [("raid", "2024-05-03")]
+
+
+@pytest.mark.parametrize("text", [
+    "Taliban forces raided an ISKP hideout in Kabul on Monday, killing three militants, including foreign nationals.",
+    "Police arrested two ISKP members near a mosque in Peshawar on 3 May 2024.",
+])
+def test_raids_and_arrests_have_no_target(text, pipeline, ctx):
+    # The group is whom an operation against it hits: the words beside it ("foreign nationals",
+    # "a mosque") are not a target (FORMAT.md gives attacks and plots a target).
+    events = _events(text, "en", pipeline, ctx)
+    assert events and {e.type for e in events} <= {"raid", "arrest"}
+    assert all(e.target is None for e in events)

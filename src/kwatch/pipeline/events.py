@@ -70,6 +70,8 @@ _TRIGGER_KINDS = ("event_type", "intent", "agent")
 _KHORASAN_COUNTRIES = frozenset({"AF", "PK"})
 #: Days before its publication within which a report's one named day is its event's (`_report_day`).
 REPORT_WINDOW_DAYS = 3
+#: The event types whose `target` says whom the group struck or meant to strike (FORMAT.md).
+_TARGETED = frozenset({"attack", "plot"})
 #: What may stand between the group's name and its own official ("ISKP's spokesman", "د داعش ویاند").
 _OWN_OFFICIAL = re.compile(r"[\s'’-]{0,3}s?[\s\u200c]{0,2}")
 #: What tells a release besides its trigger: its medium ("a video"), outlet, length ("17 minutes"),
@@ -1107,6 +1109,8 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
 
     if draft.type != "propaganda":
         for name in ("method", "target"):
+            if name == "target" and draft.type not in _TARGETED:
+                continue  # an operation against the group, or an arrest of its men: the group is whom it hit
             value, source = _first_cue(draft, name, priorities[name])
             if name == "method":
                 value, source = _refined_method(draft, value, source)
