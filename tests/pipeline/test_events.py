@@ -382,3 +382,14 @@ def test_a_claim_of_the_attack_claims_only_the_last(pipeline, ctx):
             "Daesh claimed responsibility for the attack in Kabul.")
     events = run(text, pipeline, ctx, published="2024-05-13").events
     assert [e.claimed for e in events] == [None, True]
+
+
+@pytest.mark.parametrize(("later", "target"), [
+    # Whose spokesperson speaks is not whom the attack hit ...
+    ("A spokesman for the provincial interior ministry, Ahmad Khan, confirmed the toll.", None),
+    # ... but what the spokesperson says it hit is.
+    ("A spokesman said the bomber had targeted a police checkpoint.", "security"),
+])
+def test_the_phrase_naming_whose_spokesperson_speaks_gives_no_target(later, target, pipeline, ctx):
+    (event,) = run("A suicide bomber killed 12 people in Kunduz on Monday. " + later, pipeline, ctx, published="2024-05-08").events
+    assert event.target == target

@@ -896,6 +896,19 @@ def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPat
 #: `_ATTRIBUTION_BREAK` between.
 _ATTRIBUTION_REACH = 25
 _ATTRIBUTION_BREAK = re.compile(r"[,،;؛:.!?()]")
+#: How far (characters) the phrase after a spokesperson word that names whose spokesperson it is may run.
+_SPEAKER_REACH = 80
+
+
+def _in_speaker_phrase(named: ActorMention | Cue, speaker: Cue, m: _Mentions, sentence: Sentence) -> bool:
+    """`named` stands in the phrase that says whose spokesperson speaks ("a spokesman for the
+    Taliban's interior ministry, …", "المتحدث باسم طالبان في رسالة نصية إلى الصحفيين، …"): after
+    the spokesperson word, before any punctuation or reporting word, within _SPEAKER_REACH."""
+    if not 0 <= named.start - speaker.end <= _SPEAKER_REACH:
+        return False
+    if _ATTRIBUTION_BREAK.search(sentence.text[speaker.end - sentence.start : named.start - sentence.start]):
+        return False
+    return not any(c.kind == "reporting" and speaker.end <= c.start < named.start for c in m.cues)
 
 
 def _attributed(named: ActorMention | Cue, m: _Mentions, sentence: Sentence) -> bool:
@@ -904,6 +917,8 @@ def _attributed(named: ActorMention | Cue, m: _Mentions, sentence: Sentence) -> 
     for c in m.cues:
         if c.kind not in ("reporting", "spokesperson") or c is named:
             continue
+        if c.kind == "spokesperson" and _in_speaker_phrase(named, c, m, sentence):
+            return True
         if 0 <= named.start - c.end <= _ATTRIBUTION_REACH:
             gap = (c.end, named.start)
         elif 0 <= c.start - named.end <= _ATTRIBUTION_REACH:
