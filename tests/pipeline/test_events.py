@@ -389,6 +389,9 @@ def test_a_claim_of_the_attack_claims_only_the_last(pipeline, ctx):
     ("A spokesman for the provincial interior ministry, Ahmad Khan, confirmed the toll.", None),
     # ... but what the spokesperson says it hit is.
     ("A spokesman said the bomber had targeted a police checkpoint.", "security"),
+    # A source phrase ("according to …,") names who reports, up to its comma.
+    ("According to the Kunduz provincial public health ministry, 30 people were wounded.", None),
+    ("According to officials, the bomber targeted a police checkpoint.", "security"),
 ])
 def test_the_phrase_naming_whose_spokesperson_speaks_gives_no_target(later, target, pipeline, ctx):
     (event,) = run("A suicide bomber killed 12 people in Kunduz on Monday. " + later, pipeline, ctx, published="2024-05-08").events

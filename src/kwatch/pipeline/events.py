@@ -191,6 +191,9 @@ class _Rules:
     period_after: re.Pattern[str] | None = None  # "2021 سے", "15 اگست تک": matched right after the date
     origin_after: re.Pattern[str] | None = None  # "X سے تعلق رکھنے والے", "Xdan kelgan": matched from the country on
     verb_final: bool = False  # the verb ends its clause: the first name of the clause is its subject
+    # The words that name a source as the phrase after them ("according to …") or before them ("… کے مطابق").
+    source_before: re.Pattern[str] | None = None
+    source_after: re.Pattern[str] | None = None
 
 
 @cache
@@ -221,7 +224,11 @@ def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ru
         # last name as a case ending ("Tojikistondan kelgan"), so each name is read shortest first.
         name = r"[^\W\d_][\w'ʻ’‘-]*?"
         origin_after = re.compile(rf"{name}(?:{between}{name})*?[\s\u200c-]*(?:{'|'.join(origin_postpositions)})", re.IGNORECASE)
-    return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after, bool(data.get("verb_final")))
+    sources = data.get("source_phrases") or {}
+    before, after_source = sources.get("before") or (), sources.get("after") or ()
+    return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after, bool(data.get("verb_final")),
+                  re.compile(rf"{WORD_START}(?:{literal_alternation(before)}){WORD_END}", re.IGNORECASE) if before else None,
+                  re.compile(rf"{WORD_START}(?:{literal_alternation(after_source)}){WORD_END}", re.IGNORECASE) if after_source else None)
 
 
 def _reference_point(text: str, date: DateMention, rules: _Rules) -> bool:
@@ -828,7 +835,7 @@ def _by_priority(values: Iterable[str], order: list[str]) -> str | None:
     return next((v for v in order if v in present), None)
 
 
-def _first_cue(draft: _Draft, kind: str, order: list[str]) -> tuple[str | None, int | None]:
+def _first_cue(draft: _Draft, kind: str, order: list[str], rules: _Rules | None = None) -> tuple[str | None, int | None]:
     """The cue value of the opening sentence by priority, else of the follow-ups. A target word
     that names who speaks ("officials said", "به گفته پولیس") or the forces that did the killing
     ("killed by security forces") is not whom the attack hit."""
@@ -836,7 +843,7 @@ def _first_cue(draft: _Draft, kind: str, order: list[str]) -> tuple[str | None, 
         cues = [c for c in part.mentions.cues if c.kind == kind]
         if kind == "target":
             context = part.whole or part.mentions
-            cues = [c for c in cues if not _attributed(c, context, part.sentence) and not _agent(c, context)]
+            cues = [c for c in cues if not _attributed(c, context, part.sentence, rules) and not _agent(c, context)]
         value = _by_priority((c.value for c in cues), order)
         if value is not None:
             return value, part.sentence.index
@@ -900,6 +907,23 @@ _ATTRIBUTION_BREAK = re.compile(r"[,،;؛:.!?()]")
 _SPEAKER_REACH = 80
 
 
+def _in_source_phrase(named: ActorMention | Cue, sentence: Sentence, rules: _Rules) -> bool:
+    """`named` stands between a source word and the punctuation that closes its phrase (within
+    _SPEAKER_REACH): after a `before` word ("according to …,"), or before an `after` word back to
+    the punctuation that opens the phrase ("…، X کے مطابق")."""
+    text, offset = sentence.text, sentence.start
+    start, end = named.start - offset, named.end - offset
+    if rules.source_before is not None:
+        for m in rules.source_before.finditer(text, max(0, start - _SPEAKER_REACH), start):
+            if not _ATTRIBUTION_BREAK.search(text, m.end(), start):
+                return True
+    if rules.source_after is not None:
+        for m in rules.source_after.finditer(text, end, min(len(text), end + _SPEAKER_REACH)):
+            if not _ATTRIBUTION_BREAK.search(text, end, m.start()):
+                return True
+    return False
+
+
 def _in_speaker_phrase(named: ActorMention | Cue, speaker: Cue, m: _Mentions, sentence: Sentence) -> bool:
     """`named` stands in the phrase that says whose spokesperson speaks ("a spokesman for the
     Taliban's interior ministry, …", "المتحدث باسم طالبان في رسالة نصية إلى الصحفيين، …"): after
@@ -911,9 +935,13 @@ def _in_speaker_phrase(named: ActorMention | Cue, speaker: Cue, m: _Mentions, se
     return not any(c.kind == "reporting" and speaker.end <= c.start < named.start for c in m.cues)
 
 
-def _attributed(named: ActorMention | Cue, m: _Mentions, sentence: Sentence) -> bool:
+def _attributed(named: ActorMention | Cue, m: _Mentions, sentence: Sentence, rules: _Rules | None = None) -> bool:
     """A force (or a target word) is named as the source of the report, not (by itself) as the
-    doer or the victim: a reporting or spokesperson word beside it, with no punctuation between."""
+    doer or the victim: a reporting or spokesperson word beside it, with no punctuation between;
+    or (with the language's `rules`) inside the phrase a source word opens or closes ("according
+    to the Moscow Region's health ministry, …", "… وزارت کے مطابق")."""
+    if rules is not None and _in_source_phrase(named, sentence, rules):
+        return True
     for c in m.cues:
         if c.kind not in ("reporting", "spokesperson") or c is named:
             continue
@@ -1126,7 +1154,7 @@ def _finish(draft: _Draft, reader: _Reader, stages: tuple[str, ...]) -> Extracte
         for name in ("method", "target"):
             if name == "target" and draft.type not in _TARGETED:
                 continue  # an operation against the group, or an arrest of its men: the group is whom it hit
-            value, source = _first_cue(draft, name, priorities[name])
+            value, source = _first_cue(draft, name, priorities[name], reader.rules)
             if name == "method":
                 value, source = _refined_method(draft, value, source)
             values[name] = value
