@@ -258,3 +258,12 @@ def test_raids_and_arrests_have_no_target(text, pipeline, ctx):
     events = _events(text, "en", pipeline, ctx)
     assert events and {e.type for e in events} <= {"raid", "arrest"}
     assert all(e.target is None for e in events)
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "Police arrested two men in Vienna on 7 August 2024 who were preparing to carry out an attack on a concert."),
+    ("ru", "ФСБ задержала в Москве 7 августа 2024 года двух сторонников ИГ, которые готовили теракт."),
+    ("ar", "اعتقلت الشرطة في فيينا يوم 7 أغسطس 2024 رجلين خططا لهجوم على حفل موسيقي."),
+])
+def test_an_arrest_of_men_preparing_an_attack_is_a_plot_foiled(language, text, pipeline, ctx):
+    assert [e.type for e in _events(text, language, pipeline, ctx, published="2024-08-08")] == ["plot"]
