@@ -396,3 +396,13 @@ def test_a_claim_of_the_attack_claims_only_the_last(pipeline, ctx):
 def test_the_phrase_naming_whose_spokesperson_speaks_gives_no_target(later, target, pipeline, ctx):
     (event,) = run("A suicide bomber killed 12 people in Kunduz on Monday. " + later, pipeline, ctx, published="2024-05-08").events
     assert event.target == target
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "ISKP militants kidnapped 12 Hazara passengers on the Kabul-Kandahar highway on 3 May 2024."),
+    ("ru", "Боевики ИГ похитили 12 пассажиров в провинции Забуль 3 мая 2024 года."),
+    ("ps", "داعش د زابل ولایت کې د ۲۰۲۴ کال د مې په ۳ مه ۱۲ مسافر وتښتول."),
+])
+def test_a_kidnapping_by_the_group_is_an_attack_of_method_other(language, text, pipeline, ctx):
+    (event,) = run(text, pipeline, ctx, published="2024-05-08", language=language).events
+    assert (event.type, event.method) == ("attack", "other")
