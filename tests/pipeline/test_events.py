@@ -406,3 +406,15 @@ def test_the_phrase_naming_whose_spokesperson_speaks_gives_no_target(later, targ
 def test_a_kidnapping_by_the_group_is_an_attack_of_method_other(language, text, pipeline, ctx):
     (event,) = run(text, pipeline, ctx, published="2024-05-08", language=language).events
     assert (event.type, event.method) == ("attack", "other")
+
+
+def test_two_other_explosions_elsewhere_in_one_sentence_are_another_event(pipeline, ctx):
+    text = ("In Kabul, a blast wounded two people on Saturday, and two other explosions on Saturday targeted "
+            "a Taliban vehicle in Nangarhar, wounding 20 people.")
+    events = run(text, pipeline, ctx, published="2024-05-08").events
+    assert sorted((e.admin1, e.injured, e.date) for e in events) == [("Kabul", 2, "2024-05-04"), ("Nangarhar", 20, "2024-05-04")]
+
+
+def test_another_blast_at_the_same_place_is_the_same_attack(pipeline, ctx):
+    text = "A suicide bomber struck the airport in Kabul on Thursday, killing 60 people, and another blast went off in Kabul minutes later."
+    assert len(run(text, pipeline, ctx, published="2024-05-08").events) == 1

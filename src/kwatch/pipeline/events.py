@@ -194,6 +194,8 @@ class _Rules:
     # The words that name a source as the phrase after them ("according to …") or before them ("… کے مطابق").
     source_before: re.Pattern[str] | None = None
     source_after: re.Pattern[str] | None = None
+    # Ends right before an event word that tells another event ("two other explosions", "another attack").
+    other_event: re.Pattern[str] | None = None
 
 
 @cache
@@ -228,7 +230,9 @@ def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ru
     before, after_source = sources.get("before") or (), sources.get("after") or ()
     return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after, bool(data.get("verb_final")),
                   re.compile(rf"{WORD_START}(?:{literal_alternation(before)}){WORD_END}", re.IGNORECASE) if before else None,
-                  re.compile(rf"{WORD_START}(?:{literal_alternation(after_source)}){WORD_END}", re.IGNORECASE) if after_source else None)
+                  re.compile(rf"{WORD_START}(?:{literal_alternation(after_source)}){WORD_END}", re.IGNORECASE) if after_source else None,
+                  re.compile(rf"{WORD_START}(?:{literal_alternation(others)})[\s\u200c]+(?:[^\W_]+[\s\u200c]+)?$", re.IGNORECASE)
+                  if (others := data.get("other_events") or ()) else None)
 
 
 def _reference_point(text: str, date: DateMention, rules: _Rules) -> bool:
@@ -317,6 +321,8 @@ class _Reader:
         if not triggers:
             return []
         breaks = [b.start() + sentence.start for b in self.rules.clause_break.finditer(sentence.text)]
+        # "…, and two other explosions …": where another event is told, a clause starts.
+        breaks = sorted(breaks + [start for cue in triggers if (start := self.another(sentence, cue)) is not None])
 
         def clause(offset: int) -> int:
             return sum(1 for b in breaks if b < offset)
@@ -326,7 +332,7 @@ class _Reader:
             last = clusters[-1] if clusters else None
             propaganda = cue.kind == "event_type" and cue.value == "propaganda"
             # One clause reports one event of each kind: its triggers ("attacked ... killing")
-            # form one cluster however far apart they are.
+            # form one cluster however far apart they are; "two other explosions" opens another.
             if last is not None and clause(cue.start) == last.clause and propaganda == last.is_propaganda:
                 last.triggers.append(cue)
             else:
@@ -352,6 +358,17 @@ class _Reader:
                     continue
                 getattr(best.mentions, attr).append(mention)
         return clusters
+
+    def another(self, sentence: Sentence, cue: Cue) -> int | None:
+        """Where the words start that make the trigger another event than the one its clause
+        opened: an `other_events` word right before it, or before the one word between ("two
+        other explosions", "another suicide attack"); None when there is none."""
+        other = self.rules.other_event
+        if other is None or cue.kind != "event_type":
+            return None
+        start = cue.start - sentence.start
+        found = other.search(sentence.text, max(0, start - 40), start)
+        return None if found is None else sentence.start + found.start()
 
     # -- step 3: candidates and merging ----------------------------------------------------
 
