@@ -21,10 +21,12 @@ import re
 import re._casefix as sre_casefix  # the extra case-blind equivalences of `re` ('σ' ~ 'ς' …)
 import re._constants as C  # noqa: N812 - the opcodes of the parse tree
 import re._parser as sre_parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import ahocorasick
+
+from kwatch.pipeline import memo
 
 #: Shortest first word worth indexing: shorter ones occur so often that a plain pass is cheaper.
 MIN_WORD = 1
@@ -194,6 +196,21 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+#: text -> `fold(text)`: the stages' scanners read each sentence about eight times over (dates,
+#: places, casualties, cues, attribution …), each folding it again (emptied per document: `memo`).
+_FOLDED: memo.Memo[str, str] = memo.Memo()
+
+
+def _folded(text: str) -> str:
+    """`fold(text)`, once per text of a document."""
+    found = _FOLDED.get(text)
+    if found is None:
+        if len(_FOLDED) >= _FOLDED.limit:
+            _FOLDED.clear()
+        found = _FOLDED[text] = fold(text)
+    return found
+
+
 class Scanner:
     """Every match of each of `patterns` in a text, as `finditer` and `search` give them."""
 
@@ -219,24 +236,32 @@ class Scanner:
         if owners:
             automaton = ahocorasick.Automaton()
             for word, indices in owners.items():
-                automaton.add_word(word, (len(word), tuple(indices)))
+                # (how far back the word starts from where it ends, its patterns)
+                automaton.add_word(word, (len(word) - 1, tuple(indices)))
             automaton.make_automaton()
             self._automaton = automaton
+        self._digit_passes = tuple((owners, digit) for owners, digit in ((self._digit_owners, _DIGITS), (self._run_owners, _DIGIT_RUNS))
+                                   if owners)
         self._plain = {index for index, indexed in enumerate(self._indexed) if not indexed}
 
     def scan(self, text: str) -> Scan:
         """Find where each pattern may match in `text` (one pass); then ask the `Scan`."""
         starts: dict[int, list[int]] = {}
         if self._automaton is not None:
-            for end, (length, indices) in self._automaton.iter(fold(text)):
+            get = starts.get
+            for end, (back, indices) in self._automaton.iter(_folded(text)):
+                start = end - back
                 for index in indices:
-                    starts.setdefault(index, []).append(end - length + 1)
-        for owners, digit in ((self._digit_owners, _DIGITS), (self._run_owners, _DIGIT_RUNS)):
-            if owners:
-                digits = [m.start() for m in digit.finditer(text)]
-                if digits:
-                    for index in owners:
-                        starts.setdefault(index, []).extend(digits)
+                    found = get(index)
+                    if found is None:
+                        starts[index] = [start]  # (not setdefault: a new list for every word found)
+                    else:
+                        found.append(start)
+        for owners, digit in self._digit_passes:
+            digits = [m.start() for m in digit.finditer(text)]
+            if digits:
+                for index in owners:
+                    starts.setdefault(index, []).extend(digits)
         return Scan(self, text, starts)
 
     def found(self, text: str) -> list[tuple[int, list[re.Match[str]]]]:
@@ -255,23 +280,28 @@ class Scanner:
 class Scan:
     """One text as a `Scanner` read it: the matches of its patterns, each found only where it can start."""
 
-    __slots__ = ("text", "_scanner", "_starts", "_limit")
+    __slots__ = ("text", "_scanner", "_starts", "_limit", "_index", "_indexed")
 
     def __init__(self, scanner: Scanner, text: str, starts: dict[int, list[int]]) -> None:
         self.text = text
         self._scanner = scanner
         self._starts = starts  # pattern index -> offsets where one of its first words starts
         self._limit = len(text) // MIN_CHARS_PER_CANDIDATE
+        self._index = scanner._index
+        self._indexed = scanner._indexed
+
+    # The questions below are asked of every sentence by every stage, most of them of a pattern
+    # none of whose first words occurs: each answers that case with no call of another method.
 
     def _candidates(self, pattern: re.Pattern[str]) -> list[int] | None:
         """Sorted offsets where `pattern` may match, or None when a plain pass is needed (not
         indexed, not one of the scanner's patterns, or too many candidates to be worth it)."""
-        index = self._scanner._index.get(id(pattern))
+        index = self._index.get(id(pattern))
         return None if index is None else self._candidates_of(index)
 
     def _candidates_of(self, index: int) -> list[int] | None:
         """`_candidates` of the scanner's pattern number `index`."""
-        if not self._scanner._indexed[index]:
+        if not self._indexed[index]:
             return None
         starts = self._starts.get(index)
         if not starts:
@@ -282,7 +312,10 @@ class Scan:
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """`list(pattern.finditer(text))`."""
-        starts = self._candidates(pattern)
+        index = self._index.get(id(pattern))
+        if index is not None and self._indexed[index] and not self._starts.get(index):
+            return []
+        starts = None if index is None else self._candidates_of(index)
         if starts is None:
             return list(pattern.finditer(self.text))
         return _all_matches_at(pattern, self.text, starts) if starts else []
@@ -298,7 +331,8 @@ class Scan:
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False when `pattern` cannot match: one of the scanner's patterns none of whose first
         words occurs in the text."""
-        return self._candidates(pattern) != []
+        index = self._index.get(id(pattern))
+        return index is None or not self._indexed[index] or bool(self._starts.get(index))
 
     def search_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> re.Match[str] | None:
         """`pattern.search(text, pos, endpos)`: the leftmost match in one stretch (a sentence of
@@ -334,14 +368,23 @@ class Scan:
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """`pattern.search(text)`: the leftmost match."""
-        starts = self._candidates(pattern)
+        index = self._index.get(id(pattern))
+        if index is not None and self._indexed[index] and not self._starts.get(index):
+            return None
+        starts = None if index is None else self._candidates_of(index)
         if starts is None:
             return pattern.search(self.text)
-        return next(_matches_at(pattern, self.text, starts), None) if starts else None
+        match, text = pattern.match, self.text
+        for start in starts:  # the first start with a match: `finditer`'s first
+            hit = match(text, start)
+            if hit is not None:
+                return hit
+        return None
 
 
 def _all_matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
-    """`list(_matches_at(...))`, without a generator (the scanner's hottest loop)."""
+    """The matches `finditer` finds when a match can only start at `starts` (never empty): the
+    scanner's hottest loop."""
     found: list[re.Match[str]] = []
     resume = 0
     match = pattern.match
@@ -353,15 +396,3 @@ def _all_matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) 
             found.append(hit)
             resume = hit.end()
     return found
-
-
-def _matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
-    """The matches `finditer` finds when a match can only start at `starts` (never empty)."""
-    resume = 0
-    for start in starts:
-        if start < resume:
-            continue
-        found = pattern.match(text, start)
-        if found is not None:
-            yield found
-            resume = found.end()
