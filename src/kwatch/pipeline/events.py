@@ -1317,4 +1317,4 @@ def events(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     actor or place a user lexicon entry decided is named in the event's provenance."""
     stages = tuple(ctx.options.get("stages", ()))
     found = assemble(doc, stages, lexicons=lexicon.in_options(ctx.options))
-    return dataclasses.replace(doc, events=tuple(_user_lexicon_lines(event, doc) for event in found))
+    return doc.but(events=tuple(_user_lexicon_lines(event, doc) for event in found))

@@ -258,4 +258,4 @@ def reading(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     earlier event) and find the dateline and stock notes (reading.yaml, with the user's lexicon
     folders merged over it)."""
     found = markers(doc.language or "en", lexicon.in_options(ctx.options))
-    return dataclasses.replace(doc, layout=read_layout(doc, found, is_islamic_state))
+    return doc.but(layout=read_layout(doc, found, is_islamic_state))
