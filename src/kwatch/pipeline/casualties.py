@@ -384,6 +384,9 @@ class _CasualtyRules:
     # The anchors' first words, found in one pass (`Scanner`): a sentence without one has no figure
     # to read. None where a first word could be made by blanking (it holds a space or ';').
     anchor_scanner: Scanner | None = None
+    # The anchors and the quantities, read in one pass over the blanked sentence: both open with a
+    # look-behind, which `re` tries at every position of the text.
+    figure_scanner: Scanner = dataclasses.field(default_factory=lambda: Scanner([]))
 
 
 @cache
@@ -443,6 +446,7 @@ def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTI
         asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
         projections=tuple(re.compile(p.replace("{number}", f"(?:{qualifier}{number})"), re.I) for p in data.get("projections") or ()),
         anchor_scanner=Scanner([anchors]) if not any(" " in w or ";" in w for w in first_words(anchors) or {" "}) else None,
+        figure_scanner=Scanner([anchors, quantity]),
     )
 
 
@@ -623,10 +627,11 @@ def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int,
     text = _blank(original, rules.asides)
     for projection in rules.projections:
         text = projection.sub(lambda m: ";" + " " * (len(m.group(0)) - 1), text)
-    anchors = list(rules.anchors.finditer(text))
+    scan = rules.figure_scanner.scan(text)
+    anchors = scan.finditer(rules.anchors)
     if not anchors:
         return found
-    quantities = [q for q in rules.quantity.finditer(text)
+    quantities = [q for q in scan.finditer(rules.quantity)
                   if not any(q.start() < e and s < q.end() for s, e in date_spans)]
     claim_at = rules.claim.search(text) if rules.claim else None
     kills = security_kills(text, language, lexicons=lexicons)
@@ -748,8 +753,8 @@ def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     path = lexicon.in_options(ctx.options)
     if "figure_position" in lexicon.load("casualties", doc.language or "en", path=path):
         found = find_near_casualties(doc.sentences or (), doc.language or "en", doc.dates or (), lexicons=path)
-        return dataclasses.replace(doc, casualties=found)
-    return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en", lexicons=path))
+        return doc.but(casualties=found)
+    return doc.but(casualties=find_casualties(doc.sentences or (), doc.language or "en", lexicons=path))
 
 
 @cache
