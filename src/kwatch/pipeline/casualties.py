@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -604,7 +604,7 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
     found: list[CasualtyMention] = []
     for sentence in sentences:
         date_spans = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
-        found.extend(mention for mention, _ in _near_figures(sentence, language, date_spans, lexicons))
+        found.extend(mention for mention, _ in _near_figures(sentence, language, tuple(date_spans), lexicons))
     return tuple(found)
 
 
@@ -615,10 +615,21 @@ _DESCRIPTION_REACH = 60
 _DESCRIPTION_END = re.compile(r"[,،;؛:()]|\s[-–—]\s")
 
 
-def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int, int]],
-                  lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
-    """The proximity reader's figures of one sentence, each with the span (sentence offsets) of its
-    killed word when its victims are named as the group's men ("دو عضو داعش کشته شدند")."""
+@lru_cache(maxsize=2048)  # casualties.v2 and cues.v2 (`group_kills`, no date spans) read each sentence
+def _near_figures(sentence: Sentence, language: str, date_spans: tuple[tuple[int, int], ...],
+                  lexicons: lexicon.SearchPath) -> tuple[tuple[CasualtyMention, tuple[int, int] | None], ...]:
+    """The proximity reader's figures of one sentence (none of them inside `date_spans`), each with
+    the span (sentence offsets) of its killed word when its victims are named as the group's men
+    ("دو عضو داعش کشته شدند")."""
+    return tuple(_read_near_figures(sentence, language, date_spans, lexicons))
+
+
+memo.per_document(_near_figures.cache_clear)
+
+
+def _read_near_figures(sentence: Sentence, language: str, date_spans: Sequence[tuple[int, int]],
+                       lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
+    """`_near_figures`, read."""
     rules = _casualty_rules(language, lexicons)
     found: list[tuple[CasualtyMention, tuple[int, int] | None]] = []
     original = sentence.text
@@ -735,7 +746,7 @@ def group_kills(sentence: Sentence, language: str, *, lexicons: lexicon.SearchPa
         if anaphora is None or anaphora.search(sentence.text) is None:
             return []  # the sentence names no group: no figure of it can
     proximity = "figure_position" in lexicon.load("casualties", language, path=lexicons)
-    figures = _near_figures(sentence, language, [], lexicons) if proximity else list(_phrase_figures(sentence, language, lexicons))
+    figures = _near_figures(sentence, language, (), lexicons) if proximity else _phrase_figures(sentence, language, lexicons)
     executions = _executions(language, lexicons)
     found = []
     for mention, verb in figures:
