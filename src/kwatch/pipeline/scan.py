@@ -291,7 +291,7 @@ class Scan:
         self._indexed = scanner._indexed
 
     # The questions below are asked of every sentence by every stage, most of them of a pattern
-    # none of whose first words occurs: each answers that case with no call of another method.
+    # none of whose first words occurs: each answers in as few calls as it can.
 
     def _candidates(self, pattern: re.Pattern[str]) -> list[int] | None:
         """Sorted offsets where `pattern` may match, or None when a plain pass is needed (not
@@ -313,20 +313,30 @@ class Scan:
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """`list(pattern.finditer(text))`."""
         index = self._index.get(id(pattern))
-        if index is not None and self._indexed[index] and not self._starts.get(index):
-            return []
-        starts = None if index is None else self._candidates_of(index)
-        if starts is None:
-            return list(pattern.finditer(self.text))
-        return _all_matches_at(pattern, self.text, starts) if starts else []
+        return list(pattern.finditer(self.text)) if index is None else self.matches(index)
 
     def matches(self, index: int) -> list[re.Match[str]]:
-        """`finditer` of the scanner's pattern number `index` (no lookup of the pattern)."""
-        starts = self._candidates_of(index)
+        """`finditer` of the scanner's pattern number `index` (no lookup of the pattern): the
+        scanner's hottest loop, `_candidates_of` and `_all_matches_at` written out."""
         pattern = self._scanner.patterns[index]
-        if starts is None:
+        starts = self._starts.get(index)
+        if not self._indexed[index] or (starts and len(starts) > self._limit):
             return list(pattern.finditer(self.text))
-        return _all_matches_at(pattern, self.text, starts) if starts else []
+        if not starts:
+            return []
+        if len(starts) > 1:
+            starts = sorted(set(starts))
+        found: list[re.Match[str]] = []
+        resume = 0
+        match, text = pattern.match, self.text
+        for start in starts:
+            if start < resume:
+                continue
+            hit = match(text, start)
+            if hit is not None:
+                found.append(hit)
+                resume = hit.end()
+        return found
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False when `pattern` cannot match: one of the scanner's patterns none of whose first
@@ -369,8 +379,6 @@ class Scan:
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """`pattern.search(text)`: the leftmost match."""
         index = self._index.get(id(pattern))
-        if index is not None and self._indexed[index] and not self._starts.get(index):
-            return None
         starts = None if index is None else self._candidates_of(index)
         if starts is None:
             return pattern.search(self.text)
@@ -380,19 +388,3 @@ class Scan:
             if hit is not None:
                 return hit
         return None
-
-
-def _all_matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
-    """The matches `finditer` finds when a match can only start at `starts` (never empty): the
-    scanner's hottest loop."""
-    found: list[re.Match[str]] = []
-    resume = 0
-    match = pattern.match
-    for start in starts:
-        if start < resume:
-            continue
-        hit = match(text, start)
-        if hit is not None:
-            found.append(hit)
-            resume = hit.end()
-    return found
