@@ -34,11 +34,13 @@ MIN_WORD = 1
 MIN_CHARS_PER_CANDIDATE = 8
 
 #: The first word of a pattern that may open with a digit (`\\d`): every digit of the text is a
-#: candidate start (`_DIGITS` is the same class, so no start `finditer` would try is missed).
+#: candidate start (`_DIGIT_RUN` reads the same class, so no start `finditer` would try is missed);
+#: for a pattern that cannot follow a digit, the first digit of each run.
 DIGIT = "\\d"
-_DIGITS = re.compile(r"\d")
-#: The first digit of each run of digits: where a pattern that cannot follow a digit may start.
-_DIGIT_RUNS = re.compile(r"(?<!\d)\d")
+#: A run of digits: one pass gives both lists (`(?<!\\d)\\d` opens with a look-behind, which `re`
+#: tries at every position, at three times the cost).
+_DIGIT_RUN = re.compile(r"\d+")
+
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
 _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT}
 _SMALL_SET = 12  # largest character class expanded into one-character words
@@ -145,7 +147,7 @@ def _class_words(items: Sequence[tuple[object, object]]) -> set[str] | None:
     chars: set[str] = set()
     for op, av in items:
         if op is C.CATEGORY and av is C.CATEGORY_DIGIT:
-            chars.add(DIGIT)  # `\\d`: found by `_DIGITS`, not by the automaton
+            chars.add(DIGIT)  # `\\d`: found by `_DIGIT_RUN`, not by the automaton
         elif op is C.LITERAL:
             chars.add(fold(chr(av)))  # type: ignore[arg-type]
         elif op is C.RANGE and av[1] - av[0] < _SMALL_SET:  # type: ignore[index]
@@ -211,6 +213,28 @@ def _folded(text: str) -> str:
     return found
 
 
+#: text -> (the offset of every digit, of the first digit of each run): the dates', the figures' and
+#: the cues' scanners all ask (emptied per document: `memo`).
+_DIGITS: memo.Memo[str, tuple[list[int], list[int]]] = memo.Memo()
+
+
+def _digits(text: str) -> tuple[list[int], list[int]]:
+    """Where the digits of `text` are, once per text of a document; the lists are shared (never
+    changed: a `Scan` keeps them as its candidates)."""
+    found = _DIGITS.get(text)
+    if found is None:
+        if len(_DIGITS) >= _DIGITS.limit:
+            _DIGITS.clear()
+        every: list[int] = []
+        firsts: list[int] = []
+        for run in _DIGIT_RUN.finditer(text):
+            start, end = run.span()
+            firsts.append(start)
+            every.extend(range(start, end))
+        found = _DIGITS[text] = (every, firsts)
+    return found
+
+
 class Scanner:
     """Every match of each of `patterns` in a text, as `finditer` and `search` give them."""
 
@@ -240,8 +264,8 @@ class Scanner:
                 automaton.add_word(word, (len(word) - 1, tuple(indices)))
             automaton.make_automaton()
             self._automaton = automaton
-        self._digit_passes = tuple((owners, digit) for owners, digit in ((self._digit_owners, _DIGITS), (self._run_owners, _DIGIT_RUNS))
-                                   if owners)
+        # (owners, 0: at every digit | 1: at the first of each run)
+        self._digit_passes = tuple((owners, which) for which, owners in enumerate((self._digit_owners, self._run_owners)) if owners)
         self._plain = {index for index, indexed in enumerate(self._indexed) if not indexed}
 
     def scan(self, text: str) -> Scan:
@@ -257,11 +281,17 @@ class Scanner:
                         starts[index] = [start]  # (not setdefault: a new list for every word found)
                     else:
                         found.append(start)
-        for owners, digit in self._digit_passes:
-            digits = [m.start() for m in digit.finditer(text)]
+        for owners, which in self._digit_passes:
+            digits = _digits(text)[which]
             if digits:
                 for index in owners:
-                    starts.setdefault(index, []).extend(digits)
+                    found = starts.get(index)
+                    if found is None:
+                        # The shared list (`_digits`) for a pattern that opens only with a digit
+                        # here (dates have a score of them): candidates are read, never changed.
+                        starts[index] = digits
+                    else:
+                        found.extend(digits)
         return Scan(self, text, starts)
 
     def found(self, text: str) -> list[tuple[int, list[re.Match[str]]]]:
