@@ -378,6 +378,8 @@ class _Sentence:
 def standing_claims(doc: PipelineDoc, part: Part, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[Cue]:
     """The claim cues of one sentence's share of an event that stand (`_Sentence.standing`): what
     makes an event's `claimed` true (events.v3) and its basis `claimed`, one rule for both."""
+    if not any(c.kind == "claim" for c in part.mentions.cues):
+        return []  # no claim cue to stand (`standing` asks no more): most sentences of an event
     t = tables(doc.language or "en", lexicons)
     return _Sentence(doc, part, actor=None, kind="", t=t, lexicons=lexicons).standing()
 
