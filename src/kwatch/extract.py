@@ -49,6 +49,7 @@ def supported_languages() -> list[str]:
     return list(_supported_languages())
 
 
+@lru_cache(maxsize=8192)  # every letter of every document is asked about: a few hundred distinct ones
 def script(ch: str) -> str:
     """The Unicode script a letter belongs to, as the first word of its name: 'LATIN', 'ARABIC', 'CJK' …"""
     return unicodedata.name(ch, "").partition(" ")[0]
@@ -116,12 +117,12 @@ def extract(doc: PipelineDoc, *, pipeline: Pipeline, ctx: Context) -> PipelineDo
             only = Pipeline((RELEASE_STAGE,))
             result = only.run(doc, dataclasses.replace(ctx, options={**ctx.options, "stages": only.names}))
             if result.events:
-                return dataclasses.replace(result, notes=(*result.notes, f"only {RELEASE_STAGE}: {reason}"))
-        return dataclasses.replace(doc, events=(), skipped=reason)
+                return result.but(notes=(*result.notes, f"only {RELEASE_STAGE}: {reason}"))
+        return doc.but(events=(), skipped=reason)
     ctx = dataclasses.replace(ctx, options={**ctx.options, "stages": pipeline.names})
     result = pipeline.run(doc, ctx, after=_stop_unreadable)
     if result.skipped:
-        return dataclasses.replace(result, events=())
+        return result.but(events=())
     return result
 
 

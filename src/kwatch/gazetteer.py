@@ -93,13 +93,14 @@ class Forms:
 
     def first(self, key: str) -> list[str]:
         """The key of a first word, and what is left of it without a clitic (three letters or more)."""
-        return list(self._readings(key)[0])
+        return list(self.readings(key)[0])
 
     def last(self, key: str) -> list[str]:
         """The keys a last word may stand for, without its case ending."""
-        return list(self._readings(key)[1])
+        return list(self.readings(key)[1])
 
-    def _readings(self, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def readings(self, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(`first`, `last`) of `key` as the tuples kept: what `Gazetteer.matches` reads, without a copy."""
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= _FORMS_MEMO:
@@ -260,7 +261,7 @@ class Gazetteer:
     def _longest(self, words: list[str], keys: list[str], i: int, forms: Forms | None = None,
                  ) -> tuple[int, tuple[Entry, ...]] | None:
         best: tuple[int, tuple[Entry, ...]] | None = None
-        for first in forms.first(keys[i]) if forms else [keys[i]]:
+        for first in forms.readings(keys[i])[0] if forms else (keys[i],):
             found = self._longest_from(words, keys, i, first, forms)
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
@@ -270,16 +271,18 @@ class Gazetteer:
                       ) -> tuple[int, tuple[Entry, ...]] | None:
         best: tuple[int, tuple[Entry, ...]] | None = None
         key = ""
+        # (The word tuple of an abbreviation is built only when the name may be one: `_exact_first`.)
+        may_be_exact = first == keys[i] and words[i] in self._exact_first
         for n in range(1, min(self._max_tokens, len(keys) - i) + 1):
             previous = key
             key = first if n == 1 else f"{key} {keys[i + n - 1]}"
-            exact = tuple(words[i:i + n])
+            exact = tuple(words[i:i + n]) if may_be_exact else ()
             in_folded = key in self._prefixes
-            in_exact = first == keys[i] and exact in self._exact_prefixes
+            in_exact = may_be_exact and exact in self._exact_prefixes
             inflected: tuple[Entry, ...] = ()
             if forms:
                 # The last word with a case ending: "Калуге", "Мазари-Шарифе".
-                for stem in forms.last(key if n == 1 else keys[i + n - 1]):
+                for stem in forms.readings(key if n == 1 else keys[i + n - 1])[1]:
                     inflected = self._folded.get(stem if n == 1 else f"{previous} {stem}", ())
                     if inflected:
                         break

@@ -122,5 +122,5 @@ class Pipeline:
             if after is not None:
                 reason = after(st, doc)
                 if reason is not None:
-                    return dataclasses.replace(doc, skipped=reason)
+                    return doc.but(skipped=reason)
         return doc

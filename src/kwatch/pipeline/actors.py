@@ -197,4 +197,4 @@ def actors(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find group and force names and normalise them to canonical actors (lexicons/actors.yaml,
     with the user's lexicon folders merged over it)."""
     found = find_actors(doc.text, doc.sentences or (), lexicons=lexicon.in_options(ctx.options))
-    return dataclasses.replace(doc, actors=found)
+    return doc.but(actors=found)

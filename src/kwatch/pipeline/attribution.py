@@ -37,7 +37,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from typing import Protocol
 
 from kwatch import lexicon
@@ -169,6 +169,9 @@ def _phrases_of(t: Tables, text: str) -> tuple[_Found, _Found]:
 class _Sentence:
     """What one sentence of the event says about who did it."""
 
+    __slots__ = ("doc", "sentence", "actor", "kind", "lexicons", "t", "statement", "subject_after", "ignored", "own",
+                 "_found", "_hits", "_channels", "_cues", "_names")
+
     def __init__(self, doc: PipelineDoc, part: Part, *, actor: str | None, kind: str, t: Tables, lexicons: lexicon.SearchPath) -> None:
         s = part.sentence
         self.doc, self.sentence, self.actor, self.kind, self.lexicons, self.t = doc, s, actor, kind, lexicons, t
@@ -176,39 +179,56 @@ class _Sentence:
         self.subject_after = t.subject_after
         self.ignored: Callable[[int], object] = doc.layout.ignores if doc.layout is not None else (lambda _: None)
         self.own = [c for c in part.mentions.cues if self.ignored(c.start) is None]  # the event's share of the sentence
+        self._found: tuple[_Found, _Found] | None = None
+        self._hits: list[_Hit] | None = None
+        self._channels: list[_Hit] | None = None
+        self._cues: list[Cue] | None = None
+        self._names: list[_Name] | None = None
 
     # The sentence's phrases, cues and names, read when a question needs them: most sentences of
-    # an event hold no claim cue, and `standing` asks nothing more of them.
+    # an event hold no claim cue, and `standing` asks nothing more of them. (Each kept in a slot,
+    # not a `functools.cached_property`: that takes a lock on every first read, and a sentence is
+    # read for every event and every claim check it is part of.)
 
-    @cached_property
+    @property
     def _phrases(self) -> tuple[_Found, _Found]:
-        return _phrases_of(self.t, self.sentence.text)  # offsets in the sentence; s.text == doc.text[s.start:s.end]
+        if self._found is None:
+            self._found = _phrases_of(self.t, self.sentence.text)  # offsets in the sentence; s.text == doc.text[s.start:s.end]
+        return self._found
 
-    @cached_property
+    @property
     def hits(self) -> list[_Hit]:
-        s, ignored = self.sentence, self.ignored
-        return [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in self._phrases[0]
-                if ignored(s.start + start) is None]
+        if self._hits is None:
+            s, ignored = self.sentence, self.ignored
+            self._hits = [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in self._phrases[0]
+                          if ignored(s.start + start) is None]
+        return self._hits
 
-    @cached_property
+    @property
     def channels(self) -> list[_Hit]:
-        s = self.sentence
-        return [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in self._phrases[1]]
+        if self._channels is None:
+            s = self.sentence
+            self._channels = [_Hit(name, s.start + start, s.start + end, text) for name, start, end, text in self._phrases[1]]
+        return self._channels
 
-    @cached_property
+    @property
     def cues(self) -> list[Cue]:
-        index, ignored = self.sentence.index, self.ignored
-        return [c for c in self.doc.cues or () if c.sentence == index and ignored(c.start) is None]
+        if self._cues is None:
+            index, ignored = self.sentence.index, self.ignored
+            self._cues = [c for c in self.doc.cues or () if c.sentence == index and ignored(c.start) is None]
+        return self._cues
 
-    @cached_property
+    @property
     def names(self) -> list[_Name]:
-        index, ignored = self.sentence.index, self.ignored
-        actors: list[ActorMention] = [a for a in self.doc.actors or () if a.sentence == index and ignored(a.start) is None]
-        return sorted(
-            [_Name(a.start, a.end, a.actor, False) for a in actors]
-            + [_Name(c.start, c.end, self.actor, True) for c in self.cues if c.kind == "group_ref"],
-            key=lambda n: n.start,
-        )
+        if self._names is None:
+            index, ignored = self.sentence.index, self.ignored
+            actors: list[ActorMention] = [a for a in self.doc.actors or () if a.sentence == index and ignored(a.start) is None]
+            self._names = sorted(
+                [_Name(a.start, a.end, a.actor, False) for a in actors]
+                + [_Name(c.start, c.end, self.actor, True) for c in self.cues if c.kind == "group_ref"],
+                key=lambda n: n.start,
+            )
+        return self._names
 
     def of(self, *kinds: str) -> list[_Hit]:
         return [h for h in self.hits if h.kind in kinds]
@@ -358,6 +378,8 @@ class _Sentence:
 def standing_claims(doc: PipelineDoc, part: Part, *, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> list[Cue]:
     """The claim cues of one sentence's share of an event that stand (`_Sentence.standing`): what
     makes an event's `claimed` true (events.v3) and its basis `claimed`, one rule for both."""
+    if not any(c.kind == "claim" for c in part.mentions.cues):
+        return []  # no claim cue to stand (`standing` asks no more): most sentences of an event
     t = tables(doc.language or "en", lexicons)
     return _Sentence(doc, part, actor=None, kind="", t=t, lexicons=lexicons).standing()
 

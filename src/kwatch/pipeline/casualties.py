@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -384,6 +384,9 @@ class _CasualtyRules:
     # The anchors' first words, found in one pass (`Scanner`): a sentence without one has no figure
     # to read. None where a first word could be made by blanking (it holds a space or ';').
     anchor_scanner: Scanner | None = None
+    # The anchors and the quantities, read in one pass over the blanked sentence: both open with a
+    # look-behind, which `re` tries at every position of the text.
+    figure_scanner: Scanner = dataclasses.field(default_factory=lambda: Scanner([]))
 
 
 @cache
@@ -443,6 +446,7 @@ def _casualty_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTI
         asides=_asides(data.get("subset_markers") or (), data.get("subset_postpositions") or (), number, anchor_plain),
         projections=tuple(re.compile(p.replace("{number}", f"(?:{qualifier}{number})"), re.I) for p in data.get("projections") or ()),
         anchor_scanner=Scanner([anchors]) if not any(" " in w or ";" in w for w in first_words(anchors) or {" "}) else None,
+        figure_scanner=Scanner([anchors, quantity]),
     )
 
 
@@ -600,7 +604,7 @@ def find_near_casualties(sentences: tuple[Sentence, ...], language: str, dates: 
     found: list[CasualtyMention] = []
     for sentence in sentences:
         date_spans = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
-        found.extend(mention for mention, _ in _near_figures(sentence, language, date_spans, lexicons))
+        found.extend(mention for mention, _ in _near_figures(sentence, language, tuple(date_spans), lexicons))
     return tuple(found)
 
 
@@ -611,10 +615,21 @@ _DESCRIPTION_REACH = 60
 _DESCRIPTION_END = re.compile(r"[,،;؛:()]|\s[-–—]\s")
 
 
-def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int, int]],
-                  lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
-    """The proximity reader's figures of one sentence, each with the span (sentence offsets) of its
-    killed word when its victims are named as the group's men ("دو عضو داعش کشته شدند")."""
+@lru_cache(maxsize=2048)  # casualties.v2 and cues.v2 (`group_kills`, no date spans) read each sentence
+def _near_figures(sentence: Sentence, language: str, date_spans: tuple[tuple[int, int], ...],
+                  lexicons: lexicon.SearchPath) -> tuple[tuple[CasualtyMention, tuple[int, int] | None], ...]:
+    """The proximity reader's figures of one sentence (none of them inside `date_spans`), each with
+    the span (sentence offsets) of its killed word when its victims are named as the group's men
+    ("دو عضو داعش کشته شدند")."""
+    return tuple(_read_near_figures(sentence, language, date_spans, lexicons))
+
+
+memo.per_document(_near_figures.cache_clear)
+
+
+def _read_near_figures(sentence: Sentence, language: str, date_spans: Sequence[tuple[int, int]],
+                       lexicons: lexicon.SearchPath) -> list[tuple[CasualtyMention, tuple[int, int] | None]]:
+    """`_near_figures`, read."""
     rules = _casualty_rules(language, lexicons)
     found: list[tuple[CasualtyMention, tuple[int, int] | None]] = []
     original = sentence.text
@@ -623,10 +638,11 @@ def _near_figures(sentence: Sentence, language: str, date_spans: list[tuple[int,
     text = _blank(original, rules.asides)
     for projection in rules.projections:
         text = projection.sub(lambda m: ";" + " " * (len(m.group(0)) - 1), text)
-    anchors = list(rules.anchors.finditer(text))
+    scan = rules.figure_scanner.scan(text)
+    anchors = scan.finditer(rules.anchors)
     if not anchors:
         return found
-    quantities = [q for q in rules.quantity.finditer(text)
+    quantities = [q for q in scan.finditer(rules.quantity)
                   if not any(q.start() < e and s < q.end() for s, e in date_spans)]
     claim_at = rules.claim.search(text) if rules.claim else None
     kills = security_kills(text, language, lexicons=lexicons)
@@ -730,7 +746,7 @@ def group_kills(sentence: Sentence, language: str, *, lexicons: lexicon.SearchPa
         if anaphora is None or anaphora.search(sentence.text) is None:
             return []  # the sentence names no group: no figure of it can
     proximity = "figure_position" in lexicon.load("casualties", language, path=lexicons)
-    figures = _near_figures(sentence, language, [], lexicons) if proximity else list(_phrase_figures(sentence, language, lexicons))
+    figures = _near_figures(sentence, language, (), lexicons) if proximity else _phrase_figures(sentence, language, lexicons)
     executions = _executions(language, lexicons)
     found = []
     for mention, verb in figures:
@@ -748,8 +764,8 @@ def casualties(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     path = lexicon.in_options(ctx.options)
     if "figure_position" in lexicon.load("casualties", doc.language or "en", path=path):
         found = find_near_casualties(doc.sentences or (), doc.language or "en", doc.dates or (), lexicons=path)
-        return dataclasses.replace(doc, casualties=found)
-    return dataclasses.replace(doc, casualties=find_casualties(doc.sentences or (), doc.language or "en", lexicons=path))
+        return doc.but(casualties=found)
+    return doc.but(casualties=find_casualties(doc.sentences or (), doc.language or "en", lexicons=path))
 
 
 @cache

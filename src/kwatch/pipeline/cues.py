@@ -259,4 +259,4 @@ def cues(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Find event-type triggers, method, target, claim, medium, outlet, language and length cues
     (the user's lexicon folders merged over each lexicon)."""
     found = find_cues(doc.text, doc.sentences or (), doc.language or "en", lexicons=lexicon.in_options(ctx.options))
-    return dataclasses.replace(doc, cues=found)
+    return doc.but(cues=found)

@@ -809,4 +809,4 @@ def dates(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     else:
         found, notes, hints = find_dates(doc.sentences or (), published=doc.published, title=doc.title, language=doc.language or "en",
                                          lexicons=path)
-    return dataclasses.replace(doc, dates=found, date_hints=hints, notes=doc.notes + notes)
+    return doc.but(dates=found, date_hints=hints, notes=doc.notes + notes)

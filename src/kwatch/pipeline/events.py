@@ -344,11 +344,13 @@ class _Reader:
         clusters = [c for c in clusters if not (c.is_propaganda and c.clause in arrests)]
         if not clusters:
             return clusters
+        # The clusters' triggers are all in: whether each is a release is read once, not for every mention.
+        releases = [c.is_propaganda for c in clusters]
         for attr in ("dates", "places", "casualties", "actors", "cues"):
             for mention in getattr(m, attr):
                 if attr == "cues" and mention.kind in _TRIGGER_KINDS:
                     continue
-                fits = [c for c in clusters if _accepts(c, attr, mention)]
+                fits = [c for c, release in zip(clusters, releases, strict=True) if _accepts(release, attr, mention)]
                 if len(fits) > 1:
                     own = [c for c in fits if c.clause == clause(mention.start)]
                     best = min(own or fits, key=lambda c: (_distance(mention.start, mention.end, c), c.start > mention.start))
@@ -604,9 +606,10 @@ def _listed_countries(places: Sequence[PlaceMention], text: str, rules: _Rules) 
     return [] if finer else listed
 
 
-def _accepts(cluster: _Cluster, attr: str, mention: Any) -> bool:
-    """Releases take no places or figures; attacks take no medium, language, outlet or length."""
-    if cluster.is_propaganda:
+def _accepts(release: bool, attr: str, mention: Any) -> bool:
+    """Releases take no places or figures; attacks take no medium, language, outlet or length
+    (`release`: the cluster is a release's, `_Cluster.is_propaganda`)."""
+    if release:
         if attr in ("places", "casualties"):
             return False
         return not (attr == "cues" and mention.kind in ("method", "target"))
@@ -1428,4 +1431,4 @@ def events(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     actor or place a user lexicon entry decided is named in the event's provenance."""
     stages = tuple(ctx.options.get("stages", ()))
     found = assemble(doc, stages, lexicons=lexicon.in_options(ctx.options))
-    return dataclasses.replace(doc, events=tuple(_user_lexicon_lines(event, doc) for event in found))
+    return doc.but(events=tuple(_user_lexicon_lines(event, doc) for event in found))

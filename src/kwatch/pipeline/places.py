@@ -734,5 +734,5 @@ def places(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     path = lexicon.in_options(ctx.options)
     if "case_suffixes" in lexicon.load("places", doc.language or "en", path=path):
         found = find_named_places(doc.sentences or (), doc.language or "en", ctx.gazetteer, doc.dates or (), lexicons=path)
-        return dataclasses.replace(doc, places=found)
-    return dataclasses.replace(doc, places=find_places(doc, ctx.gazetteer, lexicons=path))
+        return doc.but(places=found)
+    return doc.but(places=find_places(doc, ctx.gazetteer, lexicons=path))

@@ -138,7 +138,11 @@ def _is_byline(sentence: Sentence, paragraph: Sequence[Sentence], dates: Sequenc
 def dateline(sentence: Sentence, places: Sequence[PlaceMention]) -> Span | None:
     """The dateline at the start of a line of the sentence (its first line, or a later one when a
     headline without a full stop runs into it): a place then an agency or a separator."""
-    starts = [0] + [i + 1 for i, c in enumerate(sentence.text) if c == "\n"]
+    starts = [0]  # and right after each line break (found by `str.find`, not a loop over the characters)
+    at = sentence.text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = sentence.text.find("\n", at + 1)
     for offset in starts:
         match = _DATELINE.match(sentence.text, offset)
         if match is None or not (match.group("agency") or match.group("sep")):
@@ -258,4 +262,4 @@ def reading(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     earlier event) and find the dateline and stock notes (reading.yaml, with the user's lexicon
     folders merged over it)."""
     found = markers(doc.language or "en", lexicon.in_options(ctx.options))
-    return dataclasses.replace(doc, layout=read_layout(doc, found, is_islamic_state))
+    return doc.but(layout=read_layout(doc, found, is_islamic_state))

@@ -37,7 +37,6 @@ reports an attack (a claim) lists the ids of the attack events of its document i
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
@@ -531,12 +530,12 @@ def releases(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Describe a release post (Telegram, RSS, PDF) as one propaganda event with its themes."""
     found = list(doc.events or ())
     if doc.kind not in RELEASE_KINDS:
-        return dataclasses.replace(doc, events=tuple(found))
+        return doc.but(events=tuple(found))
     release = describe_release(doc.text, kind=doc.kind, meta=doc.meta, title=doc.title, published=doc.published,
                                lexicons=lexicon.in_options(ctx.options))
     if release is None:
-        return dataclasses.replace(doc, events=tuple(found))
+        return doc.but(events=tuple(found))
     others = tuple(e for e in found if e.type != "propaganda")
     claims = tuple(event_key(e, doc.id) for e in others if e.type == "attack")
     event = release_event(release, stages=tuple(ctx.options.get("stages", ())), claims=claims)
-    return dataclasses.replace(doc, events=(*others, event))
+    return doc.but(events=(*others, event))

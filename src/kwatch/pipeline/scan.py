@@ -21,10 +21,12 @@ import re
 import re._casefix as sre_casefix  # the extra case-blind equivalences of `re` ('σ' ~ 'ς' …)
 import re._constants as C  # noqa: N812 - the opcodes of the parse tree
 import re._parser as sre_parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import ahocorasick
+
+from kwatch.pipeline import memo
 
 #: Shortest first word worth indexing: shorter ones occur so often that a plain pass is cheaper.
 MIN_WORD = 1
@@ -32,11 +34,13 @@ MIN_WORD = 1
 MIN_CHARS_PER_CANDIDATE = 8
 
 #: The first word of a pattern that may open with a digit (`\\d`): every digit of the text is a
-#: candidate start (`_DIGITS` is the same class, so no start `finditer` would try is missed).
+#: candidate start (`_DIGIT_RUN` reads the same class, so no start `finditer` would try is missed);
+#: for a pattern that cannot follow a digit, the first digit of each run.
 DIGIT = "\\d"
-_DIGITS = re.compile(r"\d")
-#: The first digit of each run of digits: where a pattern that cannot follow a digit may start.
-_DIGIT_RUNS = re.compile(r"(?<!\d)\d")
+#: A run of digits: one pass gives both lists (`(?<!\\d)\\d` opens with a look-behind, which `re`
+#: tries at every position, at three times the cost).
+_DIGIT_RUN = re.compile(r"\d+")
+
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
 _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT}
 _SMALL_SET = 12  # largest character class expanded into one-character words
@@ -143,7 +147,7 @@ def _class_words(items: Sequence[tuple[object, object]]) -> set[str] | None:
     chars: set[str] = set()
     for op, av in items:
         if op is C.CATEGORY and av is C.CATEGORY_DIGIT:
-            chars.add(DIGIT)  # `\\d`: found by `_DIGITS`, not by the automaton
+            chars.add(DIGIT)  # `\\d`: found by `_DIGIT_RUN`, not by the automaton
         elif op is C.LITERAL:
             chars.add(fold(chr(av)))  # type: ignore[arg-type]
         elif op is C.RANGE and av[1] - av[0] < _SMALL_SET:  # type: ignore[index]
@@ -194,6 +198,43 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+#: text -> `fold(text)`: the stages' scanners read each sentence about eight times over (dates,
+#: places, casualties, cues, attribution …), each folding it again (emptied per document: `memo`).
+_FOLDED: memo.Memo[str, str] = memo.Memo()
+
+
+def _folded(text: str) -> str:
+    """`fold(text)`, once per text of a document."""
+    found = _FOLDED.get(text)
+    if found is None:
+        if len(_FOLDED) >= _FOLDED.limit:
+            _FOLDED.clear()
+        found = _FOLDED[text] = fold(text)
+    return found
+
+
+#: text -> (the offset of every digit, of the first digit of each run): the dates', the figures' and
+#: the cues' scanners all ask (emptied per document: `memo`).
+_DIGITS: memo.Memo[str, tuple[list[int], list[int]]] = memo.Memo()
+
+
+def _digits(text: str) -> tuple[list[int], list[int]]:
+    """Where the digits of `text` are, once per text of a document; the lists are shared (never
+    changed: a `Scan` keeps them as its candidates)."""
+    found = _DIGITS.get(text)
+    if found is None:
+        if len(_DIGITS) >= _DIGITS.limit:
+            _DIGITS.clear()
+        every: list[int] = []
+        firsts: list[int] = []
+        for run in _DIGIT_RUN.finditer(text):
+            start, end = run.span()
+            firsts.append(start)
+            every.extend(range(start, end))
+        found = _DIGITS[text] = (every, firsts)
+    return found
+
+
 class Scanner:
     """Every match of each of `patterns` in a text, as `finditer` and `search` give them."""
 
@@ -219,24 +260,38 @@ class Scanner:
         if owners:
             automaton = ahocorasick.Automaton()
             for word, indices in owners.items():
-                automaton.add_word(word, (len(word), tuple(indices)))
+                # (how far back the word starts from where it ends, its patterns)
+                automaton.add_word(word, (len(word) - 1, tuple(indices)))
             automaton.make_automaton()
             self._automaton = automaton
+        # (owners, 0: at every digit | 1: at the first of each run)
+        self._digit_passes = tuple((owners, which) for which, owners in enumerate((self._digit_owners, self._run_owners)) if owners)
         self._plain = {index for index, indexed in enumerate(self._indexed) if not indexed}
 
     def scan(self, text: str) -> Scan:
         """Find where each pattern may match in `text` (one pass); then ask the `Scan`."""
         starts: dict[int, list[int]] = {}
         if self._automaton is not None:
-            for end, (length, indices) in self._automaton.iter(fold(text)):
+            get = starts.get
+            for end, (back, indices) in self._automaton.iter(_folded(text)):
+                start = end - back
                 for index in indices:
-                    starts.setdefault(index, []).append(end - length + 1)
-        for owners, digit in ((self._digit_owners, _DIGITS), (self._run_owners, _DIGIT_RUNS)):
-            if owners:
-                digits = [m.start() for m in digit.finditer(text)]
-                if digits:
-                    for index in owners:
-                        starts.setdefault(index, []).extend(digits)
+                    found = get(index)
+                    if found is None:
+                        starts[index] = [start]  # (not setdefault: a new list for every word found)
+                    else:
+                        found.append(start)
+        for owners, which in self._digit_passes:
+            digits = _digits(text)[which]
+            if digits:
+                for index in owners:
+                    found = starts.get(index)
+                    if found is None:
+                        # The shared list (`_digits`) for a pattern that opens only with a digit
+                        # here (dates have a score of them): candidates are read, never changed.
+                        starts[index] = digits
+                    else:
+                        found.extend(digits)
         return Scan(self, text, starts)
 
     def found(self, text: str) -> list[tuple[int, list[re.Match[str]]]]:
@@ -255,23 +310,28 @@ class Scanner:
 class Scan:
     """One text as a `Scanner` read it: the matches of its patterns, each found only where it can start."""
 
-    __slots__ = ("text", "_scanner", "_starts", "_limit")
+    __slots__ = ("text", "_scanner", "_starts", "_limit", "_index", "_indexed")
 
     def __init__(self, scanner: Scanner, text: str, starts: dict[int, list[int]]) -> None:
         self.text = text
         self._scanner = scanner
         self._starts = starts  # pattern index -> offsets where one of its first words starts
         self._limit = len(text) // MIN_CHARS_PER_CANDIDATE
+        self._index = scanner._index
+        self._indexed = scanner._indexed
+
+    # The questions below are asked of every sentence by every stage, most of them of a pattern
+    # none of whose first words occurs: each answers in as few calls as it can.
 
     def _candidates(self, pattern: re.Pattern[str]) -> list[int] | None:
         """Sorted offsets where `pattern` may match, or None when a plain pass is needed (not
         indexed, not one of the scanner's patterns, or too many candidates to be worth it)."""
-        index = self._scanner._index.get(id(pattern))
+        index = self._index.get(id(pattern))
         return None if index is None else self._candidates_of(index)
 
     def _candidates_of(self, index: int) -> list[int] | None:
         """`_candidates` of the scanner's pattern number `index`."""
-        if not self._scanner._indexed[index]:
+        if not self._indexed[index]:
             return None
         starts = self._starts.get(index)
         if not starts:
@@ -282,23 +342,37 @@ class Scan:
 
     def finditer(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """`list(pattern.finditer(text))`."""
-        starts = self._candidates(pattern)
-        if starts is None:
-            return list(pattern.finditer(self.text))
-        return _all_matches_at(pattern, self.text, starts) if starts else []
+        index = self._index.get(id(pattern))
+        return list(pattern.finditer(self.text)) if index is None else self.matches(index)
 
     def matches(self, index: int) -> list[re.Match[str]]:
-        """`finditer` of the scanner's pattern number `index` (no lookup of the pattern)."""
-        starts = self._candidates_of(index)
+        """`finditer` of the scanner's pattern number `index` (no lookup of the pattern): the
+        scanner's hottest loop, `_candidates_of` and `_all_matches_at` written out."""
         pattern = self._scanner.patterns[index]
-        if starts is None:
+        starts = self._starts.get(index)
+        if not self._indexed[index] or (starts and len(starts) > self._limit):
             return list(pattern.finditer(self.text))
-        return _all_matches_at(pattern, self.text, starts) if starts else []
+        if not starts:
+            return []
+        if len(starts) > 1:
+            starts = sorted(set(starts))
+        found: list[re.Match[str]] = []
+        resume = 0
+        match, text = pattern.match, self.text
+        for start in starts:
+            if start < resume:
+                continue
+            hit = match(text, start)
+            if hit is not None:
+                found.append(hit)
+                resume = hit.end()
+        return found
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False when `pattern` cannot match: one of the scanner's patterns none of whose first
         words occurs in the text."""
-        return self._candidates(pattern) != []
+        index = self._index.get(id(pattern))
+        return index is None or not self._indexed[index] or bool(self._starts.get(index))
 
     def search_in(self, pattern: re.Pattern[str], pos: int, endpos: int) -> re.Match[str] | None:
         """`pattern.search(text, pos, endpos)`: the leftmost match in one stretch (a sentence of
@@ -334,34 +408,13 @@ class Scan:
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """`pattern.search(text)`: the leftmost match."""
-        starts = self._candidates(pattern)
+        index = self._index.get(id(pattern))
+        starts = None if index is None else self._candidates_of(index)
         if starts is None:
             return pattern.search(self.text)
-        return next(_matches_at(pattern, self.text, starts), None) if starts else None
-
-
-def _all_matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
-    """`list(_matches_at(...))`, without a generator (the scanner's hottest loop)."""
-    found: list[re.Match[str]] = []
-    resume = 0
-    match = pattern.match
-    for start in starts:
-        if start < resume:
-            continue
-        hit = match(text, start)
-        if hit is not None:
-            found.append(hit)
-            resume = hit.end()
-    return found
-
-
-def _matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
-    """The matches `finditer` finds when a match can only start at `starts` (never empty)."""
-    resume = 0
-    for start in starts:
-        if start < resume:
-            continue
-        found = pattern.match(text, start)
-        if found is not None:
-            yield found
-            resume = found.end()
+        match, text = pattern.match, self.text
+        for start in starts:  # the first start with a match: `finditer`'s first
+            hit = match(text, start)
+            if hit is not None:
+                return hit
+        return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from functools import cache
 
@@ -82,4 +81,4 @@ def abbreviations(lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> frozenset[s
 def sentences(doc: PipelineDoc, ctx: Context) -> PipelineDoc:
     """Split the text into sentences with character offsets (abbreviations: en/abbreviations.yaml,
     with the user's lexicon folders merged over it)."""
-    return dataclasses.replace(doc, sentences=split_sentences(doc.text, abbreviations(lexicon.in_options(ctx.options))))
+    return doc.but(sentences=split_sentences(doc.text, abbreviations(lexicon.in_options(ctx.options))))
