@@ -421,3 +421,11 @@ def test_two_other_explosions_elsewhere_in_one_sentence_are_another_event(pipeli
 def test_another_blast_at_the_same_place_is_the_same_attack(pipeline, ctx):
     text = "A suicide bomber struck the airport in Kabul on Thursday, killing 60 people, and another blast went off in Kabul minutes later."
     assert len(run(text, pipeline, ctx, published="2024-05-08").events) == 1
+
+
+def test_a_claim_beside_an_arrest_word_opens_no_arrest(pipeline, ctx):
+    # The group's claim anchors its attack; an arrest is anchored by the force that acts, its
+    # date, place or figures, not by the group's name and claim in its clause.
+    text = "A suicide bomber killed 12 people at a mosque in Kunduz on Monday. ISKP claimed the bombing days after its commander was arrested."
+    events = run(text, pipeline, ctx, published="2024-05-08").events
+    assert [(e.type, e.claimed) for e in events] == [("attack", True)]

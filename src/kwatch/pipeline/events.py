@@ -432,7 +432,9 @@ class _Reader:
         # A bare country ("attacks in Iran") does not anchor an event; a town, a date or a figure does.
         fine_places = [p for p in cm.places if p.precision != "country"]
         anchored = bool(cm.dates or fine_places or any(c.value is not None for c in cm.casualties))
-        anchored |= bool(cm.actors) and (cm.has("method") or cm.has("claim"))
+        # The group named with its method or its claim anchors its attack; an arrest or a raid is
+        # anchored by the force that acts (`_force_named`), not by a claim beside it.
+        anchored |= kind not in ("raid", "arrest") and bool(cm.actors) and (cm.has("method") or cm.has("claim"))
         anchored |= kind == "propaganda"
         if not anchored and kind in ("raid", "arrest") and cm.actors:
             day = _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues, verb_final=self.rules.verb_final, kind=kind)
