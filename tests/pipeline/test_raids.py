@@ -267,3 +267,9 @@ def test_raids_and_arrests_have_no_target(text, pipeline, ctx):
 ])
 def test_an_arrest_of_men_preparing_an_attack_is_a_plot_foiled(language, text, pipeline, ctx):
     assert [e.type for e in _events(text, language, pipeline, ctx, published="2024-08-08")] == ["plot"]
+
+
+def test_the_forces_losses_told_after_a_raid_are_the_raids(pipeline, ctx):
+    text = ("Taliban forces raided an ISKP hideout in Kunduz on 6 May 2024, killing five militants. "
+            "At least one member of the Taliban was killed and two others wounded, the source added.")
+    assert [e.type for e in _events(text, "en", pipeline, ctx)] == ["raid"]

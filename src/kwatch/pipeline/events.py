@@ -439,7 +439,7 @@ class _Reader:
         if not anchored and kind in ("raid", "arrest") and cm.actors:
             day = _best_date(cm.dates, cm.cues, sentence=sentence, words=whole.cues, verb_final=self.rules.verb_final, kind=kind)
             anchored = _force_named(kind, cm, day or self.doc.published, self.lexicons)
-        target = self.merge_target(kind, cm, sentence, reference)
+        target = self.merge_target(kind, cm, sentence, reference) or self.toll_of_raid(kind, cm, sentence)
         if target is not None:
             target.parts.append(_Part(sentence, cm, opening=False, whole=whole))
             return True
@@ -454,6 +454,20 @@ class _Reader:
             return True
         self.drafts.append(_Draft(kind, sentence.paragraph, [part], cluster.triggers[0], verb_final=self.rules.verb_final))
         return True
+
+    def toll_of_raid(self, kind: str, m: _Mentions, sentence: Sentence) -> _Draft | None:
+        """A bare toll told after an operation against the group ("At least one member of the
+        Taliban was killed and two others wounded"): killed words and figures, with no date,
+        place, method or claim of their own and not the group's doing, are the losses of that
+        operation (the raid open in this paragraph or the one before), not an attack of their own."""
+        if kind != "attack" or m.dates or m.places or any(c.kind in ("method", "claim", "reference") for c in m.cues):
+            return None
+        if any(is_islamic_state(a.actor) for a in m.actors):
+            return None
+        last = self.drafts[-1] if self.drafts else None
+        if last is None or last.type != "raid" or last.background or sentence.paragraph - last.paragraph > 1:
+            return None
+        return last
 
     def claim_of_several(self, sentence: Sentence, m: _Mentions) -> bool:
         """"Daesh claimed responsibility for these attacks": an undated claim that refers back to
