@@ -429,3 +429,11 @@ def test_a_claim_beside_an_arrest_word_opens_no_arrest(pipeline, ctx):
     text = "A suicide bomber killed 12 people at a mosque in Kunduz on Monday. ISKP claimed the bombing days after its commander was arrested."
     events = run(text, pipeline, ctx, published="2024-05-08").events
     assert [(e.type, e.claimed) for e in events] == [("attack", True)]
+
+
+def test_back_in_a_month_recalls_an_earlier_event(pipeline, ctx):
+    text = ("A bombing targeted a funeral in Badakhshan province, killing 16 people.\n\n"
+            "Back in January, a bombing killed at least 20 people near the foreign ministry in Kabul.")
+    events = run(text, pipeline, ctx, published="2023-06-09").events
+    assert [(e.admin1, e.date, e.provenance.get("role")) for e in events] == [
+        ("Badakhshan", "2023-06-09", None), ("Kabul", "2023-01", "background")]
