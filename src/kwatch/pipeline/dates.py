@@ -29,7 +29,7 @@ ago" (`ago_templates`, `ago_units` and the number words of the language's number
 them the phrase rules (en: `month_numbers`, `prepositions`, `weekday_openers`, `ago` …, with
 English's capitalised months and weekdays — a weekday without an opener is a date when it stands apart from a name: "claimed the
 attack Wednesday", "Sunday's attack" — and "three days ago" read by dateparser). Both resolve
-against the publication day the same way (`_publication_day`, the latest explicit year without
+against the publication day the same way (`day_of`, the latest explicit year without
 one). What neither can resolve (a day and month, or a weekday, in a report with no year or no
 day to count from) is kept as a hint (`date_hints`, `hint_value`: "--03-22", "W3") that
 resolution compares with the days of other reports. They stay two because the phrase rules lean on English's capitals and on dateparser's
@@ -604,11 +604,13 @@ def _date_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -
     return dataclasses.replace(rules, scanner=Scanner(p for p in read if p is not None))
 
 
-def _publication_day(published: str | None) -> date | None:
-    if not published or len(published) < 10:
+def day_of(value: str | None) -> date | None:
+    """The day a date of this stage names ('YYYY-MM-DD', a publication day), or None for a
+    coarser date, a hint or nothing."""
+    if not value or len(value) < 10:
         return None
     try:
-        return date.fromisoformat(published[:10])
+        return date.fromisoformat(value[:10])
     except ValueError:
         return None
 
@@ -768,7 +770,7 @@ def find_template_dates(
     (basis 'inferred'), as the phrase rules do, and day-level phrases count from the report's
     day the text gives (`_report_day`)."""
     rules = _date_rules(language, lexicons)
-    base = _publication_day(published)
+    base = day_of(published)
     if base is not None:
         found = _template_mentions(sentences, rules, base, day_level=True)
         return tuple(sorted(found, key=lambda d: d.start)), (), ()

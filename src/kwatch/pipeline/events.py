@@ -29,7 +29,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date as Date
 from datetime import timedelta
 from functools import cache
 from typing import Any
@@ -38,6 +37,7 @@ from kwatch import lexicon
 from kwatch.pipeline import Context, stage
 from kwatch.pipeline.actors import is_islamic_state, state_of, states
 from kwatch.pipeline.attribution import attribute, official_words, standing_claims
+from kwatch.pipeline.dates import day_of
 from kwatch.pipeline.model import (
     ActorMention,
     CasualtyMention,
@@ -227,12 +227,17 @@ def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ru
         name = r"[^\W\d_][\w'ʻ’‘-]*?"
         origin_after = re.compile(rf"{name}(?:{between}{name})*?[\s\u200c-]*(?:{'|'.join(origin_postpositions)})", re.IGNORECASE)
     sources = data.get("source_phrases") or {}
-    before, after_source = sources.get("before") or (), sources.get("after") or ()
+    source_before, source_after = (_words_pattern(sources.get(side) or ()) for side in ("before", "after"))
+    others = data.get("other_events") or ()
+    # An other-event word, and at most one word more, right before the trigger ("two other explosions").
+    other_event = re.compile(rf"{WORD_START}(?:{literal_alternation(others)})[\s\u200c]+(?:[^\W_]+[\s\u200c]+)?$", re.IGNORECASE) if others else None
     return _Rules(re.compile(clause), period, origin, list_joiner, period_after, origin_after, bool(data.get("verb_final")),
-                  re.compile(rf"{WORD_START}(?:{literal_alternation(before)}){WORD_END}", re.IGNORECASE) if before else None,
-                  re.compile(rf"{WORD_START}(?:{literal_alternation(after_source)}){WORD_END}", re.IGNORECASE) if after_source else None,
-                  re.compile(rf"{WORD_START}(?:{literal_alternation(others)})[\s\u200c]+(?:[^\W_]+[\s\u200c]+)?$", re.IGNORECASE)
-                  if (others := data.get("other_events") or ()) else None)
+                  source_before, source_after, other_event)
+
+
+def _words_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
+    """Any of `words`, as whole words, case-blind; None for none."""
+    return re.compile(rf"{WORD_START}(?:{literal_alternation(words)}){WORD_END}", re.IGNORECASE) if words else None
 
 
 def _reference_point(text: str, date: DateMention, rules: _Rules) -> bool:
@@ -939,7 +944,8 @@ def _pick_actor(draft: _Draft, topic: str | None, *, lexicons: lexicon.SearchPat
 #: `_ATTRIBUTION_BREAK` between.
 _ATTRIBUTION_REACH = 25
 _ATTRIBUTION_BREAK = re.compile(r"[,،;؛:.!?()]")
-#: How far (characters) the phrase after a spokesperson word that names whose spokesperson it is may run.
+#: How far (characters) a phrase that names who speaks may run: after a spokesperson word ("a
+#: spokesman for the interior ministry"), after or before a source word ("according to …", "… کے مطابق").
 _SPEAKER_REACH = 80
 
 
@@ -1288,11 +1294,8 @@ def _report_day(reader: _Reader, draft: _Draft) -> tuple[str, int] | None:
     published; a day in those days told by a sentence of no other event is that event's. Two such
     days, or none: nothing (the publication day stays the estimate)."""
     published = reader.doc.published
-    if not published or len(published) != 10:
-        return None
-    try:
-        last = Date.fromisoformat(published)
-    except ValueError:
+    last = day_of(published) if published and len(published) == 10 else None
+    if last is None:
         return None
     first = last - timedelta(days=REPORT_WINDOW_DAYS)
     used = {p.sentence.index for d in reader.drafts if d is not draft for p in d.parts}
@@ -1306,13 +1309,9 @@ def _report_day(reader: _Reader, draft: _Draft) -> tuple[str, int] | None:
         # What happened on the day, as an event's own sentence is read: not a report's day ("said
         # on May 16"), not a claim's.
         value = _best_date(m.dates, m.cues, own=True, sentence=sentence, words=m.cues, verb_final=reader.rules.verb_final)
-        if value is not None and len(value) == 10 and value[4] == "-":
-            try:
-                day = Date.fromisoformat(value)
-            except ValueError:
-                continue
-            if first <= day <= last:
-                days.setdefault(value, sentence.index)
+        day = day_of(value)
+        if value is not None and day is not None and first <= day <= last:
+            days.setdefault(value, sentence.index)
     return next(iter(days.items())) if len(days) == 1 else None
 
 

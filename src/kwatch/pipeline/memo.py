@@ -39,6 +39,16 @@ class Memo(dict[K, V], Generic[K, V]):
         self.limit = limit
         per_document(self.clear)
 
+    def of(self, key: K, compute: Callable[[K], V]) -> V:
+        """The answer kept for `key`, else `compute(key)`, kept (`remember` without a closure: for
+        the hottest memos, asked of every sentence by every scanner)."""
+        found = self.get(key)
+        if found is None:
+            if len(self) >= self.limit:
+                self.clear()
+            found = self[key] = compute(key)
+        return found
+
     def remember(self, key: K, compute: Callable[[], V]) -> V:
         """The answer kept for `key`, else `compute()`, kept."""
         if key in self:

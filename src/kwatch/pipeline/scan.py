@@ -205,12 +205,7 @@ _FOLDED: memo.Memo[str, str] = memo.Memo()
 
 def _folded(text: str) -> str:
     """`fold(text)`, once per text of a document."""
-    found = _FOLDED.get(text)
-    if found is None:
-        if len(_FOLDED) >= _FOLDED.limit:
-            _FOLDED.clear()
-        found = _FOLDED[text] = fold(text)
-    return found
+    return _FOLDED.of(text, fold)
 
 
 #: text -> (the offset of every digit, of the first digit of each run): the dates', the figures' and
@@ -221,18 +216,17 @@ _DIGITS: memo.Memo[str, tuple[list[int], list[int]]] = memo.Memo()
 def _digits(text: str) -> tuple[list[int], list[int]]:
     """Where the digits of `text` are, once per text of a document; the lists are shared (never
     changed: a `Scan` keeps them as its candidates)."""
-    found = _DIGITS.get(text)
-    if found is None:
-        if len(_DIGITS) >= _DIGITS.limit:
-            _DIGITS.clear()
-        every: list[int] = []
-        firsts: list[int] = []
-        for run in _DIGIT_RUN.finditer(text):
-            start, end = run.span()
-            firsts.append(start)
-            every.extend(range(start, end))
-        found = _DIGITS[text] = (every, firsts)
-    return found
+    return _DIGITS.of(text, _find_digits)
+
+
+def _find_digits(text: str) -> tuple[list[int], list[int]]:
+    every: list[int] = []
+    firsts: list[int] = []
+    for run in _DIGIT_RUN.finditer(text):
+        start, end = run.span()
+        firsts.append(start)
+        every.extend(range(start, end))
+    return every, firsts
 
 
 class Scanner:
