@@ -437,3 +437,19 @@ def test_back_in_a_month_recalls_an_earlier_event(pipeline, ctx):
     events = run(text, pipeline, ctx, published="2023-06-09").events
     assert [(e.admin1, e.date, e.provenance.get("role")) for e in events] == [
         ("Badakhshan", "2023-06-09", None), ("Kabul", "2023-01", "background")]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Gunmen attacked a police post near the border with Afghanistan on 3 May 2024, killing five."),
+        ("ru", "Боевики ИГИЛ напали на заставу на границе с Афганистаном 3 мая 2024 года, погибли трое."),
+        ("tg", "Ҷангҷӯёни ДОИШ 3 майи 2024 дар сарҳад бо Афғонистон ба посгоҳ ҳамла карданд, се нафар кушта шуданд."),
+        ("uz", "IShID jangarilari 2024 yil 3 mayda Afgʻoniston bilan chegaradagi postga hujum qildi, uch kishi halok boʻldi."),
+        ("fa", "در حمله داعش بر یک پاسگاه در نزدیکی مرز با پاکستان پنج سرباز کشته شدند."),
+    ],
+)
+def test_a_country_across_the_border_is_not_where_it_happened(language, text, pipeline, ctx):
+    # The post is on this side of the border: the country named is the other side's.
+    (event,) = run(text, pipeline, ctx, published="2024-05-04", language=language).events
+    assert event.country is None

@@ -185,7 +185,7 @@ class _Rules:
 
     clause_break: re.Pattern[str]  # a mention is assigned to a cluster in its own clause
     period: re.Pattern[str] | None  # "since the group returned to power in 2021": a period's start or end
-    origin: re.Pattern[str] | None  # "seven men from Tajikistan, Turkmenistan and Kyrgyzstan": where people come from
+    origin: re.Pattern[str] | None  # "seven men from Tajikistan, Turkmenistan and Kyrgyzstan", "the border with Iran": not where it happened
     list_joiner: re.Pattern[str]  # "Tajikistan and Uzbekistan": one list of places
     # The same two rules where the marker follows its name (a postposition or case ending):
     period_after: re.Pattern[str] | None = None  # "2021 سے", "15 اگست تک": matched right after the date
@@ -213,8 +213,9 @@ def _rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) -> _Ru
     period = re.compile(rf"{WORD_START}(?:{literal_alternation(periods)}){WORD_END}[^.;:,،؛]{{0,60}}$", re.IGNORECASE) if periods else None
     after = data.get("period_postpositions") or ()
     period_after = re.compile(rf"[\s\u200c-]*(?:{literal_alternation(after)}){WORD_END}", re.IGNORECASE) if after else None
-    origins = data.get("origins") or ()
-    origin_postpositions = data.get("origin_postpositions") or ()
+    # A country people come from and a country across a border are read alike: not where it happened.
+    origins = [*(data.get("origins") or ()), *(data.get("borders") or ())]
+    origin_postpositions = [*(data.get("origin_postpositions") or ()), *(data.get("border_postpositions") or ())]
     origin = origin_after = None
     between = rf"\s*(?:{comma}\s*(?:{joiner})?|\s+{joiner})" if joiner else rf"\s*{comma}\s*"
     if origins:
@@ -256,7 +257,8 @@ def _restated(date: DateMention, dates: Sequence[DateMention]) -> bool:
 
 
 def _origin(text: str, place: PlaceMention, rules: _Rules) -> bool:
-    """A country people come from: after a lead ("men from …"), or before a postposition ("… سے تعلق رکھنے والے")."""
+    """A country people come from, or the one across a border: after a lead ("men from …", "the
+    border with …"), or before a postposition ("… سے تعلق رکھنے والے", "… bilan chegarada")."""
     if place.precision != "country":
         return False
     if rules.origin_after is not None and rules.origin_after.match(text, place.start, min(len(text), place.end + 120)):
