@@ -181,3 +181,27 @@ def test_a_district_of_a_province_the_report_never_names_is_another_place(ctx: C
     # Sayedabad is a district of Wardak; a report about Kunduz means another place of that name.
     found = places("انفجار در قندوز رخ داد. مسجد سید آباد آسیب دید.", "fa", ctx)
     assert all(p[2] != "Wardak" for p in found)
+
+
+# -- common words that are also names (places.yaml `common_words`) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fa", "در این حمله کشنده تلفات سنگین وارد شد و شمار شهدا به ۱۰ تن رسید."),
+        ("ps", "په دې برید کې سنګین تلفات واوښتل."),
+        ("ur", "پولیس چوکی پر حملے میں دو اہلکار ہلاک ہو گئے۔"),
+        ("ur", "مسجد کے اندر دھماکہ ہوا اور حکومت نے معاملے پر غور کیا۔"),
+        ("ru", "Такой теракт унес жизни пяти человек."),
+        ("ar", "أعلنت سلطات الأمن مقتل خمسة في هجوم."),
+    ],
+)
+def test_a_common_word_is_no_place(language: str, text: str, ctx: Context) -> None:
+    # "heavy losses", "deadly attack", "martyrs", "police post", "inside", "such an attack", "authorities"
+    assert places(text, language, ctx) == []
+
+
+def test_a_common_word_with_its_level_word_is_the_place(ctx: Context) -> None:
+    found = places("حمله بر ولسوالی سنگین هلمند ۵ کشته برجای گذاشت.", "fa", ctx)
+    assert ("AF", "Helmand", "Sangin") in {(c, a1, a2) for _, c, a1, a2, _, _ in found}

@@ -477,6 +477,7 @@ class NameRules:
     level_after: re.Pattern[str] | None  # … or right after it ("Kobul viloyati")
     adjectives: re.Pattern[str] | None  # place adjectives ("подмосковном", "кабульского")
     adjective_places: Mapping[str, Mapping[str, str]]  # folded stem -> level ('town': bare) -> gazetteer name
+    common_words: frozenset[str] = frozenset()  # normalised words of the language that are also a name ("سنگین", heavy)
 
 
 @cache
@@ -503,7 +504,17 @@ def name_rules(language: str, lexicons: lexicon.SearchPath = lexicon.BUILTIN) ->
         adjectives=re.compile(rf"{WORD_START}(?P<stem>{literal_alternation(adjectives)})(?:{literal_alternation(adjective_endings)}){WORD_END}",
                               re.I) if adjectives and adjective_endings else None,
         adjective_places={fold(k): {"town": v} if isinstance(v, str) else v for k, v in adjectives.items()},
+        common_words=frozenset(normalise_token(w) for w in rules.get("common_words") or ()),
     )
+
+
+def _common_word(reading: Match, rules: NameRules) -> bool:
+    """A one-word reading that is a common word of the language, in any of its case forms
+    ("تلفات سنگین", heavy losses, is not Sangin; "Такой теракт" is not Taki)."""
+    if not rules.common_words or reading.token_end - reading.token_start != 1:
+        return False
+    key = normalise_token(reading.text)
+    return key in rules.common_words or any(stem in rules.common_words for stem in rules.forms.readings(key)[1])
 
 
 def _level_of(text: str, start: int, end: int, rules: NameRules) -> str | None:
@@ -602,6 +613,8 @@ def find_named_places(sentences: tuple[Sentence, ...], language: str, gazetteer:
                 if _inside_name(text, reading) or fold(reading.text) in rules.levels:
                     continue  # "Владимир Путин"; a level word is never a place ("ولایت")
                 level = _own_level(reading.text, rules) or _level_of(text, reading.start, reading.end, rules)
+                if level is None and _common_word(reading, rules):
+                    continue  # a word of the language; "ولسوالی سنگین" (with its level word) is the place
                 readings.append((sentence, reading, level))
     found.extend(_resolve_readings(readings, found, gazetteer))
     found.sort(key=lambda p: p.start)
