@@ -40,6 +40,9 @@ _TOKEN = re.compile(r"[^\W_]+")
 _ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ے": "ی", "ك": "ک", "ہ": "ه", "ھ": "ه",
                                  "ە": "ه", "ۃ": "ه", "ة": "ه", "ٱ": "ا", "ګ": "گ", "ڪ": "ک", "ـ": None})
 
+#: Abbreviated words of names, by their folded form.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -122,7 +125,9 @@ _FORMS_MEMO = 65536
 def normalise_token(token: str) -> str:
     """Case- and accent-blind form of one word: 'Herāt' -> 'herat', 'لاہور' -> 'لاهور'."""
     decomposed = unicodedata.normalize("NFKD", token)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().translate(_ARABIC_LETTERS)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().translate(_ARABIC_LETTERS)
+    # "St. Petersburg", "St Louis": the abbreviation is the word (so the larger namesake wins).
+    return _ABBREVIATIONS.get(folded, folded)
 
 
 def name_key(name: str) -> str:

@@ -205,3 +205,9 @@ def test_a_common_word_is_no_place(language: str, text: str, ctx: Context) -> No
 def test_a_common_word_with_its_level_word_is_the_place(ctx: Context) -> None:
     found = places("حمله بر ولسوالی سنگین هلمند ۵ کشته برجای گذاشت.", "fa", ctx)
     assert ("AF", "Helmand", "Sangin") in {(c, a1, a2) for _, c, a1, a2, _, _ in found}
+
+
+def test_an_abbreviated_saint_is_the_larger_namesake(ctx: Context) -> None:
+    # "St." is "Saint": Russia's Saint Petersburg, not the town of that spelling in Florida.
+    assert [c for _, c, *_ in places("A blast hit the St. Petersburg metro.", "en", ctx)] == ["RU"]
+    assert [c for _, c, *_ in places("A blast hit the St Petersburg metro.", "en", ctx)] == ["RU"]
