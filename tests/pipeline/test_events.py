@@ -453,3 +453,17 @@ def test_a_country_across_the_border_is_not_where_it_happened(language, text, pi
     # The post is on this side of the border: the country named is the other side's.
     (event,) = run(text, pipeline, ctx, published="2024-05-04", language=language).events
     assert event.country is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("uz", "Islomiy davlat 2024 yil 3 mayda barcha tarafdorlarini Yevropada hujumlar uyushtirishga chaqirdi."),
+        ("tg", "Давлати исломӣ 3 майи 2024 пайравонашро ба ҳамлаҳо дар Аврупо даъват кард."),
+        ("ar", "دعا تنظيم داعش أنصاره إلى شن هجمات في أوروبا في 3 مايو 2024."),
+        ("fa", "پولیس کندهار در تلاش دستگیری عاملان این انفجار در ۳ مه ۲۰۲۴ است."),
+    ],
+)
+def test_a_call_or_an_attempt_is_no_event(language, text, pipeline, ctx):
+    # A call to attack is the group's words, and police trying to arrest have arrested no one.
+    assert run(text, pipeline, ctx, published="2024-05-04", language=language).events == ()
