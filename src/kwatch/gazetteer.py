@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 
 from kwatch import lexicon
 from kwatch.errors import Bug
@@ -35,6 +36,8 @@ from kwatch.errors import Bug
 KIND_RANK = {"country": 5, "admin1": 4, "town": 3, "admin2": 2, "site": 1}
 
 _TOKEN = re.compile(r"[^\W_]+")
+#: A text split on its words, the words kept: gap, word, gap, …, gap.
+_PIECES = re.compile(r"([^\W_]+)")
 #: Arabic-script letters folded to one spelling: Arabic and Persian yeh and kaf, Urdu heh,
 #: Pashto yeh and gaf forms, teh marbuta; tatweel is dropped (hamza and madda go with NFKD).
 _ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی", "ے": "ی", "ك": "ک", "ہ": "ه", "ھ": "ه",
@@ -76,7 +79,7 @@ class Match:
     end: int
     text: str
     candidates: tuple[Entry, ...]
-    token_start: int  # index of the first token of the match in `Gazetteer.tokens(text)`
+    token_start: int  # index of the first word (`_TOKEN`) of the match among the text's words
     token_end: int
 
 
@@ -218,23 +221,23 @@ class Gazetteer:
 
     # -- matching -----------------------------------------------------------------------------
 
-    @staticmethod
-    def tokens(text: str) -> list[re.Match[str]]:
-        return list(_TOKEN.finditer(text))
-
-    def matches(self, text: str, tokens: Sequence[re.Match[str]] | None = None, *, forms: Forms | None = None) -> list[Match]:
+    def matches(self, text: str, *, forms: Forms | None = None) -> list[Match]:
         """Non-overlapping longest matches, left to right, with every candidate reading; with
         `forms`, a name may take the language's case endings and clitics."""
-        tokens = self.tokens(text) if tokens is None else tokens
-        words = [t.group() for t in tokens]
-        keys = [normalise_token(w) for w in words]
+        # The text's gaps and words, alternating (gap, word, gap, …, gap): the words without a
+        # match object each, and their offsets summed only when a name is found (most sentences
+        # of a report name one or two).
+        pieces = _PIECES.split(text)
+        words = pieces[1::2]
+        keys = list(map(normalise_token, words))
         out: list[Match] = []
+        ends: list[int] | None = None  # where each piece ends
         exact_first = self._exact_first
         may_start = self._may_start.get(forms)
         if may_start is None or len(may_start) >= _FORMS_MEMO:
             may_start = self._may_start[forms] = {}
         i = 0
-        while i < len(tokens):
+        while i < len(words):
             key = keys[i]
             starts = may_start.get(key)
             if starts is None:
@@ -247,7 +250,9 @@ class Gazetteer:
                 i += 1
                 continue
             length, entries = found
-            start, end = tokens[i].start(), tokens[i + length - 1].end()
+            if ends is None:
+                ends = list(accumulate(map(len, pieces)))
+            start, end = ends[2 * i], ends[2 * (i + length) - 1]
             out.append(Match(start, end, text[start:end], entries, i, i + length))
             i += length
         return out
@@ -275,20 +280,23 @@ class Gazetteer:
     def _longest_from(self, words: list[str], keys: list[str], i: int, first: str, forms: Forms | None,
                       ) -> tuple[int, tuple[Entry, ...]] | None:
         best: tuple[int, tuple[Entry, ...]] | None = None
+        prefixes, folded = self._prefixes, self._folded
+        readings = forms.readings if forms else None
         key = ""
         # (The word tuple of an abbreviation is built only when the name may be one: `_exact_first`.)
         may_be_exact = first == keys[i] and words[i] in self._exact_first
         for n in range(1, min(self._max_tokens, len(keys) - i) + 1):
             previous = key
-            key = first if n == 1 else f"{key} {keys[i + n - 1]}"
+            word = first if n == 1 else keys[i + n - 1]
+            key = word if n == 1 else f"{key} {word}"
             exact = tuple(words[i:i + n]) if may_be_exact else ()
-            in_folded = key in self._prefixes
+            in_folded = key in prefixes
             in_exact = may_be_exact and exact in self._exact_prefixes
             inflected: tuple[Entry, ...] = ()
-            if forms:
+            if readings is not None:
                 # The last word with a case ending: "Калуге", "Мазари-Шарифе".
-                for stem in forms.readings(key if n == 1 else keys[i + n - 1])[1]:
-                    inflected = self._folded.get(stem if n == 1 else f"{previous} {stem}", ())
+                for stem in readings(word)[1]:
+                    inflected = folded.get(stem if n == 1 else f"{previous} {stem}", ())
                     if inflected:
                         break
             if not in_folded and not in_exact:
@@ -297,7 +305,7 @@ class Gazetteer:
                 break
             entries = self._exact.get(exact) if in_exact else None
             if not entries and in_folded:
-                entries = self._folded.get(key) or inflected or None
+                entries = folded.get(key) or inflected or None
                 if entries and n == 1 and key in self.common_words and not self._allowed_common(words, keys, i):
                     entries = None
                 # A lower-case single word is an English word, not a town ("cars", "van").

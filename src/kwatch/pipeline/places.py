@@ -721,16 +721,21 @@ def _with_sites(found: list[PlaceMention], unlocated: list[PlaceMention], senten
             continue
         taken = [(d.start - sentence.start, d.end - sentence.start) for d in dates if d.sentence == sentence.index]
         names = [sites.Name(m.start - sentence.start, m.end - sentence.start, m, True) for m in located]
-        others = list(waiting.get(sentence.index, ()))
-        if bare is not None:
-            for m in scan.finditer(bare):
-                key = fold(m.group("name"))
-                others.append(_named_mention(sentence.start + m.start(), sentence.start + m.end(), m.group(0), sentence,
-                                             surfaces[key], origins.get(key)))
-        for mention in others:
+        # The unlocated names, then the names inside an organisation's, each kept when it touches
+        # no date and no name kept before it (its mention is built only then: most are a located name).
+        busy = [*taken, *((n.start, n.end) for n in names)]
+        for mention in waiting.get(sentence.index, ()):
             s, e = mention.start - sentence.start, mention.end - sentence.start
-            if not any(s < ne and ns < e for ns, ne in [*taken, *((n.start, n.end) for n in names)]):
+            if not any(s < be and bs < e for bs, be in busy):
                 names.append(sites.Name(s, e, mention, False))
+                busy.append((s, e))
+        for m in scan.finditer(bare) if bare is not None else ():
+            s, e = m.span()
+            if not any(s < be and bs < e for bs, be in busy):
+                key = fold(m.group("name"))
+                mention = _named_mention(sentence.start + s, sentence.start + e, m.group(0), sentence, surfaces[key], origins.get(key))
+                names.append(sites.Name(s, e, mention, False))
+                busy.append((s, e))
         read = sites.read_sites(sentence, rules, names, located, gazetteer, taken, placed, scan)
         covered = [(m.start, m.end) for m in read]
         out.extend(m for m in located if not any(s <= m.start and m.end <= e for s, e in covered))

@@ -53,7 +53,9 @@ ABROAD = frozenset({"embassy", "consulate"})
 #: says (or the document said), never where its name says.
 BRANCHED = frozenset({"bank"})
 
-_WORD = re.compile(r"[^\W\d_](?:[^\W_]|[\u200c'’ʼ\-](?=[^\W_]))*")
+#: A word: a letter, then letters and digits, joined by a ZWNJ, an apostrophe or a hyphen. (A run
+#: of letters is one repeat, not one repeat a letter: the same words, found faster.)
+_WORD = re.compile(r"[^\W\d_](?:[^\W_]+|[\u200c'’ʼ\-](?=[^\W_]))*")
 _SPACES = re.compile(r"[^\S\n]*|[^\S\n]*\n[^\S\n]*")
 _CLAUSE_BREAK = re.compile(r"[^\w\s\u200c]")
 
@@ -168,7 +170,7 @@ class _Reader:
         self.text = text
         self.rules = rules
         self.names = names
-        self.words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        self.words = [m.span() for m in _WORD.finditer(text)]
         self.word_starts = [s for s, _ in self.words]
         self.word_ends = [e for _, e in self.words]
 
