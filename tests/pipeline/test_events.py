@@ -467,3 +467,16 @@ def test_a_country_across_the_border_is_not_where_it_happened(language, text, pi
 def test_a_call_or_an_attempt_is_no_event(language, text, pipeline, ctx):
     # A call to attack is the group's words, and police trying to arrest have arrested no one.
     assert run(text, pipeline, ctx, published="2024-05-04", language=language).events == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Police said the three men killed in the raid on 3 May 2024 had been involved in attacks on security forces in Quetta."),
+        ("ur", "سی ٹی ڈی کے مطابق دہشت گرد سیکیورٹی فورسز پر بم حملوں میں ملوث تھے۔"),
+    ],
+)
+def test_a_record_of_attacks_is_no_attack(language, text, pipeline, ctx):
+    # "involved in attacks": what the men had done, not an attack the report tells.
+    events = run(text, pipeline, ctx, published="2024-05-04", language=language).events
+    assert not any(e.type == "attack" for e in events)
