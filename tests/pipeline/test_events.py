@@ -480,3 +480,9 @@ def test_a_record_of_attacks_is_no_attack(language, text, pipeline, ctx):
     # "involved in attacks": what the men had done, not an attack the report tells.
     events = run(text, pipeline, ctx, published="2024-05-04", language=language).events
     assert not any(e.type == "attack" for e in events)
+
+
+def test_a_strike_against_the_group_is_a_raid_in_russian(pipeline, ctx):
+    text = "Силы США нанесли удар против лидера ИГИЛ в провинции Нангархар 25 августа 2018 года."
+    (event,) = run(text, pipeline, ctx, published="2018-09-03", language="ru").events
+    assert (event.type, event.date, event.admin1) == ("raid", "2018-08-25", "Nangarhar")
