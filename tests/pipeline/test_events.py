@@ -486,3 +486,9 @@ def test_a_strike_against_the_group_is_a_raid_in_russian(pipeline, ctx):
     text = "Силы США нанесли удар против лидера ИГИЛ в провинции Нангархар 25 августа 2018 года."
     (event,) = run(text, pipeline, ctx, published="2018-09-03", language="ru").events
     assert (event.type, event.date, event.admin1) == ("raid", "2018-08-25", "Nangarhar")
+
+
+def test_stepped_up_operations_are_a_campaign_not_a_raid(pipeline, ctx):
+    text = "Authorities have ramped up operations against ISIS since 3 May 2024, after the group's attack on a church in Istanbul."
+    events = run(text, pipeline, ctx, published="2024-06-04").events
+    assert not any(e.type == "raid" for e in events)
