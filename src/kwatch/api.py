@@ -12,24 +12,25 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-import httpx
-
 from kwatch import auth, lexicon, records, review
 from kwatch import settings as settings_mod
 from kwatch.errors import EventNotFound
 from kwatch.export import check_export
 from kwatch.export import export as export_events
-from kwatch.extraction import ExtractPlan, ExtractReport, document_name, run_extraction
-from kwatch.ingest import ReadOptions
-from kwatch.ingest.batch import IngestEvent, IngestReport, ingest
-from kwatch.models import Document, ErrorRecord, SearchHit
+from kwatch.models import Document, ErrorRecord, SearchHit, document_name
 from kwatch.records import Event, ResolvedEvent
 from kwatch.store import Store, open_store
 
+# Reading, ingesting and extracting need different parts of kwatch: the ingestion side (httpx,
+# trafilatura, pypdf, datasketch with scipy) and the pipeline are imported by the methods that
+# use them, so `kwatch summary` or `kwatch events` starts in a fraction of the time.
 if TYPE_CHECKING:
+    import httpx
     import pandas
 
     from kwatch.evaluate import Report
+    from kwatch.extraction import ExtractPlan, ExtractReport
+    from kwatch.ingest.batch import IngestEvent, IngestReport
     from kwatch.pipeline import Context
     from kwatch.query import EventQuery, Page
     from kwatch.resolve import ResolutionStatus, ResolveReport
@@ -76,6 +77,11 @@ class Kwatch:
         on_item: Callable[[IngestEvent], None] | None = None,
         client: httpx.Client | None = None,
     ) -> tuple[IngestReport, ExtractReport | None]:
+        import httpx
+
+        from kwatch.ingest import ReadOptions
+        from kwatch.ingest.batch import ingest
+
         inputs = [str(i) for i in inputs]
         options = ReadOptions(max_bytes=self.settings["max_file_size"], http_deadline=self.settings["http_deadline"])
         owns_client = client is None
@@ -106,6 +112,8 @@ class Kwatch:
         too with `retry`; only `ids`), finishing what an interrupted run left, then resolve.
         Recorded as a run (`runs()`). A document whose extraction fails never raises: it is marked
         failed, keeps its earlier events, and is in `report.failures` and `errors()`."""
+        from kwatch.extraction import run_extraction
+
         report = run_extraction(self.store, redo=redo, retry=retry, ids=ids, ctx=self.extraction_context(), on_start=on_start, on_document=on_document)
         self.resolve()
         return report

@@ -27,7 +27,7 @@ from typing import Any
 
 from kwatch import lexicon
 from kwatch.extract import build_context, extract, to_event
-from kwatch.models import Document
+from kwatch.models import Document, document_name  # noqa: F401 - document_name: kept importable from here
 from kwatch.pipeline import Context, Pipeline, StageFailure
 from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
 from kwatch.pipeline.model import PipelineDoc
@@ -76,15 +76,6 @@ class ExtractReport:
     failures: list[ExtractFailure] = field(default_factory=list)
     run_id: int | None = None
     resumed: dict[str, Any] | None = None  # the interrupted run this one finished (ExtractPlan.resumed)
-
-
-def document_name(doc: Document) -> str:
-    """How exports name a document: the message/item locator, else the file name, else the URL."""
-    if doc.locator:
-        return doc.locator
-    if doc.path and not doc.path.startswith(("http://", "https://")):
-        return doc.path.replace("\\", "/").rsplit("/", 1)[-1]
-    return doc.url or doc.path or doc.id
 
 
 @cache
