@@ -140,7 +140,26 @@ class Kwatch:
         return self.store.data_version()
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """The documents matching `query`, best first (as `search_page`; nothing for a query
+        with nothing to look for)."""
         return self.store.search(query, limit=limit)
+
+    def search_page(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Full-text search: words (all required), "a phrase", `or` between two terms, `-word`
+        to leave out, `word*` for every word that begins so (`Kab*`). A page of hits, best
+        first, and the total found, read in one snapshot. QueryError when the query has nothing
+        to look for (only `*`, punctuation or exclusions) or limit/offset are out of range."""
+        from kwatch.errors import QueryError
+        from kwatch.store.fulltext import searchable, terms
+
+        if limit < 1 or offset < 0:
+            raise QueryError(f"limit {limit} / offset {offset} is out of range.", hint="give a limit of 1 or more and an offset of 0 or more")
+        if not searchable(query):
+            if terms(query):
+                raise QueryError(f"{query!r} only leaves words out: a search needs one to look for.", hint="e.g. `Kandahar -Kabul`")
+            raise QueryError(f"Nothing to search for in {query!r}.", hint="give a word, or the start of one followed by * (Kab*)")
+        with self.store.snapshot():
+            return SearchPage(total=self.store.count_matches(query), hits=self.store.search(query, limit=limit, offset=offset))
 
     def errors(self) -> list[ErrorRecord]:
         """Inputs that could not be ingested (kind 'ingest', stage 'read') and documents whose
@@ -571,6 +590,13 @@ def _review_state(events: list[ResolvedEvent], state: str) -> list[ResolvedEvent
         return events
     status = {"unreviewed": None, "confirmed": "confirmed", "rejected": "rejected"}[state]
     return [e for e in events if (e.review.status if e.review else None) == status]
+
+
+class SearchPage(NamedTuple):
+    """One page of full-text hits (`Kwatch.search_page`) and how many documents match in all."""
+
+    total: int
+    hits: list[SearchHit]
 
 
 class _Found(NamedTuple):

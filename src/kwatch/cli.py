@@ -48,7 +48,8 @@ DATE = DateType()
 
 
 class KwatchGroup(click.Group):
-    """Turns a KwatchError into one line (exit 1) unless --debug asks for the traceback."""
+    """Turns a KwatchError into one line (exit 1; a QueryError exit 2) unless --debug asks for
+    the traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,7 +57,10 @@ class KwatchGroup(click.Group):
         except KwatchError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            raise click.ClickException(str(error)) from None
+            from kwatch.errors import QueryError
+
+            # A filter or query that cannot be answered is bad usage: exit status 2, as click's own.
+            raise (BadUsage if isinstance(error, QueryError) else click.ClickException)(str(error)) from None
 
 
 def _api(ctx: click.Context, *, create: bool = False) -> Any:
@@ -261,21 +265,28 @@ def _clip(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@cli.command()
-@click.argument("query")
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most this many, best first.")
 @click.pass_context
-def search(ctx: click.Context, query: str, as_json: bool, limit: int) -> None:
-    """Full-text search over the stored documents."""
-    hits = _api(ctx).search(query, limit=limit)
+def search(ctx: click.Context, words: tuple[str, ...], as_json: bool, limit: int) -> None:
+    """Full-text search over the stored documents' titles and texts. Words are all required;
+    "a phrase" in quotes; `or` between two terms; `-word` leaves out (kwatch search Kandahar
+    -Kabul, or after `--`: kwatch search -- -Kabul Kandahar); `word*` finds every word that
+    begins so (Kab*: quote it, 'Kab*', so the shell does not expand it). The footer gives the
+    total found."""
+    page = _api(ctx).search_page(" ".join(words), limit=limit)
     if as_json:
-        _print_json([h.record() for h in hits])
+        _print_json([h.record() for h in page.hits])
         return
-    for h in hits:
-        stdout.print(f"[bold]{h.document_id[:12]}[/bold] {h.published or ''} {_clip(h.title, 70)}")
+    for h in page.hits:
+        stdout.print(f"[bold]{h.document_id[:12]}[/bold] {h.published or ''} {_clip(h.title, 70)}", markup=True)
         stdout.print(f"    {_clip(h.snippet, 160)}", markup=False)
-    click.echo(f"{len(hits)} matches.")
+    if page.total > len(page.hits):
+        click.echo(f"{len(page.hits)} of {page.total} matching documents shown (--limit {page.total} shows them all).")
+    else:
+        click.echo(f"{_count(page.total, 'matching document')}.")
 
 
 @cli.command()
@@ -770,9 +781,10 @@ def serve(ctx: click.Context, host: str, port: int, allow_hosts: tuple[str, ...]
     import uvicorn
 
     from kwatch.web import create_app
-    from kwatch.web.guard import WILDCARD_HOSTS, allowed_host_names, binds_loopback, uvicorn_options
+    from kwatch.web.guard import WILDCARD_HOSTS, allowed_host_names, binds_loopback, check_port, uvicorn_options
 
     kw = _api(ctx)
+    check_port(host, port)  # before "Serving ...": a port in use is one line with the fix
     hosts = allowed_host_names(kw.settings["allowed_hosts"], allow_hosts, [host])
     max_requests = int(kw.settings["web_max_requests"])
     app = create_app(kw, allowed_hosts=hosts, max_requests=max_requests)

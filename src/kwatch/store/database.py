@@ -221,12 +221,13 @@ class Store:
         with self._read() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one())
 
-    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Full-text search over titles and texts, best first; any input is safe to pass."""
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Full-text search over titles and texts, best first (`fulltext.terms`: words, "phrases",
+        or, -word, word* for a prefix); any input is safe to pass."""
         if limit <= 0:
             return []
         with self._read() as conn:
-            found = fulltext.search(conn, query, limit=limit)
+            found = fulltext.search(conn, query, limit=limit, offset=offset)
             ids = [hit.document_id for hit in found]
             meta = {
                 row.id: row
@@ -248,6 +249,11 @@ class Store:
             for hit in found
             if hit.document_id in meta
         ]
+
+    def count_matches(self, query: str) -> int:
+        """How many documents `search(query)` finds in all (not a page of them)."""
+        with self._read() as conn:
+            return fulltext.count(conn, query)
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         """(document id, near-duplicate signature) for every document that has one, by id.
