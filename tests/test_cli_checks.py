@@ -182,3 +182,64 @@ def test_issue_14_a_search_with_nothing_to_look_for_says_so(documents: Path, wor
     result = run(documents, "search", *words)
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [line]
+
+
+def test_issue_14_stats_folds_runs_of_empty_months_unless_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "Kabul, 9 October 2024. A suicide bomber killed 6 people outside a ministry in Kabul; the Islamic State Khorasan Province claimed responsibility.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "x.db"
+    assert run(db, "ingest", str(folder)).exit_code == 0
+    months = json.loads(run(db, "stats", "--json").output)["monthly"]
+    assert [m["month"] for m in months][:1] == ["2024-03"] and len(months) == 8  # March to October
+    folded = run(db, "stats").output
+    assert "2024-04 … 2024-09  (6 months, none)" in folded and "2024-05" not in folded
+    every = run(db, "stats", "--all-months").output
+    assert "(6 months, none)" not in every and all(f"2024-0{m}" in every for m in range(3, 10))
+
+
+@pytest.mark.parametrize(
+    ("channel", "text", "media", "title"),
+    [
+        ("Amaq", "Fighters attacked a checkpoint in Kabul", None, "Amaq: Fighters attacked a checkpoint in Kabul"),
+        ("Amaq", "One two three four five six seven eight nine ten", None, "Amaq: One two three four five six seven eight …"),
+        ("Amaq", "\n\n  First line here\nsecond line", None, "Amaq: First line here"),
+        ("Amaq", "x" * 200, None, "Amaq: " + "x" * 80 + " …"),
+        ("Amaq", "", "video_file", "Amaq: video_file"),
+        (None, "", None, "Telegram: post"),
+    ],
+)
+def test_issue_14_a_telegram_post_title_is_its_channel_and_first_words(channel: str | None, text: str, media: str | None, title: str) -> None:
+    from kwatch.ingest.telegram import is_post_title, post_title
+
+    assert post_title(channel, text, media=media) == title
+    assert is_post_title(title, channel, text, {"media_type": media})
+    assert not is_post_title("A headline from a manifest", channel, text, {})
+
+
+def test_issue_14_docs_show_telegram_titles_and_the_extraction_status(tmp_path: Path) -> None:
+    export = {
+        "name": "Sample channel",
+        "type": "public_channel",
+        "id": 42,
+        "messages": [
+            {"id": 1, "type": "message", "date": "2024-03-03T10:00:00", "text": "Kabul, 3 March 2024. A suicide bomber killed 4 people at a checkpoint in Kabul."},
+            {"id": 2, "type": "message", "date": "2024-03-04T10:00:00", "text": "", "media_type": "video_file"},
+        ],
+    }
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / "result.json").write_text(json.dumps(export), encoding="utf-8")
+    db = tmp_path / "x.db"
+    assert run(db, "ingest", "--no-extract", str(tmp_path / "inputs")).exit_code == 0
+    titles = sorted(d["title"] for d in json.loads(run(db, "docs", "--json").output))
+    assert titles == ["Sample channel: Kabul, 3 March 2024. A suicide bomber killed …", "Sample channel: video_file"]
+    listed = run(db, "docs").output.splitlines()
+    assert listed[0].split()[-1] == "extraction" and all(line.split()[-1] == "pending" for line in listed[1:3])
+    assert "Kabul, 3 March 2024. A suicide" in listed[1] + listed[2]
+    assert run(db, "extract").exit_code == 0
+    statuses = {line.split()[-1] for line in run(db, "docs").output.splitlines()[1:3]}
+    assert statuses <= {"ok", "skipped"} and statuses

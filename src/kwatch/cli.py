@@ -234,19 +234,25 @@ def runs(ctx: click.Context, as_json: bool, limit: int) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", type=int, default=None, help="Show at most this many.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
 @click.pass_context
 def docs(ctx: click.Context, as_json: bool, limit: int | None) -> None:
-    """List the stored documents."""
+    """List the stored documents, oldest first: id, publication date, language, kind, source,
+    title (a Telegram post's is its first words), length, and the extraction status: ok,
+    skipped (not a report of an event; `--json` says why), failed (`kwatch errors`), or
+    pending (not extracted yet: `kwatch extract`)."""
     documents = _api(ctx).documents(limit=limit)
     if as_json:
         _print_json([d.record() for d in documents])
         return
-    table = Table("id", "published", "lang", "kind", "source", "title", "chars", box=None)
+    table = Table("id", "published", "lang", "kind", "source", "title", "chars", "extraction", box=None)
     for d in documents:
-        table.add_row(d.id[:12], d.published or "", d.language or "", d.kind, _clip(d.source, 28), _clip(d.title, 50), str(d.chars))
+        title = d.title or ""
+        if d.source and title.startswith(d.source + ": "):  # a post's title: the source column has the channel
+            title = title[len(d.source) + 2 :]
+        table.add_row(d.id[:12], d.published or "", d.language or "", d.kind, _clip(d.source, 28), _clip(title, 50), str(d.chars), d.extract_status or "pending")
     stdout.print(table)
-    click.echo(f"{len(documents)} documents.")
+    click.echo(f"{_count(len(documents), 'document')}.")
 
 
 def _where(record: dict[str, Any]) -> str:
@@ -725,11 +731,14 @@ def _analysis_options(command: Any) -> Any:
 
 @cli.command()
 @_analysis_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with a key per analysis.")
+@click.option("--all-months", is_flag=True, help="Show every month, also runs of months without events (the tables fold those into one line).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with a key per analysis (every month, always).")
 @click.pass_context
-def stats(ctx: click.Context, /, as_json: bool, **filters: Any) -> None:
+def stats(ctx: click.Context, /, as_json: bool, all_months: bool, **filters: Any) -> None:
     """The analyses: ISKP attacks vs raids per month, propaganda by language and medium,
-    casualties by category, incidents abroad, events by province."""
+    casualties by category, incidents abroad, events by province. In the monthly tables, three or
+    more months in a row without events are one line (`2021-12 … 2022-03  (4 months, none)`)
+    unless --all-months."""
     from kwatch.analytics import ANALYSES, to_json
 
     api = _api(ctx)
@@ -742,11 +751,37 @@ def stats(ctx: click.Context, /, as_json: bool, **filters: Any) -> None:
         table = tables[name]
         flat = table.reset_index() if table.index.name else table
         out = Table(*[str(c) for c in flat.columns], title=name.replace("_", " "), title_justify="left", box=None)
-        for row in flat.itertuples(index=False):
-            out.add_row(*["" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row])
+        rows = [["" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row] for row in flat.itertuples(index=False)]
+        if not all_months and list(flat.columns[:1]) == ["month"]:
+            rows = _fold_empty_months(rows)
+        for cells in rows:
+            out.add_row(*cells)
         stdout.print(out)
         if flat.empty:
             click.echo("  (no events)")
+
+
+def _fold_empty_months(rows: list[list[str]]) -> list[list[str]]:
+    """Rows of a monthly table (month first, then counts) with each run of three or more months
+    whose counts are all zero (or blank) folded into one row: `first … last`, `(N months, none)`."""
+    out: list[list[str]] = []
+    run: list[list[str]] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            out.append([f"{run[0][0]} … {run[-1][0]}", f"({len(run)} months, none)", *[""] * (len(run[0]) - 2)])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for cells in rows:
+        if all(c in ("0", "") for c in cells[1:]):
+            run.append(cells)
+        else:
+            flush()
+            out.append(cells)
+    flush()
+    return out
 
 
 @cli.command()

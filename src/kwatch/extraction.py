@@ -27,6 +27,7 @@ from typing import Any
 
 from kwatch import lexicon
 from kwatch.extract import build_context, extract, to_event
+from kwatch.ingest.telegram import is_post_title
 from kwatch.models import Document, document_name  # noqa: F401 - document_name: kept importable from here
 from kwatch.pipeline import Context, Pipeline, StageFailure
 from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
@@ -197,9 +198,12 @@ def _extract_document(store: Store, doc: Document, pipeline: Pipeline, ctx: Cont
     stage = "extract"  # outside any stage: the checks before the pipeline runs
     report.documents += 1
     try:
+        # A Telegram post's title is its channel and first words, made at ingest for lists: it is
+        # no headline, so the pipeline reads none (as before posts had titles).
+        title = None if doc.kind == "telegram" and is_post_title(doc.title, doc.source, doc.text, doc.meta) else doc.title
         result = extract(
             PipelineDoc(
-                id=doc.id, text=doc.text, published=doc.published, language=doc.language, title=doc.title, kind=doc.kind, meta=doc.meta
+                id=doc.id, text=doc.text, published=doc.published, language=doc.language, title=title, kind=doc.kind, meta=doc.meta
             ),
             pipeline=pipeline,
             ctx=ctx,
