@@ -76,3 +76,22 @@ def test_issue_13_every_attribution_key_and_lexicon_key_is_documented():
     where = _section("attribution.md", "## Where it is read")
     for key in (lexicon.schema("attribution") or {})["properties"]:
         assert f"| `{key}` |" in where, key
+
+
+@pytest.mark.parametrize("action", ["confirm", "edit", "reject"])
+def test_issue_14_every_review_action_is_in_the_readme(action):
+    review = cli.get_command(click.Context(cli), "review")
+    assert action in review.list_commands(click.Context(review))  # type: ignore[attr-defined]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{action} ID" in readme
+
+
+def test_issue_14_the_date_rule_is_documented_as_the_code_applies_it():
+    from kwatch.errors import QueryError
+    from kwatch.query import check_date
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "relative dates such as `7d` or `yesterday` are refused" in readme
+    for refused in ("7d", "yesterday"):
+        with pytest.raises(QueryError):
+            check_date("since", refused)

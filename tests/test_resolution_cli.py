@@ -128,5 +128,5 @@ def test_issue_11_an_analysts_edit_shows_in_kwatch_event_as_everywhere(db: Path)
         assert [e["id"] for e in kw.browse(EventQuery(province="Kunduz")).items] == [mosque["id"]]
     data = json.loads(kwatch(db, "event", mosque["id"], "--json").output)
     assert data["injured"] == 99 and data["review"] == {"status": None, "edited": ["admin1", "injured"]}
-    assert "injured 99 (low" in kwatch(db, "event", mosque["id"]).output
+    assert "injured 99 (edited by an analyst; the reports give low" in kwatch(db, "event", mosque["id"]).output
     assert [e["id"] for e in _events(db) if e["injured"] == 99] == [mosque["id"]]

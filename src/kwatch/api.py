@@ -12,24 +12,25 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-import httpx
-
 from kwatch import auth, lexicon, records, review
 from kwatch import settings as settings_mod
 from kwatch.errors import EventNotFound
 from kwatch.export import check_export
 from kwatch.export import export as export_events
-from kwatch.extraction import ExtractPlan, ExtractReport, document_name, run_extraction
-from kwatch.ingest import ReadOptions
-from kwatch.ingest.batch import IngestEvent, IngestReport, ingest
-from kwatch.models import Document, ErrorRecord, SearchHit
+from kwatch.models import Document, ErrorRecord, SearchHit, document_name
 from kwatch.records import Event, ResolvedEvent
 from kwatch.store import Store, open_store
 
+# Reading, ingesting and extracting need different parts of kwatch: the ingestion side (httpx,
+# trafilatura, pypdf, datasketch with scipy) and the pipeline are imported by the methods that
+# use them, so `kwatch summary` or `kwatch events` starts in a fraction of the time.
 if TYPE_CHECKING:
+    import httpx
     import pandas
 
     from kwatch.evaluate import Report
+    from kwatch.extraction import ExtractPlan, ExtractReport
+    from kwatch.ingest.batch import IngestEvent, IngestReport
     from kwatch.pipeline import Context
     from kwatch.query import EventQuery, Page
     from kwatch.resolve import ResolutionStatus, ResolveReport
@@ -76,6 +77,11 @@ class Kwatch:
         on_item: Callable[[IngestEvent], None] | None = None,
         client: httpx.Client | None = None,
     ) -> tuple[IngestReport, ExtractReport | None]:
+        import httpx
+
+        from kwatch.ingest import ReadOptions
+        from kwatch.ingest.batch import ingest
+
         inputs = [str(i) for i in inputs]
         options = ReadOptions(max_bytes=self.settings["max_file_size"], http_deadline=self.settings["http_deadline"])
         owns_client = client is None
@@ -106,6 +112,8 @@ class Kwatch:
         too with `retry`; only `ids`), finishing what an interrupted run left, then resolve.
         Recorded as a run (`runs()`). A document whose extraction fails never raises: it is marked
         failed, keeps its earlier events, and is in `report.failures` and `errors()`."""
+        from kwatch.extraction import run_extraction
+
         report = run_extraction(self.store, redo=redo, retry=retry, ids=ids, ctx=self.extraction_context(), on_start=on_start, on_document=on_document)
         self.resolve()
         return report
@@ -132,7 +140,26 @@ class Kwatch:
         return self.store.data_version()
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """The documents matching `query`, best first (as `search_page`; nothing for a query
+        with nothing to look for)."""
         return self.store.search(query, limit=limit)
+
+    def search_page(self, query: str, *, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Full-text search: words (all required), "a phrase", `or` between two terms, `-word`
+        to leave out, `word*` for every word that begins so (`Kab*`). A page of hits, best
+        first, and the total found, read in one snapshot. QueryError when the query has nothing
+        to look for (only `*`, punctuation or exclusions) or limit/offset are out of range."""
+        from kwatch.errors import QueryError
+        from kwatch.store.fulltext import searchable, terms
+
+        if limit < 1 or offset < 0:
+            raise QueryError(f"limit {limit} / offset {offset} is out of range.", hint="give a limit of 1 or more and an offset of 0 or more")
+        if not searchable(query):
+            if terms(query):
+                raise QueryError(f"{query!r} only leaves words out: a search needs one to look for.", hint="e.g. `Kandahar -Kabul`")
+            raise QueryError(f"Nothing to search for in {query!r}.", hint="give a word, or the start of one followed by * (Kab*)")
+        with self.store.snapshot():
+            return SearchPage(total=self.store.count_matches(query), hits=self.store.search(query, limit=limit, offset=offset))
 
     def errors(self) -> list[ErrorRecord]:
         """Inputs that could not be ingested (kind 'ingest', stage 'read') and documents whose
@@ -208,22 +235,35 @@ class Kwatch:
         since: str | None = None,
         until: str | None = None,
         country: str | None = None,
+        province: str | None = None,
+        actor: str | None = None,
+        text: str | None = None,
+        review: str = "any",
         limit: int | None = None,
         include_rejected: bool = False,
     ) -> list[ResolvedEvent]:
         """The resolved events, typed: one per real event with every member's sources. Analysts'
         edits are applied (`review.apply`: new records whose `review` says what was done), then
-        the filters (`kwatch.query.keep`, so they see the edited values); rejected events only
-        with include_rejected. Reads only: this is the last complete resolution
+        the filters (`kwatch.query.keep`, so they see the edited values): type, since/until
+        (YYYY[-MM[-DD]]; anything else is a QueryError), country (ISO2), province (admin1),
+        actor, text (words in the place, actor, outlet, method, target or the quotes), and
+        review: 'any' (rejected events only with include_rejected), 'unreviewed', 'confirmed' or
+        'rejected' (those alone). Reads only: this is the last complete resolution
         (`resolution_status()` says whether it is of the events as they are now), read in one
         snapshot of the store. `event_records()` gives their FORMAT.md records."""
-        from kwatch.query import keep
+        from kwatch.errors import QueryError
+        from kwatch.query import REVIEW_STATES, check_date, keep
 
+        check_date("since", since)
+        check_date("until", until)
+        if review not in REVIEW_STATES:
+            raise QueryError(f"review {review!r} is not one of {', '.join(REVIEW_STATES)}.")
         with self.store.snapshot():
             resolved = self._with_sources(self.store.resolved_events())
             overrides = self.store.overrides()
-        reviewed = review.apply_all(resolved, overrides, include_rejected=include_rejected)
-        return keep(reviewed, type=type, since=since, until=until, country=country, limit=limit)
+        # (`review` here is the state asked for; the module is reached through `_apply`.)
+        reviewed = _review_state(_apply(resolved, overrides, include_rejected or review == "rejected"), review)
+        return keep(reviewed, type=type, since=since, until=until, country=country, province=province, actor=actor, text=text, limit=limit)
 
     def event_records(
         self,
@@ -232,6 +272,10 @@ class Kwatch:
         since: str | None = None,
         until: str | None = None,
         country: str | None = None,
+        province: str | None = None,
+        actor: str | None = None,
+        text: str | None = None,
+        review: str = "any",
         limit: int | None = None,
         include_rejected: bool = False,
     ) -> list[dict[str, Any]]:
@@ -239,7 +283,9 @@ class Kwatch:
         per real event with every source, plus killed_low/high, injured_low/high, coordinates,
         precision, `detail` (per-source figures) and `review` (the analysts' status and edits).
         Filters and reads as `reviewed_events()`."""
-        events, names = self._reviewed(type=type, since=since, until=until, country=country, limit=limit, include_rejected=include_rejected)
+        events, names = self._reviewed(
+            type=type, since=since, until=until, country=country, province=province, actor=actor, text=text, review=review, limit=limit, include_rejected=include_rejected
+        )
         return [event.record(names) for event in events]
 
     def _reviewed(self, **filters: Any) -> tuple[list[ResolvedEvent], dict[str, str]]:
@@ -290,12 +336,14 @@ class Kwatch:
         """`_find(ident)`, or EventNotFound."""
         found = self._find(ident)
         if found is None:
+            self._resolved_id(ident)  # says whether the id is unknown or the start of several
             raise _not_found(ident)
         return found
 
-    def merge(self, a: str, b: str, *, who: str = "cli", why: str | None = None) -> dict[str, Any]:
-        """Merge two resolved events (ids, member ids or unique prefixes) by hand; the decision is
-        kept and re-applied on every resolution. Returns the merged event."""
+    def merge(self, a: str, b: str, *, who: str, why: str | None = None) -> dict[str, Any]:
+        """Merge two resolved events (ids, member ids or unique prefixes) by hand: the decision,
+        kept and re-applied on every resolution, and its entry in the audit log of both events
+        are one transaction; then resolve. Returns the merged event (`event()`)."""
         from kwatch.errors import ResolutionError
 
         with self.store.snapshot():
@@ -304,14 +352,18 @@ class Kwatch:
                 raise ResolutionError(f"{a} and {b} are already one event ({first}).", hint="see it with `kwatch event ID`")
             members = self.store.resolved_members([first, second])
         ids = [m["event_id"] for rid in (first, second) for m in members.get(rid, [])]
-        self.store.add_decision(kind="merge", event_ids=ids, document_id=None, who=who, at=self._now(), why=why)
+        # The merged event's id is its smallest member's, so the entry of `first` or of `second` is its own.
+        change = review.structural("merge", [first, second], detail={"merged": [first, second]}, why=why)
+        self.store.add_decision(kind="merge", event_ids=ids, document_id=None, who=who, at=self._now(), why=change.entries[0]["why"], audit=change.entries)
         self.resolve()
         return self.event(first) or {}
 
-    def split(self, event_id: str, document_id: str, *, who: str = "cli", why: str | None = None) -> list[dict[str, Any]]:
-        """Take the sources of one document out of a resolved event; the decision is kept and
-        re-applied on every resolution. `document_id` may be the document's id, a unique prefix
-        of it, or its name as `kwatch event` shows it. Returns the events that result."""
+    def split(self, event_id: str, document_id: str, *, who: str, why: str | None = None) -> list[dict[str, Any]]:
+        """Take the sources of one document out of a resolved event: the decision, kept and
+        re-applied on every resolution, and its entry in the audit log of the event and of the
+        two it becomes are one transaction; then resolve. `document_id` may be the document's
+        id, a unique prefix of it, or its name as `kwatch event` shows it. Returns the events
+        that result (`event()` of each)."""
         from kwatch.errors import ResolutionError
 
         with self.store.snapshot():
@@ -330,7 +382,10 @@ class Kwatch:
         stays = sorted(e for e, ev in events.items() if ev.document_id != chosen[0])
         if not stays:
             raise ResolutionError(f"Event {resolved_id} has no source but {names.get(chosen[0], chosen[0])}; there is nothing to split.")
-        self.store.add_decision(kind="split", event_ids=stays, document_id=chosen[0], who=who, at=self._now(), why=why)
+        # Each part's id is its smallest member's: the entries under them are the parts' own.
+        detail = {"from": resolved_id, "document_id": chosen[0], "doc": names.get(chosen[0], chosen[0]), "into": [stays[0], moved[0]]}
+        change = review.structural("split", [resolved_id, stays[0], moved[0]], detail=detail, why=why)
+        self.store.add_decision(kind="split", event_ids=stays, document_id=chosen[0], who=who, at=self._now(), why=change.entries[0]["why"], audit=change.entries)
         self.resolve()
         return [e for e in (self.event(stays[0]), self.event(moved[0])) if e is not None]
 
@@ -365,15 +420,13 @@ class Kwatch:
         return tables
 
     def _resolved_id(self, ident: str) -> str:
-        """The resolved id `ident` names (ResolutionError when none or several)."""
-        from kwatch.errors import ResolutionError
-
+        """The resolved id `ident` names (EventNotFound when none or several)."""
         found = self.store.resolved_ids_matching(ident)
         if len(found) == 1:
             return found[0]
         if not found:
-            raise ResolutionError(f"No event {ident!r}.", hint="list events and their ids with `kwatch events`")
-        raise ResolutionError(f"{ident!r} is the start of several event ids.", hint="give more characters of the id")
+            raise _not_found(ident)
+        raise EventNotFound(f"{ident!r} is the start of several event ids.", hint="give more characters of the id")
 
     def _with_sources(
         self,
@@ -449,6 +502,7 @@ class Kwatch:
         EventNotFound when no event has this id. Reads only, in one snapshot."""
         resolved = self.event(event_id)
         if resolved is None:
+            self._resolved_id(event_id)  # says whether the id is unknown or the start of several
             raise _not_found(event_id)
         return resolved
 
@@ -488,23 +542,6 @@ class Kwatch:
     def revoke_token(self, token_id: str) -> bool:
         return self.store.revoke_token(token_id, at=self._now())
 
-    def review_merge(self, a: str, b: str, *, who: str, why: str | None = None) -> dict[str, Any]:
-        """`merge` by an analyst, recorded in the audit log of both events and of the result."""
-        ids = [self._found(a).event.id, self._found(b).event.id]
-        merged = self.merge(ids[0], ids[1], who=who, why=why)
-        change = review.structural("merge", [*ids, merged["id"]], detail={"merged": ids, "into": merged["id"]}, why=why)
-        self.store.record_review(change.entries, at=self._now(), who=who)
-        return merged
-
-    def review_split(self, event_id: str, document_id: str, *, who: str, why: str | None = None) -> list[dict[str, Any]]:
-        """`split` by an analyst, recorded in the audit log of the event and of the ones that result."""
-        original = self._found(event_id).event.id
-        result = self.split(original, document_id, who=who, why=why)
-        ids = [original, *(e["id"] for e in result)]
-        change = review.structural("split", ids, detail={"document_id": document_id, "into": [e["id"] for e in result]}, why=why)
-        self.store.record_review(change.entries, at=self._now(), who=who)
-        return result
-
     # browser sessions (the dashboard's login) ----------------------------------------------
     def login(self, token: str | None) -> auth.NewSession:
         """A session for the holder of `token`, lasting the `web_session_hours` setting."""
@@ -542,6 +579,26 @@ class Kwatch:
         return lexicon.files_in_use(self.lexicon_path())
 
 
+def _apply(resolved: list[ResolvedEvent], overrides: Mapping[str, Mapping[str, Any]], include_rejected: bool) -> list[ResolvedEvent]:
+    """`review.apply_all`: the analysts' overrides laid over the resolved events."""
+    return review.apply_all(resolved, overrides, include_rejected=include_rejected)
+
+
+def _review_state(events: list[ResolvedEvent], state: str) -> list[ResolvedEvent]:
+    """The reviewed events in review `state` ('any' keeps them all)."""
+    if state == "any":
+        return events
+    status = {"unreviewed": None, "confirmed": "confirmed", "rejected": "rejected"}[state]
+    return [e for e in events if (e.review.status if e.review else None) == status]
+
+
+class SearchPage(NamedTuple):
+    """One page of full-text hits (`Kwatch.search_page`) and how many documents match in all."""
+
+    total: int
+    hits: list[SearchHit]
+
+
 class _Found(NamedTuple):
     """One resolved event as `Kwatch._find` reads it: reviewed, with its members ({event_id,
     reason}), their events by id and the documents' names."""
@@ -553,7 +610,9 @@ class _Found(NamedTuple):
 
 
 def _not_found(ident: str) -> EventNotFound:
-    return EventNotFound(f"No event {ident!r}.", hint="list events with `kwatch events --json`")
+    if len(ident) < 6:  # Store.resolved_ids_matching takes prefixes of 6 characters or more
+        return EventNotFound(f"No event {ident!r}.", hint="give at least 6 characters of an id (`kwatch events` lists them)")
+    return EventNotFound(f"No event {ident!r}.", hint="list events and their ids with `kwatch events`")
 
 
 def _info_name(info: Mapping[str, Any]) -> str:
@@ -563,11 +622,12 @@ def _info_name(info: Mapping[str, Any]) -> str:
     return document_name(SimpleNamespace(**info))  # type: ignore[arg-type]
 
 
-def open(db: str | None = None, **settings: Any) -> Kwatch:  # noqa: A001 - mirrors sqlite3.connect / kwatch.open
-    """Open (creating if needed) the store at `db` (a path or URL; default: KWATCH_DB, then the
-    user's data folder) and return the API over it."""
+def open(db: str | None = None, *, create: bool = True, **settings: Any) -> Kwatch:  # noqa: A001 - mirrors sqlite3.connect / kwatch.open
+    """Open the store at `db` (a path or URL; default: KWATCH_DB, then the user's data folder)
+    and return the API over it. A SQLite file that does not exist is created, unless `create`
+    is False: then StoreError says it does not exist (what every read-only command asks)."""
     values = settings_mod.resolve({"db": db, **settings})
-    return Kwatch(open_store(values["db"]), values)
+    return Kwatch(open_store(values["db"], create=create), values)
 
 
 def evaluate_corpus(

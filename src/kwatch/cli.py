@@ -23,8 +23,33 @@ if not stdout.is_terminal:  # piped into a file or another program: do not wrap 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+class BadUsage(click.ClickException):
+    """A bad argument, told in one line (not click's usage block) with exit status 2."""
+
+    exit_code = 2
+
+
+class DateType(click.ParamType[str | None]):
+    """A calendar date as every view filters by (`kwatch.query.check_date`); a bad one is a
+    one-line error with exit status 2."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from kwatch.query import check_date
+
+        try:
+            return check_date(f"--{param.name}" if param is not None and param.name else "date", value)
+        except KwatchError as error:
+            raise BadUsage(str(error)) from None
+
+
+DATE = DateType()
+
+
 class KwatchGroup(click.Group):
-    """Turns a KwatchError into one line (exit 1) unless --debug asks for the traceback."""
+    """Turns a KwatchError into one line (exit 1; a QueryError exit 2) unless --debug asks for
+    the traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -32,16 +57,21 @@ class KwatchGroup(click.Group):
         except KwatchError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            raise click.ClickException(str(error)) from None
+            from kwatch.errors import QueryError
+
+            # A filter or query that cannot be answered is bad usage: exit status 2, as click's own.
+            raise (BadUsage if isinstance(error, QueryError) else click.ClickException)(str(error)) from None
 
 
-def _api(ctx: click.Context) -> Any:
-    """Open the store lazily (so `kwatch --help` never touches it) and close it at the end."""
+def _api(ctx: click.Context, *, create: bool = False) -> Any:
+    """Open the store lazily (so `kwatch --help` never touches it) and close it at the end. Only
+    the commands that put data in (`ingest`, `token create`) create a store that does not exist;
+    every other one says it does not exist and how to create it."""
     obj = ctx.find_root().obj
     if obj.get("api") is None:
         import kwatch
 
-        obj["api"] = kwatch.open(obj["db"])
+        obj["api"] = kwatch.open(obj["db"], create=create)
         ctx.find_root().call_on_close(obj["api"].close)
     return obj["api"]
 
@@ -95,8 +125,8 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], sample: bool, no_extract
         raise click.UsageError("Give at least one PATH or URL, or --sample.")
     for path in paths:
         if not is_url(path) and not Path(path).exists():
-            raise click.BadParameter(f"{path} does not exist.", param_hint="PATH_OR_URL")
-    api = _api(ctx)
+            raise BadUsage(f"{path} does not exist. Hint: give a file, a folder or an http(s) URL")
+    api = _api(ctx, create=True)
     live = stderr.is_terminal
     with _progress(live) as progress:
         task = progress.add_task("Ingesting", total=count_files(paths) if live else None)
@@ -204,19 +234,25 @@ def runs(ctx: click.Context, as_json: bool, limit: int) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", type=int, default=None, help="Show at most this many.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
 @click.pass_context
 def docs(ctx: click.Context, as_json: bool, limit: int | None) -> None:
-    """List the stored documents."""
+    """List the stored documents, oldest first: id, publication date, language, kind, source,
+    title (a Telegram post's is its first words), length, and the extraction status: ok,
+    skipped (not a report of an event; `--json` says why), failed (`kwatch errors`), or
+    pending (not extracted yet: `kwatch extract`)."""
     documents = _api(ctx).documents(limit=limit)
     if as_json:
         _print_json([d.record() for d in documents])
         return
-    table = Table("id", "published", "lang", "kind", "source", "title", "chars", box=None)
+    table = Table("id", "published", "lang", "kind", "source", "title", "chars", "extraction", box=None)
     for d in documents:
-        table.add_row(d.id[:12], d.published or "", d.language or "", d.kind, _clip(d.source, 28), _clip(d.title, 50), str(d.chars))
+        title = d.title or ""
+        if d.source and title.startswith(d.source + ": "):  # a post's title: the source column has the channel
+            title = title[len(d.source) + 2 :]
+        table.add_row(d.id[:12], d.published or "", d.language or "", d.kind, _clip(d.source, 28), _clip(title, 50), str(d.chars), d.extract_status or "pending")
     stdout.print(table)
-    click.echo(f"{len(documents)} documents.")
+    click.echo(f"{_count(len(documents), 'document')}.")
 
 
 def _where(record: dict[str, Any]) -> str:
@@ -235,21 +271,28 @@ def _clip(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@cli.command()
-@click.argument("query")
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most this many, best first.")
 @click.pass_context
-def search(ctx: click.Context, query: str, as_json: bool, limit: int) -> None:
-    """Full-text search over the stored documents."""
-    hits = _api(ctx).search(query, limit=limit)
+def search(ctx: click.Context, words: tuple[str, ...], as_json: bool, limit: int) -> None:
+    """Full-text search over the stored documents' titles and texts. Words are all required;
+    "a phrase" in quotes; `or` between two terms; `-word` leaves out (kwatch search Kandahar
+    -Kabul, or after `--`: kwatch search -- -Kabul Kandahar); `word*` finds every word that
+    begins so (Kab*: quote it, 'Kab*', so the shell does not expand it). The footer gives the
+    total found."""
+    page = _api(ctx).search_page(" ".join(words), limit=limit)
     if as_json:
-        _print_json([h.record() for h in hits])
+        _print_json([h.record() for h in page.hits])
         return
-    for h in hits:
-        stdout.print(f"[bold]{h.document_id[:12]}[/bold] {h.published or ''} {_clip(h.title, 70)}")
+    for h in page.hits:
+        stdout.print(f"[bold]{h.document_id[:12]}[/bold] {h.published or ''} {_clip(h.title, 70)}", markup=True)
         stdout.print(f"    {_clip(h.snippet, 160)}", markup=False)
-    click.echo(f"{len(hits)} matches.")
+    if page.total > len(page.hits):
+        click.echo(f"{len(page.hits)} of {page.total} matching documents shown (--limit {page.total} shows them all).")
+    else:
+        click.echo(f"{_count(page.total, 'matching document')}.")
 
 
 @cli.command()
@@ -268,23 +311,32 @@ def errors(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{ingest_count} ingest errors, {len(records) - ingest_count} extraction failures.")
 
 
+_REVIEW_STATES = ("any", "unreviewed", "confirmed", "rejected")
+
+
 @cli.command()
 @click.option("--type", "type_", type=click.Choice(["attack", "plot", "arrest", "raid", "propaganda"]), help="Only this type.")
-@click.option("--since", metavar="DATE", help="Only events on or after DATE (YYYY[-MM[-DD]]).")
-@click.option("--until", metavar="DATE", help="Only events on or before DATE.")
+@click.option("--since", type=DATE, metavar="DATE", help="Only events on or after DATE (YYYY[-MM[-DD]]).")
+@click.option("--until", type=DATE, metavar="DATE", help="Only events on or before DATE.")
 @click.option("--country", metavar="ISO2", help="Only events in this country (ISO 3166-1 alpha-2).")
-@click.option("--limit", type=int, default=None)
+@click.option("--province", metavar="NAME", help="Only events in this province (admin1, e.g. Kabul).")
+@click.option("--actor", metavar="NAME", help="Only events by this actor (ISKP, IS, Taliban ...).")
+@click.option("--text", metavar="WORDS", help="Only events with these words in the place, actor, outlet, method, target or a quote.")
+@click.option("--review", "review_state", type=click.Choice(_REVIEW_STATES), default="any", show_default=True, help="Only events in this review state (rejected ones are listed only with rejected).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of event records.")
 @click.pass_context
-def events(ctx: click.Context, type_: str | None, since: str | None, until: str | None, country: str | None, limit: int | None, as_json: bool) -> None:
-    """List events: one per real event, with every source (see `kwatch event ID`)."""
+def events(ctx: click.Context, /, type_: str | None, review_state: str, as_json: bool, country: str | None, **filters: Any) -> None:
+    """List events: one per real event, with every source (see `kwatch event ID`), as analysts
+    reviewed them. The `reports` column counts the documents that tell of the event; `kwatch
+    event ID` shows each one's figures and quote."""
     api = _api(ctx)
-    records = api.event_records(type=type_, since=since, until=until, country=(country or None) and country.upper(), limit=limit)
+    records = api.event_records(type=type_, country=(country or None) and country.upper(), review=review_state, **filters)
     _note_if_stale(api)
     if as_json:
         _print_json(records)
         return
-    table = Table("id", "date", "type", "where", "actor", "method", "killed", "injured", "claimed", "sources", box=None)
+    table = Table("id", "date", "type", "where", "actor", "method", "killed", "injured", "claimed", "review", "reports", box=None)
     for r in records:
         where = _where(r)
         claimed = "" if r.get("claimed") is None else ("yes" if r["claimed"] else "no")
@@ -293,9 +345,24 @@ def events(ctx: click.Context, type_: str | None, since: str | None, until: str 
             killed += f" (claimed {r['killed_claimed']})"
         injured = "" if r.get("injured") is None else str(r["injured"])
         method = r.get("method") or r.get("medium") or ""
-        table.add_row(r["id"][:10], r.get("date") or "", r["type"], _clip(where, 40), r.get("actor") or "", method, killed, injured, claimed, str(len(r["sources"])))
+        table.add_row(
+            r["id"][:10], r.get("date") or "", r["type"], _clip(where, 40), r.get("actor") or "", method, killed, injured, claimed,
+            _review_word(r.get("review")), str(_reports(r)),
+        )  # fmt: skip
     stdout.print(table)
     click.echo(f"{len(records)} events.")
+
+
+def _reports(record: dict[str, Any]) -> int:
+    """How many documents tell of the event (its `sources` are quotes, several per document)."""
+    documents = (record.get("detail") or {}).get("documents")
+    return len(documents) if documents else len({s.get("document_id") or s.get("doc") for s in record.get("sources") or ()})
+
+
+def _review_word(review: dict[str, Any] | None) -> str:
+    """The review state in one word: confirmed, rejected, edited (edited but not confirmed), or ''."""
+    review = review or {}
+    return str(review.get("status") or ("edited" if review.get("edited") else ""))
 
 
 @cli.command()
@@ -396,27 +463,29 @@ def summary(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
-    """Show one event (ID: its id, a member's id, or the first characters of either): its
-    sources, each one's figures and quote, and why they were merged."""
-    from kwatch.errors import ResolutionError
-
+    """Show one event (ID: its id, a member's id, or the first characters of either) as analysts
+    reviewed it: its fields with their edits, its sources, each one's figures and quote, why
+    they were merged, and its audit log. --json prints the record every view and export reads."""
     api = _api(ctx)
-    record = api.event(event_id)
+    view = api.event_view(event_id)
+    record = view["event"]
     _note_if_stale(api)
-    if record is None:
-        raise ResolutionError(f"No event {event_id!r}.", hint="list events and their ids with `kwatch events`")
     if as_json:
         _print_json(record)
         return
+    edited = set((record.get("review") or {}).get("edited") or ())
     where = ", ".join(x for x in (record.get("place"), record.get("admin2"), record.get("admin1"), record.get("country")) if x)
     stdout.print(f"[bold]{record['id']}[/bold]  {record['type']} {record.get('date') or 'undated'}  {where}", markup=True)
     claimed = {True: "claimed", False: "not claimed", None: "claim not stated"}[record.get("claimed")]
     stdout.print(f"actor {record.get('actor') or '?'} ({claimed}); method {record.get('method') or '?'}; target {record.get('target') or '?'}", markup=False)
     for line in _attribution_lines(record.get("attribution")):
         stdout.print(line, markup=False)
+    for line in _review_lines(record.get("review")):
+        stdout.print(line, markup=False)
     for name in ("killed", "injured"):
         if record.get(name) is not None:
-            line = f"{name} {record[name]} (low {record[name + '_low']}, high {record[name + '_high']})"
+            reported = f"low {record[name + '_low']}, high {record[name + '_high']}"
+            line = f"{name} {record[name]} (" + (f"edited by an analyst; the reports give {reported})" if name in edited else f"{reported})")
             if record.get(name + "_claimed") is not None:
                 line += f"; claimed by the group: {record[name + '_claimed']}"
             stdout.print(line, markup=False)
@@ -438,6 +507,21 @@ def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
         quote = (m["figures"] or {}).get("quote")
         if quote:
             stdout.print(f"{_clip(m['doc'], 34)}: “{quote}”", markup=False)
+    if view["audit"]:
+        stdout.print("audit log (newest first):", markup=False)
+        for line in _audit_lines(view["audit"]):
+            stdout.print("  " + line, markup=False)
+
+
+def _review_lines(review: dict[str, Any] | None) -> list[str]:
+    """The analysts' review in words: its status and the fields they edited."""
+    review = review or {}
+    lines = []
+    if review.get("status"):
+        lines.append(f"review: {review['status']} by an analyst")
+    if review.get("edited"):
+        lines.append("edited by analysts: " + ", ".join(review["edited"]) + " (the values shown; the audit log has the old ones)")
+    return lines
 
 
 def _attribution_lines(attribution: dict[str, Any] | None) -> list[str]:
@@ -476,29 +560,143 @@ def _why(reason: dict[str, Any]) -> str:
     return str(kind)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _local_user() -> str:
+    """Who a command-line review is by, unless --who says: the user logged in here."""
+    import getpass
+
+    try:
+        return f"{getpass.getuser()} (cli)"
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "cli"
+
+
+_WHO = click.option("--who", default=_local_user, show_default="your user name", help="Who decides (kept in the audit log).")
+
+
 @cli.command()
 @click.argument("first", metavar="ID")
 @click.argument("second", metavar="ID")
-@click.option("--why", metavar="TEXT", help="The reason, kept with the decision.")
-@click.option("--who", default="cli", show_default=True, help="Who decides (kept with the decision).")
+@click.option("--why", metavar="TEXT", help="The reason, kept in the audit log.")
+@_WHO
 @click.pass_context
 def merge(ctx: click.Context, first: str, second: str, why: str | None, who: str) -> None:
-    """Merge two events into one by hand. The decision is kept and survives re-extraction."""
+    """Merge two events into one by hand. The decision is kept, survives re-extraction and is in
+    the audit log (`kwatch audit`)."""
     record = _api(ctx).merge(first, second, who=who, why=why)
-    click.echo(f"Merged into {record['id']} ({len(record['members'])} reports).")
+    click.echo(f"Merged into {record['id']} ({_count(len(record['members']), 'report')}).")
 
 
 @cli.command()
 @click.argument("event_id", metavar="ID")
 @click.argument("document", metavar="DOC")
-@click.option("--why", metavar="TEXT", help="The reason, kept with the decision.")
-@click.option("--who", default="cli", show_default=True, help="Who decides (kept with the decision).")
+@click.option("--why", metavar="TEXT", help="The reason, kept in the audit log.")
+@_WHO
 @click.pass_context
 def split(ctx: click.Context, event_id: str, document: str, why: str | None, who: str) -> None:
     """Take document DOC (its id, the first characters of it, or its name as `kwatch event`
-    shows it) out of event ID. The decision is kept and survives re-extraction."""
+    shows it) out of event ID. The decision is kept, survives re-extraction and is in the audit
+    log (`kwatch audit`)."""
     records = _api(ctx).split(event_id, document, who=who, why=why)
-    click.echo("Split into " + " and ".join(f"{r['id']} ({len(r['members'])} reports)" for r in records) + ".")
+    click.echo("Split into " + " and ".join(f"{r['id']} ({_count(len(r['members']), 'report')})" for r in records) + ".")
+
+
+@cli.group()
+def review() -> None:
+    """Confirm, edit or reject an event, as an analyst does on the event page. Each change is
+    laid over the extracted event (every view and export shows it, and it survives
+    re-extraction) and written to the audit log (`kwatch audit`). Merge and split are
+    `kwatch merge` and `kwatch split`."""
+
+
+@review.command("confirm")
+@click.argument("event_id", metavar="ID")
+@click.option("--why", metavar="TEXT", help="The reason, kept in the audit log.")
+@_WHO
+@click.pass_context
+def review_confirm(ctx: click.Context, event_id: str, why: str | None, who: str) -> None:
+    """Mark event ID (its id, a member's id or the first characters of either) as checked."""
+    record = _api(ctx).confirm(event_id, who=who, why=why)
+    click.echo(f"Confirmed {record['id']}.")
+
+
+@review.command("edit")
+@click.argument("event_id", metavar="ID")
+@click.argument("field", metavar="FIELD")
+@click.argument("value", metavar="VALUE")
+@click.option("--why", metavar="TEXT", help="The reason, kept in the audit log.")
+@_WHO
+@click.pass_context
+def review_edit(ctx: click.Context, event_id: str, field: str, value: str, why: str | None, who: str) -> None:
+    """Set FIELD of event ID to VALUE: a whole number for killed, injured, killed_claimed and
+    injured_claimed; true or false for claimed; YYYY[-MM[-DD]] for date; comma-separated codes
+    for languages (ps,fa); null when unknown; else text (admin1 Kunduz)."""
+    from kwatch.review import from_text
+
+    record = _api(ctx).edit(event_id, field, from_text(field, value), who=who, why=why)
+    shown = record.get(field)
+    click.echo(f"Edited {record['id']}: {field} is now {json.dumps(shown, ensure_ascii=False)}.")
+
+
+@review.command("reject")
+@click.argument("event_id", metavar="ID")
+@click.option("--why", metavar="TEXT", required=True, help="Why it is wrong (required; kept in the audit log).")
+@_WHO
+@click.pass_context
+def review_reject(ctx: click.Context, event_id: str, why: str, who: str) -> None:
+    """Mark event ID as wrong (not an event, or not this group's). It leaves every list, stats
+    table and export; `kwatch event ID` still shows it."""
+    record = _api(ctx).reject(event_id, who=who, why=why)
+    click.echo(f"Rejected {record['id']}.")
+
+
+@cli.command()
+@click.option("--event", "event_id", metavar="ID", help="Only the entries of this event.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Show at most this many, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def audit(ctx: click.Context, event_id: str | None, limit: int, as_json: bool) -> None:
+    """The audit log, newest first: every confirm, edit, reject, merge and split, from the web
+    or the command line: when, who, which event and field, old and new value, why."""
+    api = _api(ctx)
+    entries = api.audit(event_id=api.reviewed_event(event_id)["id"] if event_id else None, limit=limit)
+    if as_json:
+        _print_json(entries)
+        return
+    lines = _audit_lines(entries)
+    for line in lines:
+        click.echo(line)
+    click.echo(_count(len(lines), "change") + (f" ({len(entries)} entries: a merge or split has one under each event it touched)." if len(lines) != len(entries) else "."))
+
+
+def _audit_lines(entries: list[dict[str, Any]]) -> list[str]:
+    """One line per audit entry, in words."""
+    lines = []
+    seen: set[tuple[Any, ...]] = set()
+    for e in entries:
+        decision = e["new"].get("decision") if isinstance(e.get("new"), dict) else None
+        if decision is not None:  # a merge or split has an entry under each event it touched: say it once
+            if (e["action"], decision) in seen:
+                continue
+            seen.add((e["action"], decision))
+        what = _audit_what(e)
+        why = f" — {e['why']}" if e.get("why") else ""
+        lines.append(f"{e['at']:%Y-%m-%d %H:%M} {e['who']}: {what}{why}")
+    return lines
+
+
+def _audit_what(e: dict[str, Any]) -> str:
+    event, new = e["event_id"][:10], e.get("new")
+    if e["action"] == "edit":
+        return f"edit {event} {e['field']}: {json.dumps(e.get('old'), ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}"
+    if e["action"] == "merge" and isinstance(new, dict):
+        return f"merge {' + '.join(i[:10] for i in new.get('merged', []))}"
+    if e["action"] == "split" and isinstance(new, dict):
+        return f"split {new.get('doc') or new.get('document_id')} out of {str(new.get('from') or event)[:10]}"
+    return f"{e['action']} {event}"
 
 
 @cli.command()
@@ -520,8 +718,8 @@ def resolve(ctx: click.Context, full: bool) -> None:
 def _analysis_options(command: Any) -> Any:
     for option in reversed(
         [
-            click.option("--since", metavar="DATE", help="Only events on or after DATE (YYYY[-MM[-DD]])."),
-            click.option("--until", metavar="DATE", help="Only events on or before DATE."),
+            click.option("--since", type=DATE, metavar="DATE", help="Only events on or after DATE (YYYY[-MM[-DD]])."),
+            click.option("--until", type=DATE, metavar="DATE", help="Only events on or before DATE."),
             click.option("--country", metavar="ISO2", help="Only events in this country."),
             click.option("--province", metavar="NAME", help="Only events in this province (admin1)."),
             click.option("--actor", metavar="NAME", help="Only events by this actor (ISKP, IS, Taliban ...)."),
@@ -533,11 +731,14 @@ def _analysis_options(command: Any) -> Any:
 
 @cli.command()
 @_analysis_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with a key per analysis.")
+@click.option("--all-months", is_flag=True, help="Show every month, also runs of months without events (the tables fold those into one line).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with a key per analysis (every month, always).")
 @click.pass_context
-def stats(ctx: click.Context, /, as_json: bool, **filters: Any) -> None:
+def stats(ctx: click.Context, /, as_json: bool, all_months: bool, **filters: Any) -> None:
     """The analyses: ISKP attacks vs raids per month, propaganda by language and medium,
-    casualties by category, incidents abroad, events by province."""
+    casualties by category, incidents abroad, events by province. In the monthly tables, three or
+    more months in a row without events are one line (`2021-12 … 2022-03  (4 months, none)`)
+    unless --all-months."""
     from kwatch.analytics import ANALYSES, to_json
 
     api = _api(ctx)
@@ -550,11 +751,37 @@ def stats(ctx: click.Context, /, as_json: bool, **filters: Any) -> None:
         table = tables[name]
         flat = table.reset_index() if table.index.name else table
         out = Table(*[str(c) for c in flat.columns], title=name.replace("_", " "), title_justify="left", box=None)
-        for row in flat.itertuples(index=False):
-            out.add_row(*["" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row])
+        rows = [["" if v is None or v != v else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row] for row in flat.itertuples(index=False)]
+        if not all_months and list(flat.columns[:1]) == ["month"]:
+            rows = _fold_empty_months(rows)
+        for cells in rows:
+            out.add_row(*cells)
         stdout.print(out)
         if flat.empty:
             click.echo("  (no events)")
+
+
+def _fold_empty_months(rows: list[list[str]]) -> list[list[str]]:
+    """Rows of a monthly table (month first, then counts) with each run of three or more months
+    whose counts are all zero (or blank) folded into one row: `first … last`, `(N months, none)`."""
+    out: list[list[str]] = []
+    run: list[list[str]] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            out.append([f"{run[0][0]} … {run[-1][0]}", f"({len(run)} months, none)", *[""] * (len(run[0]) - 2)])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for cells in rows:
+        if all(c in ("0", "") for c in cells[1:]):
+            run.append(cells)
+        else:
+            flush()
+            out.append(cells)
+    flush()
+    return out
 
 
 @cli.command()
@@ -589,9 +816,10 @@ def serve(ctx: click.Context, host: str, port: int, allow_hosts: tuple[str, ...]
     import uvicorn
 
     from kwatch.web import create_app
-    from kwatch.web.guard import WILDCARD_HOSTS, allowed_host_names, binds_loopback, uvicorn_options
+    from kwatch.web.guard import WILDCARD_HOSTS, allowed_host_names, binds_loopback, check_port, uvicorn_options
 
     kw = _api(ctx)
+    check_port(host, port)  # before "Serving ...": a port in use is one line with the fix
     hosts = allowed_host_names(kw.settings["allowed_hosts"], allow_hosts, [host])
     max_requests = int(kw.settings["web_max_requests"])
     app = create_app(kw, allowed_hosts=hosts, max_requests=max_requests)
@@ -623,7 +851,7 @@ def token() -> None:
 @click.pass_context
 def token_create(ctx: click.Context, role: str, name: str | None) -> None:
     """Create a token and print it once: only its hash is stored."""
-    new = _api(ctx).create_token(role=role, name=name)
+    new = _api(ctx, create=True).create_token(role=role, name=name)
     click.echo(f"Created {new.principal.role} token {new.principal.token_id} for {new.principal.name}. It is shown only now:", err=True)
     click.echo(new.token)
 

@@ -27,7 +27,8 @@ from typing import Any
 
 from kwatch import lexicon
 from kwatch.extract import build_context, extract, to_event
-from kwatch.models import Document
+from kwatch.ingest.telegram import is_post_title
+from kwatch.models import Document, document_name  # noqa: F401 - document_name: kept importable from here
 from kwatch.pipeline import Context, Pipeline, StageFailure
 from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
 from kwatch.pipeline.model import PipelineDoc
@@ -76,15 +77,6 @@ class ExtractReport:
     failures: list[ExtractFailure] = field(default_factory=list)
     run_id: int | None = None
     resumed: dict[str, Any] | None = None  # the interrupted run this one finished (ExtractPlan.resumed)
-
-
-def document_name(doc: Document) -> str:
-    """How exports name a document: the message/item locator, else the file name, else the URL."""
-    if doc.locator:
-        return doc.locator
-    if doc.path and not doc.path.startswith(("http://", "https://")):
-        return doc.path.replace("\\", "/").rsplit("/", 1)[-1]
-    return doc.url or doc.path or doc.id
 
 
 @cache
@@ -206,9 +198,12 @@ def _extract_document(store: Store, doc: Document, pipeline: Pipeline, ctx: Cont
     stage = "extract"  # outside any stage: the checks before the pipeline runs
     report.documents += 1
     try:
+        # A Telegram post's title is its channel and first words, made at ingest for lists: it is
+        # no headline, so the pipeline reads none (as before posts had titles).
+        title = None if doc.kind == "telegram" and is_post_title(doc.title, doc.source, doc.text, doc.meta) else doc.title
         result = extract(
             PipelineDoc(
-                id=doc.id, text=doc.text, published=doc.published, language=doc.language, title=doc.title, kind=doc.kind, meta=doc.meta
+                id=doc.id, text=doc.text, published=doc.published, language=doc.language, title=title, kind=doc.kind, meta=doc.meta
             ),
             pipeline=pipeline,
             ctx=ctx,

@@ -39,7 +39,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no stubs pinned; only validate() uses it
 import yaml
 
 from kwatch.errors import Bug, ConfigError, PipelineError
@@ -457,6 +456,8 @@ def schema(name: str) -> dict[str, Any] | None:
         return None
     with path.open("r", encoding="utf-8") as handle:
         loaded: dict[str, Any] = yaml.safe_load(handle)
+    import jsonschema  # type: ignore[import-untyped]  # no stubs pinned; imported here: a second at start-up
+
     jsonschema.Draft202012Validator.check_schema(loaded)
     return loaded
 
@@ -467,6 +468,8 @@ def _schema_error(name: str, data: Any) -> Any:
     drawn = schema(name)
     if drawn is None:
         return None
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(drawn)
     return jsonschema.exceptions.best_match(validator.iter_errors(data))
 

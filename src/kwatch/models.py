@@ -170,3 +170,12 @@ class SearchHit:
 
     def record(self) -> dict[str, Any]:
         return {"id": self.document_id, "title": self.title, "source": self.source, "published": self.published, "snippet": self.snippet, "rank": self.rank}
+
+
+def document_name(doc: Document) -> str:
+    """How exports name a document: the message/item locator, else the file name, else the URL."""
+    if doc.locator:
+        return doc.locator
+    if doc.path and not doc.path.startswith(("http://", "https://")):
+        return doc.path.replace("\\", "/").rsplit("/", 1)[-1]
+    return doc.url or doc.path or doc.id

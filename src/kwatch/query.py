@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from kwatch.errors import QueryError
@@ -19,11 +20,32 @@ from kwatch.records import Event, ResolvedEvent
 #: A typed event `keep` filters: extracted or resolved.
 Typed = TypeVar("Typed", Event, ResolvedEvent)
 
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 MAX_LIMIT = 500
 REVIEW_STATES = ("any", "unreviewed", "confirmed", "rejected")
 #: Fields the free-text filter looks in (besides the quotes of the sources).
 _TEXT_FIELDS = ("place", "admin1", "admin2", "actor", "outlet", "method", "target", "medium")
+
+
+def check_date(name: str, value: str | None) -> str | None:
+    """`value` when it is a calendar date of the form every view filters by (YYYY, YYYY-MM or
+    YYYY-MM-DD, a real month and day), else QueryError. Relative dates ("7d", "yesterday") are
+    refused everywhere (CLI, Python, web API): a dataset's filter means the same tomorrow."""
+    if value is None:
+        return None
+    found = _PARTIAL_DATE.match(value) if isinstance(value, str) else None
+    if found is not None:
+        year, month, day = (int(part) if part else None for part in found.groups())
+        try:
+            date(year or 1, month or 1, day or 1)
+        except ValueError:
+            found = None
+    if found is None:
+        raise QueryError(
+            f"{name} {value!r} is not a date: give YYYY, YYYY-MM or YYYY-MM-DD.",
+            hint="e.g. 2024, 2024-03 or 2024-03-22; relative dates such as 7d or yesterday are not taken",
+        )
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +62,8 @@ class EventQuery:
     offset: int = 0
 
     def check(self) -> EventQuery:
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None and not _PARTIAL_DATE.match(value):
-                raise QueryError(f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD.")
+        check_date("since", self.since)
+        check_date("until", self.until)
         if not 1 <= self.limit <= MAX_LIMIT:
             raise QueryError(f"limit {self.limit} is out of range.", hint=f"give 1 to {MAX_LIMIT}")
         if self.offset < 0:
@@ -116,10 +136,8 @@ def keep(events: Iterable[Typed], *, limit: int | None = None, **filters: Any) -
     until, country, province, actor, text), in the order given, at most `limit`: the one
     filtering step of the CLI, the API, exports and the Python API."""
     q = EventQuery(**filters)
-    for name in ("since", "until"):
-        value = getattr(q, name)
-        if value is not None and not _PARTIAL_DATE.match(value):
-            raise QueryError(f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD.")
+    check_date("since", q.since)
+    check_date("until", q.until)
     found = [e for e in events if fields_match(e, q)]
     return found if limit is None else found[:limit]
 

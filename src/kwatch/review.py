@@ -92,6 +92,33 @@ def validate(name: str, value: Any) -> Any:
     return value.strip()
 
 
+#: What a typed value of "none" means: the field is unknown (null).
+NULL_WORDS = ("null", "none", "")
+_TRUE, _FALSE = ("true", "yes"), ("false", "no")
+
+
+def from_text(name: str, text: str) -> Any:
+    """The value typed on a command line for field `name`, as `validate` takes it: a whole number
+    for the counts, true/false (yes/no) for claimed, comma-separated codes for languages, null
+    (or none) for unknown, else the text itself. Then `validate` says whether it is acceptable."""
+    if name not in EDITABLE_FIELDS:
+        raise ReviewError(f"Field {name!r} cannot be edited.", hint=f"edit one of: {', '.join(EDITABLE_FIELDS)}")
+    word = text.strip()
+    if word.casefold() in NULL_WORDS:
+        return None
+    if name in COUNT_FIELDS:
+        if not word.isdigit():
+            raise ReviewError(f"{name} {text!r} is not a count.", hint="give a whole number >= 0, or null when unknown")
+        return int(word)
+    if name == "claimed":
+        if word.casefold() not in _TRUE + _FALSE:
+            raise ReviewError(f"claimed {text!r} is not true or false.", hint="give true, false or null")
+        return word.casefold() in _TRUE
+    if name == "languages":
+        return [code.strip() for code in word.split(",") if code.strip()]
+    return word
+
+
 def _why(why: str | None, *, required: bool) -> str | None:
     why = (why or "").strip() or None
     if required and why is None:

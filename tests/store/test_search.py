@@ -124,7 +124,24 @@ def test_search_on_empty_store(store: Store) -> None:
         ("-Herat", None),
         ("or Kabul", '"Kabul"'),
         ("* : ( ) -", None),
+        ("Kab*", '"Kab"*'),
+        ("Kab* -Herat*", '("Kab"*) NOT "Herat"*'),
+        ('"Kab*"', '"Kab*"'),
+        ("Ka(b*", '"Kab"*'),
+        ("*", None),
     ],
 )
 def test_fts5_query_quotes_every_term(query: str, expected: str | None) -> None:
     assert fts5_query(query) == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [("Kab*", ["en"]), ("KAB*", ["en"]), ("Крок*", ["ru"]), ("هر*", ["fa"]), ("worship* Kab*", ["en"]), ("Kab* -mosq*", [])])
+def test_issue_14_a_word_with_star_finds_the_words_it_begins(store: Store, searchable: dict[str, str], query: str, expected: list[str]) -> None:
+    assert [hit.document_id for hit in store.search(query)] == [searchable[key] for key in expected]
+
+
+@pytest.mark.parametrize(("query", "total"), [("in", 2), ("Kabul", 1), ("Kab* or Tajik*", 2), ("in -Kabul", 1), ("*", 0), ("-Kabul", 0)])
+def test_issue_14_count_is_every_match_not_a_page(store: Store, searchable: dict[str, str], query: str, total: int) -> None:
+    assert store.count_matches(query) == total
+    assert len(store.search(query, limit=1)) == min(total, 1)
+    assert [h.document_id for h in store.search(query, limit=1, offset=1)] == [h.document_id for h in store.search(query)][1:2]

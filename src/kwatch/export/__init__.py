@@ -10,16 +10,15 @@ raises ExportError with a hint, so the CLI and the web API report the same one-l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, TextIO
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from kwatch.errors import ExportError
-from kwatch.export.csv import write_csv
-from kwatch.export.geojson import write_geojson
-from kwatch.export.jsonl import write_jsonl
-from kwatch.export.stix import write_stix
-from kwatch.records import ResolvedEvent
+
+if TYPE_CHECKING:
+    from kwatch.records import ResolvedEvent
 
 
 class Exporter(Protocol):
@@ -28,17 +27,26 @@ class Exporter(Protocol):
 
 @dataclass(frozen=True)
 class ExportFormat:
-    write: Callable[..., int]
+    """One format: its writer, named `module:function` and imported on first use (stix2 alone
+    takes a tenth of a second to import, and most commands never export), its media type, file
+    suffix and the options it takes."""
+
+    writer: str
     media_type: str
     suffix: str
     options: frozenset[str] = frozenset()
 
+    def write(self, events: Iterable[ResolvedEvent], fp: TextIO, *, names: Mapping[str, str] | None = None, **options: Any) -> int:
+        module, function = self.writer.split(":")
+        written: int = getattr(import_module(module), function)(events, fp, names=names, **options)
+        return written
+
 
 FORMATS: dict[str, ExportFormat] = {
-    "jsonl": ExportFormat(write_jsonl, "application/x-ndjson", ".jsonl"),
-    "csv": ExportFormat(write_csv, "text/csv; charset=utf-8", ".csv", frozenset({"bom"})),
-    "geojson": ExportFormat(write_geojson, "application/geo+json", ".geojson"),
-    "stix": ExportFormat(write_stix, "application/stix+json;version=2.1", ".json", frozenset({"timestamp"})),
+    "jsonl": ExportFormat("kwatch.export.jsonl:write_jsonl", "application/x-ndjson", ".jsonl"),
+    "csv": ExportFormat("kwatch.export.csv:write_csv", "text/csv; charset=utf-8", ".csv", frozenset({"bom"})),
+    "geojson": ExportFormat("kwatch.export.geojson:write_geojson", "application/geo+json", ".geojson"),
+    "stix": ExportFormat("kwatch.export.stix:write_stix", "application/stix+json;version=2.1", ".json", frozenset({"timestamp"})),
 }
 
 EXPORTERS: dict[str, Exporter] = {name: spec.write for name, spec in FORMATS.items()}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -127,16 +127,44 @@ def _message(
     if SURROGATE.search(text):
         return ReadProblem(where, "message text is not valid Unicode in the export (a lone surrogate \\u escape)")
     anchor = channel_id if channel_id not in (None, "") else channel
+    meta = _meta(message, channel=channel, channel_id=channel_id, when=when)
     return RawDocument(
         text=text,
         kind="telegram",
         path=path,
+        title=post_title(channel, text, media=meta["media_type"] or meta["file_name"]),
         source=channel,
         author=as_string(message.get("author")),
         published=published,
         locator=f"{anchor}/{message_id}",
-        meta=_meta(message, channel=channel, channel_id=channel_id, when=when),
+        meta=meta,
     )
+
+
+#: How many words of a post its title keeps, and at most how many characters.
+TITLE_WORDS = 8
+TITLE_CHARS = 80
+
+
+def post_title(channel: str | None, text: str, *, media: str | None = None) -> str:
+    """A post's title for lists (`kwatch docs`, search hits): its channel and the first words of
+    its first line (`Amaq: Fighters of the Islamic State attacked …`), or what it holds when it
+    has no text (`Amaq: video`). A post has no headline, so extraction reads none
+    (`is_post_title`)."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    words = line.split()
+    start = " ".join(words[:TITLE_WORDS])
+    cut = len(words) > TITLE_WORDS or len(start) > TITLE_CHARS
+    start = start[:TITLE_CHARS].rstrip()
+    if start and cut:
+        start += " …"
+    return f"{channel or 'Telegram'}: {start or media or 'post'}"
+
+
+def is_post_title(title: str | None, channel: str | None, text: str, meta: Mapping[str, Any] | None) -> bool:
+    """`title` is the one `post_title` made at ingest (not one a manifest gave)."""
+    media = (meta or {}).get("media_type") or (meta or {}).get("file_name")
+    return title is not None and title == post_title(channel, text, media=media)
 
 
 def message_text(message: dict[str, Any]) -> str:

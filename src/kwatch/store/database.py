@@ -76,13 +76,20 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_store(url_or_path: str, *, now: Clock = _utc_now) -> Store:
-    """Open (creating if needed) the store at a path or URL and apply pending migrations.
+def open_store(url_or_path: str, *, now: Clock = _utc_now, create: bool = True) -> Store:
+    """Open (creating if needed, unless `create` is False) the store at a path or URL and apply
+    pending migrations.
 
     `now` stamps migrations, events' created_at and documents' extracted_at; pass a fixed clock in
-    tests. Raises StoreError with a hint when the URL is wrong or the database cannot be reached.
+    tests. Raises StoreError with a hint when the URL is wrong, the database cannot be reached,
+    or (`create=False`) a SQLite file does not exist: reads never create a store.
     """
     url = engines.resolve_url(url_or_path)
+    if not create and engines.missing_sqlite_file(url):
+        raise StoreError(
+            f"The store {url.database} does not exist.",
+            hint="create it by ingesting documents (`kwatch --db PATH ingest FILE...`, or `kwatch ingest --sample`), or give the right --db or KWATCH_DB",
+        )
     engine = engines.create_engine(url)
     shown = url.render_as_string(hide_password=True)
     try:
@@ -214,12 +221,13 @@ class Store:
         with self._read() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one())
 
-    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Full-text search over titles and texts, best first; any input is safe to pass."""
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Full-text search over titles and texts, best first (`fulltext.terms`: words, "phrases",
+        or, -word, word* for a prefix); any input is safe to pass."""
         if limit <= 0:
             return []
         with self._read() as conn:
-            found = fulltext.search(conn, query, limit=limit)
+            found = fulltext.search(conn, query, limit=limit, offset=offset)
             ids = [hit.document_id for hit in found]
             meta = {
                 row.id: row
@@ -241,6 +249,11 @@ class Store:
             for hit in found
             if hit.document_id in meta
         ]
+
+    def count_matches(self, query: str) -> int:
+        """How many documents `search(query)` finds in all (not a page of them)."""
+        with self._read() as conn:
+            return fulltext.count(conn, query)
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         """(document id, near-duplicate signature) for every document that has one, by id.
@@ -676,16 +689,32 @@ class Store:
                     found[row.id] = _event(row, sources.get(row.id, []))
         return found
 
-    def add_decision(self, *, kind: str, event_ids: Sequence[str], document_id: str | None, who: str, at: datetime, why: str | None) -> int:
-        """Record an analyst's merge or split; return its id."""
+    def add_decision(
+        self,
+        *,
+        kind: str,
+        event_ids: Sequence[str],
+        document_id: str | None,
+        who: str,
+        at: datetime,
+        why: str | None,
+        audit: Sequence[Mapping[str, Any]] = (),
+    ) -> int:
+        """Record an analyst's merge or split and its `audit` entries (action, event_id, field,
+        old, new, why; `new` gets the decision's id as "decision"), in one transaction; return
+        the decision's id."""
         if kind not in ("merge", "split"):
             raise Bug(f"analyst decision kind {kind!r} is not merge or split")
-        _reject_nul("decision", who, why, list(event_ids))
+        _reject_nul("decision", who, why, list(event_ids), [dict(e) for e in audit])
         insert = sa.insert(analyst_decisions).values(
             kind=kind, event_ids=sorted(event_ids), document_id=document_id, who=who, at=at, why=why
         )
         with self._write() as conn:
-            return int(conn.execute(insert.returning(analyst_decisions.c.id)).scalar_one())
+            decision = int(conn.execute(insert.returning(analyst_decisions.c.id)).scalar_one())
+            for entry in audit:
+                row = {key: entry.get(key) for key in ("action", "event_id", "field", "old", "why")}
+                conn.execute(sa.insert(audit_log).values(at=at, who=who, new={**(entry.get("new") or {}), "decision": decision}, **row))
+        return decision
 
     def decisions(self) -> list[dict[str, Any]]:
         """Every analyst decision, oldest first."""

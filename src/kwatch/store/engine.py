@@ -49,6 +49,11 @@ def resolve_url(url_or_path: str) -> sa.URL:
     )
 
 
+def missing_sqlite_file(url: sa.URL) -> bool:
+    """`url` is a SQLite file that does not exist (opening it would create it)."""
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and not Path(str(url.database)).exists()
+
+
 def create_engine(url: sa.URL) -> sa.Engine:
     """An Engine with the store's connection settings (SQLite: WAL, foreign keys, busy timeout)."""
     if url.get_backend_name() == "sqlite":

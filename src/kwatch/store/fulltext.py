@@ -3,11 +3,12 @@
 SQLite: an FTS5 table `documents_fts` (unicode61 tokenizer, diacritics folded) that the store
 writes in the same transaction as the document row, ranked with bm25() and cut with snippet().
 PostgreSQL: a generated `documents.tsv` column ('simple' configuration, so no language's stemming
-or stop words favour one language) with a GIN index, queried with websearch_to_tsquery().
+or stop words favour one language) with a GIN index, queried with phraseto_tsquery() per term.
 
-User input is never passed to FTS5 as syntax: `fts5_query` rebuilds it from quoted phrases, so
-quotes, parentheses, `*`, `:` and stray `AND`/`NOT` cannot raise. websearch_to_tsquery never
-raises on syntax by design.
+User input is never passed to either as syntax: `terms` reads it (words, "phrases", `or`,
+`-word`, and `word*` for every word that begins so), then `fts5_query` rebuilds it from quoted
+strings and `_tsquery` from bound phraseto_tsquery/to_tsquery values, so quotes, parentheses,
+`*`, `:` and stray `AND`/`NOT` cannot raise.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ ELLIPSIS = "…"
 SNIPPET_TOKENS = 16
 
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
+#: What a prefix word keeps: letters, digits, marks and inner hyphens (no tsquery or FTS5 syntax).
+_PREFIX_WORD = re.compile(r"[^\w-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,41 +62,103 @@ def index_document(conn: sa.Connection, *, document_id: str, title: str | None, 
     # PostgreSQL: documents.tsv is a generated column, written with the row itself.
 
 
-def fts5_query(query: str) -> str | None:
-    """Turn what a user typed into a safe FTS5 expression, or None when nothing is searchable.
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One thing to look for: a word or a "quoted phrase"; `prefix` (a word typed `Kab*`) matches
+    every word it begins; `negative` (`-word`) excludes; `either` (after `or`) is ORed with the term
+    before it."""
 
-    Mirrors websearch_to_tsquery: words are ANDed, "quoted words" are a phrase, `or` between two
-    terms is OR, and `-word` excludes (only after at least one positive term: FTS5 has no unary NOT).
-    """
-    positives: list[str] = []
-    negatives: list[str] = []
+    text: str
+    prefix: bool = False
+    negative: bool = False
+    either: bool = False
+
+
+def terms(query: str) -> list[Term]:
+    """What a user typed, as terms (websearch_to_tsquery's syntax, plus `word*` for a prefix):
+    words are ANDed, "quoted words" are a phrase, `or` between two terms is OR, `-word` excludes.
+    Anything else (parentheses, `:`, `^`, stray `*` and quotes) is no syntax and is dropped."""
+    found: list[Term] = []
     pending_or = False
     for token in _TOKEN.findall(query):
         if token.lower() == "or":
-            pending_or = bool(positives)
+            pending_or = any(not t.negative for t in found)
             continue
         negative = token.startswith("-") and len(token) > 1
         phrase = token[1:] if negative else token
+        quoted = phrase.startswith('"')
         phrase = phrase.strip('"')
+        prefix = not quoted and phrase.endswith("*")
+        if prefix:
+            phrase = _PREFIX_WORD.sub("", phrase.rstrip("*"))
         if not any(ch.isalnum() for ch in phrase):
             continue
-        quoted = '"' + phrase.replace('"', '""') + '"'
-        if negative:
-            negatives.append(quoted)
-        elif pending_or:
-            positives.append("OR " + quoted)
-        else:
-            positives.append(quoted)
+        found.append(Term(phrase, prefix=prefix, negative=negative, either=pending_or and not negative))
         pending_or = False
+    return found
+
+
+def searchable(query: str) -> bool:
+    """The query has at least one term that is not an exclusion (else nothing can match)."""
+    return any(not t.negative for t in terms(query))
+
+
+def fts5_query(query: str) -> str | None:
+    """Turn what a user typed (`terms`) into a safe FTS5 expression, or None when nothing is
+    searchable. Every term is a quoted string (FTS5 has no unary NOT, so exclusions follow)."""
+    found = terms(query)
+    positives = [("OR " if t.either else "") + _fts5_string(t) for t in found if not t.negative]
     if not positives:
         return None
     expression = " ".join(positives)
-    for term in negatives:
-        expression = f"({expression}) NOT {term}"
+    for term in (t for t in found if t.negative):
+        expression = f"({expression}) NOT {_fts5_string(term)}"
     return expression
 
 
-def search(conn: sa.Connection, query: str, *, limit: int) -> list[FulltextRow]:
+def _fts5_string(term: Term) -> str:
+    return '"' + term.text.replace('"', '""') + '"' + ("*" if term.prefix else "")
+
+
+def _tsquery(query: str) -> tuple[str, dict[str, str]] | None:
+    """PostgreSQL: an SQL tsquery expression for `terms(query)` (with its bound values), or None.
+    A phrase is phraseto_tsquery of its text; a prefix is to_tsquery of the quoted word with :*."""
+    found = terms(query)
+    if not any(not t.negative for t in found):
+        return None
+    values: dict[str, str] = {}
+
+    def part(term: Term) -> str:
+        key = f"t{len(values)}"
+        if term.prefix:
+            values[key] = "'" + term.text.replace("'", "''") + "':*"
+            return f"to_tsquery('simple', :{key})"
+        values[key] = term.text
+        return f"phraseto_tsquery('simple', :{key})"
+
+    expression = ""
+    for term in (t for t in found if not t.negative):
+        expression = part(term) if not expression else f"({expression} {'||' if term.either else '&&'} {part(term)})"
+    for term in (t for t in found if t.negative):
+        expression = f"({expression} && !!{part(term)})"
+    return expression, values
+
+
+def count(conn: sa.Connection, query: str) -> int:
+    """How many documents match `query` (every one, not a page of them)."""
+    if conn.dialect.name == "sqlite":
+        expression = fts5_query(query)
+        if expression is None:
+            return 0
+        return int(conn.execute(sa.text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :e"), {"e": expression}).scalar_one())
+    built = _tsquery(query)
+    if built is None:
+        return 0
+    tsquery, values = built
+    return int(conn.execute(sa.text(f"SELECT count(*) FROM documents d WHERE d.tsv @@ {tsquery}"), values).scalar_one())  # noqa: S608 - values are bound
+
+
+def search(conn: sa.Connection, query: str, *, limit: int, offset: int = 0) -> list[FulltextRow]:
     """Best matches first: (document id, highlighted snippet, rank)."""
     if conn.dialect.name == "sqlite":
         expression = fts5_query(query)
@@ -105,7 +170,7 @@ def search(conn: sa.Connection, query: str, *, limit: int) -> list[FulltextRow]:
                 "snippet(documents_fts, 2, :start, :stop, :ellipsis, :tokens) AS snippet, "
                 "bm25(documents_fts, 0.0, 2.0, 1.0) AS score "
                 "FROM documents_fts WHERE documents_fts MATCH :expression "
-                "ORDER BY score, document_id LIMIT :limit"
+                "ORDER BY score, document_id LIMIT :limit OFFSET :offset"
             ),
             {
                 "start": HIGHLIGHT_START,
@@ -114,24 +179,28 @@ def search(conn: sa.Connection, query: str, *, limit: int) -> list[FulltextRow]:
                 "tokens": SNIPPET_TOKENS,
                 "expression": expression,
                 "limit": limit,
+                "offset": offset,
             },
         )
         # bm25() is lower-is-better; negate so rank means the same on both dialects.
         return [FulltextRow(row.document_id, row.snippet, -float(row.score)) for row in rows]
-    if not query.strip():
+    built = _tsquery(query)
+    if built is None:
         return []
+    tsquery, values = built
     # Rank and limit first, then build headlines: ts_headline re-parses the whole text.
     rows = conn.execute(
         sa.text(
-            "WITH q AS (SELECT websearch_to_tsquery('simple', :query) AS tsq), "
+            f"WITH q AS (SELECT {tsquery} AS tsq), "  # noqa: S608 - the terms are bound values
             "top AS (SELECT d.id, d.text, ts_rank(d.tsv, q.tsq) AS score, q.tsq "
-            "FROM documents d, q WHERE d.tsv @@ q.tsq ORDER BY score DESC, d.id LIMIT :limit) "
+            "FROM documents d, q WHERE d.tsv @@ q.tsq ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset) "
             "SELECT id AS document_id, score, "
             "ts_headline('simple', text, tsq, :options) AS snippet FROM top ORDER BY score DESC, id"
         ),
         {
-            "query": query,
+            **values,
             "limit": limit,
+            "offset": offset,
             "options": f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, "
             f"FragmentDelimiter={ELLIPSIS}, MaxWords={SNIPPET_TOKENS}, MinWords={SNIPPET_TOKENS // 2}",
         },

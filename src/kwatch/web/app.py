@@ -373,11 +373,11 @@ def create_app(
 
     @app.post("/api/events/merge", tags=["review"])
     def merge(body: MergeBody, who: Analyst) -> dict[str, Any]:
-        return {"ok": True, "event": plain(kw.review_merge(body.ids[0], body.ids[1], who=who.label, why=body.why))}
+        return {"ok": True, "event": plain(kw.merge(body.ids[0], body.ids[1], who=who.label, why=body.why))}
 
     @app.post("/api/events/{event_id}/split", tags=["review"])
     def split(event_id: str, body: SplitBody, who: Analyst) -> dict[str, Any]:
-        return {"ok": True, "events": plain(kw.review_split(event_id, body.document_id, who=who.label, why=body.why))}
+        return {"ok": True, "events": plain(kw.split(event_id, body.document_id, who=who.label, why=body.why))}
 
     @app.post("/api/tokens", tags=["auth"], status_code=201)
     def create_token(body: TokenBody, _: Admin) -> dict[str, Any]:

@@ -13,7 +13,9 @@ Each is a small class over the ASGI callable, so it also guards responses FastAP
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -186,6 +188,32 @@ class HostCheck:
                 hint="reach it by a name in the allowed_hosts setting (KWATCH_ALLOWED_HOSTS, or `kwatch serve --allow-host`)",
             )
         await refusal(scope, receive, send)
+
+
+def check_port(host: str, port: int) -> None:
+    """ConfigError, with the fix, when the server could not listen on `port` of `host` because
+    another program does (or the port needs privileges); any other failure is the server's to
+    report. A probe bound the way uvicorn binds (SO_REUSEADDR), then closed."""
+    from kwatch.errors import ConfigError
+
+    if port == 0:
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError):
+        return
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"Port {port} on {host} is in use.",
+                    hint=f"stop the program that listens on it, or give another port: `kwatch serve --port {port + 1 if port < 65535 else 8000}`",
+                ) from None
+            if err.errno == errno.EACCES:
+                raise ConfigError(f"Port {port} needs privileges this user lacks.", hint="give a port above 1023, such as --port 8000") from None
 
 
 def uvicorn_options(max_requests: int) -> dict[str, Any]:
