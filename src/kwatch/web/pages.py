@@ -20,11 +20,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kwatch.api import Kwatch
 from kwatch.records import BASIS_WORDS
 from kwatch.review import EDITABLE_FIELDS, VOCABULARY
-from kwatch.web.provinces import province_map
+from kwatch.web.provinces import province_map, world_map
 from kwatch.web.sessions import page_principal, session_of
 from kwatch.web.templates import render
 
 ABROAD_TYPES = ("attack", "plot", "arrest")
+#: The stats tables the dashboard's charts draw, put in the page so the charts need no request.
+CHART_TABLES = ("monthly", "propaganda_by_language", "casualties")
+#: `/api/stats` without filters: the same cache entry of the snapshot.
+NO_FILTERS = {"since": None, "until": None, "country": None, "province": None, "actor": None}
 
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
@@ -70,8 +74,9 @@ def plotly_style_ids() -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def dashboard_context(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The server-rendered parts of the dashboard: the province map and the incidents abroad."""
+def dashboard_context(records: list[dict[str, Any]], stats: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The server-rendered parts of the dashboard: the two maps, the incidents abroad, the chart
+    data and the casualty totals (numbers, not a bar beside the categories)."""
     in_afghanistan = Counter(r["admin1"] for r in records if r.get("country") == "AF" and r.get("admin1"))
     abroad = [
         {k: r.get(k) for k in ("id", "type", "date", "country", "admin1", "place", "lat", "lon", "killed")}
@@ -80,12 +85,17 @@ def dashboard_context(records: list[dict[str, Any]]) -> dict[str, Any]:
     ]
     abroad.sort(key=lambda r: r.get("date") or "", reverse=True)
     types = Counter(r["type"] for r in records)
+    casualties = stats.get("casualties") or []
+    total = next((row for row in casualties if row.get("category") == "total"), None)
     return {
         "map": province_map(in_afghanistan),
+        "world": world_map(abroad),
         "abroad": abroad,
         "total": len(records),
         "types": dict(types.most_common()),
         "unlocated_af": sum(1 for r in records if r.get("country") == "AF" and not r.get("admin1")),
+        "charts": {name: stats.get(name) or [] for name in CHART_TABLES},
+        "casualty_total": total,
     }
 
 
@@ -111,7 +121,8 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request, _: Any = Depends(reader)) -> HTMLResponse:
-        context = dashboard_context(request.app.state.snapshot.records())
+        snapshot = request.app.state.snapshot
+        context = dashboard_context(snapshot.records(), snapshot.stats(**NO_FILTERS)[0])
         return render(
             "dashboard.html", vocabulary=VOCABULARY, session=session_of(request), plotly_style_ids=plotly_style_ids(),
             resolution=request.app.state.snapshot.status(), **context,
