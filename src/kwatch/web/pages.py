@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kwatch.api import Kwatch
-from kwatch.records import BASIS_WORDS
+from kwatch.records import BASIS_WORDS, DATE_BASIS_WORDS
 from kwatch.review import EDITABLE_FIELDS, VOCABULARY
 from kwatch.web.provinces import province_map, world_map
 from kwatch.web.sessions import page_principal, session_of
@@ -74,6 +74,26 @@ def plotly_style_ids() -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def api_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The operations of an OpenAPI spec, in its order: method, path, tag, summary, the first
+    paragraph of the description, parameters (name, where, required, description) and whether
+    it takes a JSON body (and the schema's name)."""
+    out = []
+    for path, operations in spec.get("paths", {}).items():
+        for method, op in operations.items():
+            body = (op.get("requestBody") or {}).get("content", {}).get("application/json", {}).get("schema", {})
+            out.append({
+                "method": method.upper(), "path": path, "tag": (op.get("tags") or ["other"])[0], "summary": op.get("summary", ""),
+                "description": (op.get("description") or "").split("\n\n")[0].replace("\n", " "),
+                "parameters": [
+                    {"name": p["name"], "in": p["in"], "required": bool(p.get("required")), "description": p.get("description") or p.get("schema", {}).get("description", "")}
+                    for p in op.get("parameters", [])
+                ],
+                "body": str(body.get("$ref", "")).rsplit("/", 1)[-1] or ("JSON" if body else ""),
+            })  # fmt: skip
+    return out
+
+
 def dashboard_context(records: list[dict[str, Any]], stats: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The server-rendered parts of the dashboard: the two maps, the incidents abroad, the chart
     data and the casualty totals (numbers, not a bar beside the categories)."""
@@ -107,9 +127,10 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
     reader = page_principal
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
-    def api_docs() -> HTMLResponse:
-        """Swagger UI (from FastAPI's CDN, as FastAPI serves it) started by a static script."""
-        return render("api_docs.html")
+    def api_docs(request: Request) -> HTMLResponse:
+        """The endpoints as the OpenAPI spec lists them, drawn here (offline); Swagger UI, from
+        FastAPI's CDN, only when the reader asks for it (a static script starts it)."""
+        return render("api_docs.html", operations=api_operations(request.app.openapi()), session=session_of(request))
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly() -> Response:
@@ -131,7 +152,7 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, _: Any = Depends(reader)) -> HTMLResponse:
         view = kw.event_view(event_id)
-        return render("event.html", editable=EDITABLE_FIELDS, basis_words=BASIS_WORDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
+        return render("event.html", editable=EDITABLE_FIELDS, basis_words=BASIS_WORDS, date_words=DATE_BASIS_WORDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, document_id: str, _: Any = Depends(reader)) -> HTMLResponse:
