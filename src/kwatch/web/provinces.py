@@ -142,7 +142,9 @@ def province_map(counts: Mapping[str, int]) -> ProvinceMap:
         {"iso": s.iso, "name": s.name, "path": s.path, "count": by_iso.get(s.iso, 0), "fill": PALETTE[_class(by_iso.get(s.iso, 0))]}
         for s in found
     ]
-    ranked = sorted(({"name": p["name"], "count": p["count"]} for p in provinces if p["count"]), key=lambda p: (-p["count"], p["name"]))
+    ranked: list[dict[str, Any]] = [
+        {"name": s.name, "count": by_iso[s.iso]} for s in sorted(found, key=lambda s: (-by_iso.get(s.iso, 0), s.name)) if by_iso.get(s.iso)
+    ]
     return ProvinceMap(width=width, height=height, provinces=provinces, legend=legend(top), unmatched=unmatched, ranked=ranked)
 
 
