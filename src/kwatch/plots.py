@@ -91,8 +91,8 @@ def _casualties(ax: Axes, table: pd.DataFrame) -> None:
     y = range(len(parts))
     killed = ax.barh([i - 0.2 for i in y], parts["killed"], height=0.4, label="killed", color=COLOURS[0])
     injured = ax.barh([i + 0.2 for i in y], parts["injured"], height=0.4, label="injured", color=COLOURS[2])
-    for bars in (killed, injured):
-        ax.bar_label(bars, labels=[str(int(v)) if v else "" for v in bars.datavalues], padding=2)
+    for bars, values in ((killed, parts["killed"]), (injured, parts["injured"])):
+        ax.bar_label(bars, labels=[str(int(v)) if v else "" for v in values], padding=2)
     ax.set_yticks(list(y), [name.replace("_", " ") for name in parts.index])
     ax.invert_yaxis()
     ax.margins(x=0.12)
