@@ -510,7 +510,8 @@ class Kwatch:
         """What the event endpoint and page show: the reviewed record, its merge explanation and
         audit log (EventNotFound when no event has this id)."""
         record = self.reviewed_event(event_id)
-        return {"event": record, "explanation": record.get("members") or [], "audit": self.audit(event_id=record["id"])}
+        explanation = [{**m, "why": records.merge_reason(m["reason"])} for m in record.get("members") or []]
+        return {"event": record, "explanation": explanation, "audit": self.audit(event_id=record["id"])}
 
     def confirm(self, event_id: str, *, who: str, why: str | None = None) -> dict[str, Any]:
         return self._record_review(review.confirm(self._found(event_id).event, why=why), who=who)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -16,8 +17,13 @@ matplotlib.use("Agg")  # files only; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from kwatch.errors import ExportError  # noqa: E402
+
+#: The dashboard's colour scheme (web/static/dashboard.js `COLOURS`): the group's attacks red,
+#: the raids against it blue, then the rest in order.
+COLOURS = ("#b5322c", "#2f6b9a", "#e0a030", "#4f8a4c", "#7b5ea7", "#3aa3a0", "#a0522d", "#7d8a93")
 
 #: Chart kind → (the analysis it draws, its title).
 KINDS: dict[str, tuple[str, str]] = {
@@ -39,6 +45,7 @@ def plot(kind: str, tables: Mapping[str, pd.DataFrame], path: str | Path) -> Pat
     name, title = KINDS[kind]
     table = tables[name]
     fig, ax = plt.subplots(figsize=(10, 5), dpi=100)
+    ax.set_prop_cycle(color=list(COLOURS))
     try:
         if table.empty:
             ax.text(0.5, 0.5, "no events in the selection", ha="center", va="center", transform=ax.transAxes)
@@ -58,45 +65,65 @@ def plot(kind: str, tables: Mapping[str, pd.DataFrame], path: str | Path) -> Pat
 
 def _monthly(ax: Axes, table: pd.DataFrame) -> None:
     x = range(len(table))
-    ax.bar([i - 0.2 for i in x], table["iskp_attacks"], width=0.4, label="ISKP attacks", color="#b2182b")
-    ax.bar([i + 0.2 for i in x], table["raids"], width=0.4, label="raids against ISKP", color="#2166ac")
+    ax.bar([i - 0.2 for i in x], table["iskp_attacks"], width=0.4, label="ISKP attacks", color=COLOURS[0])
+    ax.bar([i + 0.2 for i in x], table["raids"], width=0.4, label="raids against ISKP", color=COLOURS[1])
     _month_ticks(ax, table.index)
-    ax.set_ylabel("events")
+    _counts(ax.yaxis, "events")
     ax.legend()
 
 
 def _propaganda(ax: Axes, table: pd.DataFrame) -> None:
+    table = _from_first_data(table)
+    table = table[sorted(table.columns, key=lambda c: (-int(table[c].sum()), str(c)))]
+    table = table.loc[:, table.sum() > 0]
     bottom = pd.Series(0, index=table.index)
     x = range(len(table))
     for language in table.columns:
         ax.bar(x, table[language], bottom=bottom, label=language)
         bottom = bottom + table[language]
     _month_ticks(ax, table.index)
-    ax.set_ylabel("releases")
+    _counts(ax.yaxis, "releases")
     ax.legend(title="language", ncols=2)
 
 
 def _casualties(ax: Axes, table: pd.DataFrame) -> None:
     parts = table.drop(index="total")
-    x = range(len(parts))
-    ax.bar([i - 0.2 for i in x], parts["killed"], width=0.4, label="killed", color="#b2182b")
-    ax.bar([i + 0.2 for i in x], parts["injured"], width=0.4, label="injured", color="#f4a582")
-    ax.set_xticks(list(x), [name.replace("_", " ") for name in parts.index])
+    y = range(len(parts))
+    killed = ax.barh([i - 0.2 for i in y], parts["killed"], height=0.4, label="killed", color=COLOURS[0])
+    injured = ax.barh([i + 0.2 for i in y], parts["injured"], height=0.4, label="injured", color=COLOURS[2])
+    for bars, values in ((killed, parts["killed"]), (injured, parts["injured"])):
+        ax.bar_label(bars, labels=[str(int(v)) if v else "" for v in values], padding=2)
+    ax.set_yticks(list(y), [name.replace("_", " ") for name in parts.index])
+    ax.invert_yaxis()
+    ax.margins(x=0.12)
     total = table.loc["total"]
-    ax.set_xlabel(f"total: {total['incidents']} incidents, {total['killed']} killed, {total['injured']} injured")
-    ax.legend()
+    _counts(ax.xaxis, f"people — in all: {total['killed']} killed and {total['injured']} injured in {total['incidents']} incidents")
+    ax.legend(loc="upper center", ncols=2, bbox_to_anchor=(0.5, -0.16), frameon=False)
 
 
 def _abroad(ax: Axes, table: pd.DataFrame) -> None:
     by_country = table.groupby("country")[["attack", "plot", "arrest"]].sum().sort_values("attack", ascending=False)
-    by_country.plot.bar(stacked=True, ax=ax, rot=0)
-    ax.set_ylabel("events")
+    by_country.plot.bar(stacked=True, ax=ax, rot=0, color=list(COLOURS[:3]))
+    ax.set_xlabel("country")
+    _counts(ax.yaxis, "events")
 
 
 def _provinces(ax: Axes, table: pd.DataFrame) -> None:
     provinces = table.groupby(["country", "admin1"])["events"].sum().sort_values()
-    ax.barh([f"{admin1} ({country})" for country, admin1 in provinces.index], provinces.values, color="#4d4d4d")
-    ax.set_xlabel("events")
+    ax.barh([f"{admin1} ({country})" for country, admin1 in provinces.index], provinces.values, color=COLOURS[0])
+    _counts(ax.xaxis, "events")
+
+
+def _counts(axis: Any, label: str) -> None:
+    """A count axis: its title, whole-number ticks only."""
+    axis.set_label_text(label)
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _from_first_data(table: pd.DataFrame) -> pd.DataFrame:
+    """The months from the first to the last with a value (a table runs every month)."""
+    used = [i for i, total in enumerate(table.sum(axis=1)) if total]
+    return table.iloc[used[0] : used[-1] + 1] if used else table
 
 
 def _month_ticks(ax: Axes, months: pd.Index) -> None:

@@ -69,6 +69,33 @@ BASIS_WORDS = {
 }
 
 
+#: How a report's date was found (`DateBasis`), in words.
+DATE_BASIS_WORDS = {
+    "text": "from its text",
+    "publication_day": "by its publication day (the text gives none)",
+    "publication_month": "by its publication month (the text gives none)",
+    "document_year": "by the document's year only",
+}
+
+
+def merge_reason(reason: Mapping[str, Any]) -> str:
+    """Why a report is part of its event, in words: the first report; the pair model's
+    probability and what moved it; the same release; or the analyst who merged it. `kwatch
+    event` and the event page both say it this way."""
+    kind = reason.get("kind")
+    if kind == "first":
+        return "first report"
+    if kind == "auto" and "evidence" in reason:  # the pair model: its probability and what moved it
+        return f"{reason['probability']:.2f} likely one event: " + ", ".join(f"{p['means']} ({p['weight']:+.1f})" for p in reason["evidence"])
+    if kind == "auto":  # a resolution stored before the pair model (resolve.v2)
+        return f"score {reason['score']}: " + ", ".join(reason["matched"])
+    if kind == "release_key":
+        return f"same release ({reason['release_key']})"
+    if kind == "analyst":
+        return f"merged by {reason.get('who')}" + (f": {reason['why']}" if reason.get("why") else "")
+    return str(kind)
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """Who an event is put down to, on what basis, by whom, how surely, and the verbatim quote

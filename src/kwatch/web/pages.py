@@ -18,13 +18,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kwatch.api import Kwatch
-from kwatch.records import BASIS_WORDS
+from kwatch.records import BASIS_WORDS, DATE_BASIS_WORDS
 from kwatch.review import EDITABLE_FIELDS, VOCABULARY
-from kwatch.web.provinces import province_map
+from kwatch.web.provinces import province_map, world_map
 from kwatch.web.sessions import page_principal, session_of
 from kwatch.web.templates import render
 
 ABROAD_TYPES = ("attack", "plot", "arrest")
+#: The stats tables the dashboard's charts draw, put in the page so the charts need no request.
+CHART_TABLES = ("monthly", "propaganda_by_language", "casualties")
+#: `/api/stats` without filters: the same cache entry of the snapshot.
+NO_FILTERS = {"since": None, "until": None, "country": None, "province": None, "actor": None}
 
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
@@ -70,8 +74,29 @@ def plotly_style_ids() -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def dashboard_context(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The server-rendered parts of the dashboard: the province map and the incidents abroad."""
+def api_operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The operations of an OpenAPI spec, in its order: method, path, tag, summary, the first
+    paragraph of the description, parameters (name, where, required, description) and whether
+    it takes a JSON body (and the schema's name)."""
+    out = []
+    for path, operations in spec.get("paths", {}).items():
+        for method, op in operations.items():
+            body = (op.get("requestBody") or {}).get("content", {}).get("application/json", {}).get("schema", {})
+            out.append({
+                "method": method.upper(), "path": path, "tag": (op.get("tags") or ["other"])[0], "summary": op.get("summary", ""),
+                "description": (op.get("description") or "").split("\n\n")[0].replace("\n", " "),
+                "parameters": [
+                    {"name": p["name"], "in": p["in"], "required": bool(p.get("required")), "description": p.get("description") or p.get("schema", {}).get("description", "")}
+                    for p in op.get("parameters", [])
+                ],
+                "body": str(body.get("$ref", "")).rsplit("/", 1)[-1] or ("JSON" if body else ""),
+            })  # fmt: skip
+    return out
+
+
+def dashboard_context(records: list[dict[str, Any]], stats: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The server-rendered parts of the dashboard: the two maps, the incidents abroad, the chart
+    data and the casualty totals (numbers, not a bar beside the categories)."""
     in_afghanistan = Counter(r["admin1"] for r in records if r.get("country") == "AF" and r.get("admin1"))
     abroad = [
         {k: r.get(k) for k in ("id", "type", "date", "country", "admin1", "place", "lat", "lon", "killed")}
@@ -80,12 +105,17 @@ def dashboard_context(records: list[dict[str, Any]]) -> dict[str, Any]:
     ]
     abroad.sort(key=lambda r: r.get("date") or "", reverse=True)
     types = Counter(r["type"] for r in records)
+    casualties = stats.get("casualties") or []
+    total = next((row for row in casualties if row.get("category") == "total"), None)
     return {
         "map": province_map(in_afghanistan),
+        "world": world_map(abroad),
         "abroad": abroad,
         "total": len(records),
         "types": dict(types.most_common()),
         "unlocated_af": sum(1 for r in records if r.get("country") == "AF" and not r.get("admin1")),
+        "charts": {name: stats.get(name) or [] for name in CHART_TABLES},
+        "casualty_total": total,
     }
 
 
@@ -97,9 +127,10 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
     reader = page_principal
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
-    def api_docs() -> HTMLResponse:
-        """Swagger UI (from FastAPI's CDN, as FastAPI serves it) started by a static script."""
-        return render("api_docs.html")
+    def api_docs(request: Request) -> HTMLResponse:
+        """The endpoints as the OpenAPI spec lists them, drawn here (offline); Swagger UI, from
+        FastAPI's CDN, only when the reader asks for it (a static script starts it)."""
+        return render("api_docs.html", operations=api_operations(request.app.openapi()), session=session_of(request))
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly() -> Response:
@@ -111,7 +142,8 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request, _: Any = Depends(reader)) -> HTMLResponse:
-        context = dashboard_context(request.app.state.snapshot.records())
+        snapshot = request.app.state.snapshot
+        context = dashboard_context(snapshot.records(), snapshot.stats(**NO_FILTERS)[0])
         return render(
             "dashboard.html", vocabulary=VOCABULARY, session=session_of(request), plotly_style_ids=plotly_style_ids(),
             resolution=request.app.state.snapshot.status(), **context,
@@ -120,7 +152,7 @@ def add_pages(app: FastAPI, kw: Kwatch) -> None:
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, _: Any = Depends(reader)) -> HTMLResponse:
         view = kw.event_view(event_id)
-        return render("event.html", editable=EDITABLE_FIELDS, basis_words=BASIS_WORDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
+        return render("event.html", editable=EDITABLE_FIELDS, basis_words=BASIS_WORDS, date_words=DATE_BASIS_WORDS, session=session_of(request), resolution=request.app.state.snapshot.status(), **view)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, document_id: str, _: Any = Depends(reader)) -> HTMLResponse:
