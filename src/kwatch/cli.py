@@ -466,6 +466,8 @@ def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
     """Show one event (ID: its id, a member's id, or the first characters of either) as analysts
     reviewed it: its fields with their edits, its sources, each one's figures and quote, why
     they were merged, and its audit log. --json prints the record every view and export reads."""
+    from kwatch.records import merge_reason
+
     api = _api(ctx)
     view = api.event_view(event_id)
     record = view["event"]
@@ -500,7 +502,7 @@ def event_command(ctx: click.Context, event_id: str, as_json: bool) -> None:
         table.add_row(
             _clip(m["doc"], 34), f.get("published") or "", _clip(f.get("stated_by"), 24),
             _figure(f.get("killed"), f.get("killed_claimed")), _figure(f.get("injured"), f.get("injured_claimed")),
-            {True: "yes", False: "no", None: ""}[f.get("claimed")], _why(m["reason"]),
+            {True: "yes", False: "no", None: ""}[f.get("claimed")], merge_reason(m["reason"]),
         )  # fmt: skip
     stdout.print(table)
     for m in record["members"]:
@@ -543,21 +545,6 @@ def _attribution_lines(attribution: dict[str, Any] | None) -> list[str]:
 def _figure(reported: int | None, claimed: int | None) -> str:
     text = "" if reported is None else str(reported)
     return text + (f" (claimed {claimed})" if claimed is not None else "")
-
-
-def _why(reason: dict[str, Any]) -> str:
-    kind = reason.get("kind")
-    if kind == "first":
-        return "first report"
-    if kind == "auto" and "evidence" in reason:  # the pair model: its probability and what moved it
-        return f"{reason['probability']:.2f} likely one event: " + ", ".join(f"{p['means']} ({p['weight']:+.1f})" for p in reason["evidence"])
-    if kind == "auto":  # a resolution stored before the pair model (resolve.v2)
-        return f"score {reason['score']}: " + ", ".join(reason["matched"])
-    if kind == "release_key":
-        return f"same release ({reason['release_key']})"
-    if kind == "analyst":
-        return f"merged by {reason.get('who')}" + (f": {reason['why']}" if reason.get("why") else "")
-    return str(kind)
 
 
 def _count(n: int, word: str) -> str:
