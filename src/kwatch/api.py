@@ -251,18 +251,17 @@ class Kwatch:
         'rejected' (those alone). Reads only: this is the last complete resolution
         (`resolution_status()` says whether it is of the events as they are now), read in one
         snapshot of the store. `event_records()` gives their FORMAT.md records."""
-        from kwatch.errors import QueryError
-        from kwatch.query import REVIEW_STATES, check_date, keep
+        from kwatch.query import check_date, check_review, in_review_state, keep
+        from kwatch.review import apply_all  # (`review` here is the state asked for, not the module)
 
         check_date("since", since)
         check_date("until", until)
-        if review not in REVIEW_STATES:
-            raise QueryError(f"review {review!r} is not one of {', '.join(REVIEW_STATES)}.")
+        check_review(review)
         with self.store.snapshot():
             resolved = self._with_sources(self.store.resolved_events())
             overrides = self.store.overrides()
-        # (`review` here is the state asked for; the module is reached through `_apply`.)
-        reviewed = _review_state(_apply(resolved, overrides, include_rejected or review == "rejected"), review)
+        applied = apply_all(resolved, overrides, include_rejected=include_rejected or review == "rejected")
+        reviewed = [e for e in applied if in_review_state(e.review.status if e.review else None, review)]
         return keep(reviewed, type=type, since=since, until=until, country=country, province=province, actor=actor, text=text, limit=limit)
 
     def event_records(
@@ -578,19 +577,6 @@ class Kwatch:
     def lexicon_files(self) -> list[dict[str, Any]]:
         """Every lexicon file in use: its path under lexicons/ and the user files merged over it."""
         return lexicon.files_in_use(self.lexicon_path())
-
-
-def _apply(resolved: list[ResolvedEvent], overrides: Mapping[str, Mapping[str, Any]], include_rejected: bool) -> list[ResolvedEvent]:
-    """`review.apply_all`: the analysts' overrides laid over the resolved events."""
-    return review.apply_all(resolved, overrides, include_rejected=include_rejected)
-
-
-def _review_state(events: list[ResolvedEvent], state: str) -> list[ResolvedEvent]:
-    """The reviewed events in review `state` ('any' keeps them all)."""
-    if state == "any":
-        return events
-    status = {"unreviewed": None, "confirmed": "confirmed", "rejected": "rejected"}[state]
-    return [e for e in events if (e.review.status if e.review else None) == status]
 
 
 class SearchPage(NamedTuple):

@@ -311,6 +311,8 @@ def errors(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{ingest_count} ingest errors, {len(records) - ingest_count} extraction failures.")
 
 
+#: `kwatch.query.REVIEW_STATES`, written out: importing the query module (and the records it
+#: types) at start-up would slow every command, `--version` included (tests/test_startup.py).
 _REVIEW_STATES = ("any", "unreviewed", "confirmed", "rejected")
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from kwatch import lexicon
 from kwatch.extract import build_context, extract, to_event
 from kwatch.ingest.telegram import is_post_title
-from kwatch.models import Document, document_name  # noqa: F401 - document_name: kept importable from here
+from kwatch.models import Document, document_name
 from kwatch.pipeline import Context, Pipeline, StageFailure
 from kwatch.pipeline.default import DEFAULT_STAGES, build_pipeline
 from kwatch.pipeline.model import PipelineDoc

@@ -27,6 +27,23 @@ REVIEW_STATES = ("any", "unreviewed", "confirmed", "rejected")
 _TEXT_FIELDS = ("place", "admin1", "admin2", "actor", "outlet", "method", "target", "medium")
 
 
+#: The review status (None: not reviewed) each review state but 'any' keeps.
+_STATUS_OF = {"unreviewed": None, "confirmed": "confirmed", "rejected": "rejected"}
+
+
+def check_review(state: str) -> str:
+    """`state` when it is a review state a view filters by (REVIEW_STATES), else QueryError."""
+    if state not in REVIEW_STATES:
+        raise QueryError(f"review {state!r} is not one of {', '.join(REVIEW_STATES)}.")
+    return state
+
+
+def in_review_state(status: str | None, state: str) -> bool:
+    """Whether an event of review `status` (None when not reviewed) is in review `state`
+    ('any': whatever its status; whether rejected ones are listed at all is the caller's rule)."""
+    return state == "any" or status == _STATUS_OF[state]
+
+
 def check_date(name: str, value: str | None) -> str | None:
     """`value` when it is a calendar date of the form every view filters by (YYYY, YYYY-MM or
     YYYY-MM-DD, a real month and day), else QueryError. Relative dates ("7d", "yesterday") are
@@ -68,8 +85,7 @@ class EventQuery:
             raise QueryError(f"limit {self.limit} is out of range.", hint=f"give 1 to {MAX_LIMIT}")
         if self.offset < 0:
             raise QueryError(f"offset {self.offset} is negative.")
-        if self.review not in REVIEW_STATES:
-            raise QueryError(f"review {self.review!r} is not one of {', '.join(REVIEW_STATES)}.")
+        check_review(self.review)
         return self
 
 
@@ -97,15 +113,9 @@ def date_within(date: str | None, since: str | None = None, until: str | None = 
 def matches(record: Mapping[str, Any], q: EventQuery) -> bool:
     """The record passes the review state and the field filters of `q`."""
     status = (record.get("review") or {}).get("status")
-    if q.review == "rejected" and status != "rejected":
-        return False
-    if q.review != "rejected" and status == "rejected":
-        return False
-    if q.review == "confirmed" and status != "confirmed":
-        return False
-    if q.review == "unreviewed" and status is not None:
-        return False
-    return fields_match(record, q)
+    if status == "rejected" and q.review != "rejected":
+        return False  # rejected events are listed only when asked for
+    return in_review_state(status, q.review) and fields_match(record, q)
 
 
 def fields_match(record: Event | ResolvedEvent | Mapping[str, Any], q: EventQuery) -> bool:
